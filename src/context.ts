@@ -1,0 +1,206 @@
+import type { ContextOptions, DepthwiseContext, GLTensor, MemoryInfo, TensorOptions } from './api';
+import { DepthwiseGLError, fail, show } from './errors';
+import { probeDevice, type Capabilities, type DebugOptions } from './gl/capabilities';
+import { runPass } from './gl/pass';
+import { ProgramCache } from './gl/programs';
+import { AsyncReader, readTexelsSync } from './gl/readback';
+import { TextureStore, type GpuTexture } from './gl/textures';
+import { pack, texelLayout, unpack, type TexelLayout } from './layout/texels';
+import { depthwiseConv2d } from './ops/depthwise';
+import { fromNHWCData, toNHWCData } from './semantics/format';
+import type { DataFormat, Padding } from './semantics/types';
+import { checkData, checkDataFormat, checkShape, toNHWC } from './semantics/validate';
+import { Tensor, type TensorOwner } from './tensor';
+
+const PRECISIONS = ['auto', 'float32', 'float16'] as const;
+
+function makeCanvas(): HTMLCanvasElement | OffscreenCanvas {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(1, 1);
+  if (typeof document !== 'undefined') return document.createElement('canvas');
+  fail('createContext', 'canvas', 'was not given and none can be made here (no OffscreenCanvas, no document)');
+}
+
+function isWebGL2(gl: unknown): gl is WebGL2RenderingContext {
+  return typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
+}
+
+/** Makes a context: the GL state, caches and every GPU resource of one user. */
+export function createContext(options?: ContextOptions): DepthwiseContext {
+  return new Context(options ?? {});
+}
+
+/** The parts of a context that ops use. */
+export interface OpContext {
+  readonly gl: WebGL2RenderingContext;
+  readonly capabilities: Capabilities;
+  readonly programs: ProgramCache;
+  readonly textures: TextureStore;
+  checkTensor(fn: string, arg: string, t: unknown): Tensor;
+  layoutFor(fn: string, what: string, nhwc: readonly number[]): TexelLayout;
+  pass(program: ReturnType<ProgramCache['get']>, uniforms: Record<string, unknown>, target: GpuTexture): void;
+  adopt(texture: GpuTexture, shape: readonly number[], dataFormat: DataFormat, name: string | null): Tensor;
+}
+
+class Context implements DepthwiseContext, TensorOwner, OpContext {
+  readonly gl: WebGL2RenderingContext;
+  readonly capabilities: Capabilities;
+  readonly programs: ProgramCache;
+  readonly textures: TextureStore;
+  private readonly reader: AsyncReader;
+  private readonly vao: WebGLVertexArrayObject;
+  private readonly tensors = new Set<Tensor>();
+  private readonly ownsGL: boolean;
+  private disposed = false;
+
+  constructor(options: ContextOptions) {
+    const fn = 'createContext';
+    if (typeof options !== 'object') fail(fn, 'options', `must be an object; got ${show(options)}`);
+    const precision = options.precision ?? 'auto';
+    if (!PRECISIONS.includes(precision)) fail(fn, 'options.precision', `must be one of ${PRECISIONS.join(', ')}; got ${show(precision)}`);
+    const debug: DebugOptions | undefined = options.debug;
+    if (debug?.maxTextureSize !== undefined && !(Number.isInteger(debug.maxTextureSize) && debug.maxTextureSize > 0)) {
+      fail(fn, 'options.debug.maxTextureSize', `must be a positive integer; got ${show(debug.maxTextureSize)}`);
+    }
+
+    if (options.gl !== undefined) {
+      if (!isWebGL2(options.gl)) fail(fn, 'options.gl', `must be a WebGL2RenderingContext; got ${show(options.gl)}`);
+      this.gl = options.gl;
+      this.ownsGL = false;
+    } else {
+      const canvas = options.canvas ?? makeCanvas();
+      if (typeof (canvas as { getContext?: unknown }).getContext !== 'function') {
+        fail(fn, 'options.canvas', `must be an HTMLCanvasElement or OffscreenCanvas; got ${show(canvas)}`);
+      }
+      const gl = canvas.getContext('webgl2', {
+        alpha: true, antialias: false, depth: false, stencil: false,
+        premultipliedAlpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance',
+      }) as WebGL2RenderingContext | null;
+      if (!gl) fail(fn, 'canvas', 'gave no WebGL2 context: this browser or device lacks WebGL2 (or the canvas already has another kind of context)');
+      this.gl = gl;
+      this.ownsGL = true;
+    }
+
+    const device = probeDevice(this.gl, debug);
+    let chosen: 'float32' | 'float16';
+    if (precision === 'float32' || (precision === 'auto' && device.renderFloat32)) {
+      if (!device.renderFloat32) fail(fn, 'options.precision', `'float32' needs float32 render targets (EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks; use 'auto' or 'float16'`);
+      chosen = 'float32';
+    } else {
+      if (!device.renderFloat16) fail(fn, 'options.precision', `${show(precision)} needs float16 or float32 render targets (EXT_color_buffer_half_float or EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks`);
+      chosen = 'float16';
+    }
+    this.capabilities = Object.freeze({ ...device, precision: chosen });
+    this.programs = new ProgramCache(this.gl);
+    this.textures = new TextureStore(this.gl, chosen);
+    this.reader = new AsyncReader(this.gl);
+    const vao = this.gl.createVertexArray();
+    if (!vao) fail(fn, 'gl', 'could not create a vertex array object (is the context lost?)');
+    this.vao = vao;
+  }
+
+  // --- public API -------------------------------------------------------------------------
+
+  tensor(data: ArrayLike<number>, shape: number[], options?: TensorOptions): GLTensor {
+    const fn = 'tensor';
+    this.checkAlive(fn);
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      fail(fn, 'options', `must be an object like { dataFormat: 'NHWC' }; got ${show(options)}`);
+    }
+    const dataFormat = checkDataFormat(fn, 'options.dataFormat', options?.dataFormat ?? 'NHWC');
+    const dims = checkShape(fn, 'shape', shape);
+    const values = checkData(fn, 'data', data, dims);
+    const nhwc = toNHWC(dims, dataFormat);
+    const layout = this.layoutFor(fn, 'shape', nhwc);
+    const texture = this.textures.create(layout, pack(toNHWCData(values, dims, dataFormat), layout));
+    return this.adopt(texture, dims, dataFormat, null);
+  }
+
+  depthwiseConv2d(
+    input: GLTensor, filter: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, name?: string | null, dataFormat?: DataFormat | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2d');
+    return depthwiseConv2d(this, input, filter, strides, padding, rate, name, dataFormat);
+  }
+
+  memory(): MemoryInfo {
+    return { tensors: this.tensors.size, textures: this.textures.count, bytes: this.textures.bytes };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.reader.cancelAll(new DepthwiseGLError('read: the context was disposed before the read finished'));
+    for (const t of [...this.tensors]) this.releaseTensor(t);
+    this.programs.dispose();
+    this.gl.deleteVertexArray(this.vao);
+    if (this.ownsGL) {
+      const lose = this.gl.getExtension('WEBGL_lose_context');
+      lose?.loseContext();
+    }
+  }
+
+  // --- for tensors --------------------------------------------------------------------------
+
+  readTensor(t: Tensor): Promise<Float32Array> {
+    try {
+      this.checkTensor('read', 'tensor', t);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const layout = t.tex.layout;
+    return this.reader.read(t.tex).then((texels) => this.toUserOrder(texels, layout, t.dataFormat));
+  }
+
+  readTensorSync(t: Tensor): Float32Array {
+    this.checkTensor('readSync', 'tensor', t);
+    return this.toUserOrder(readTexelsSync(this.gl, t.tex), t.tex.layout, t.dataFormat);
+  }
+
+  releaseTensor(t: Tensor): void {
+    if (t.disposed) return;
+    this.textures.free(t.tex);
+    for (const d of t.derived.values()) this.textures.free(d);
+    t.derived.clear();
+    t.detach();
+    this.tensors.delete(t);
+  }
+
+  // --- for ops ------------------------------------------------------------------------------
+
+  checkTensor(fn: string, arg: string, t: unknown): Tensor {
+    if (!(t instanceof Tensor)) fail(fn, arg, `must be a GLTensor made by ctx.tensor() or an op; got ${show(t)}`);
+    if (t.owner !== this) fail(fn, arg, `${t} belongs to another context; tensors cannot cross contexts`);
+    if (t.disposed) fail(fn, arg, `${t} has been disposed`);
+    return t;
+  }
+
+  layoutFor(fn: string, what: string, nhwc: readonly number[]): TexelLayout {
+    try {
+      return texelLayout(nhwc, this.capabilities.maxTextureSize, what);
+    } catch (e) {
+      if (e instanceof DepthwiseGLError) throw new DepthwiseGLError(e.message.replace(/^texelLayout:/, `${fn}:`));
+      throw e;
+    }
+  }
+
+  pass(program: ReturnType<ProgramCache['get']>, uniforms: Record<string, unknown>, target: GpuTexture): void {
+    runPass(this.gl, this.vao, program, uniforms, target);
+  }
+
+  adopt(texture: GpuTexture, shape: readonly number[], dataFormat: DataFormat, name: string | null): Tensor {
+    const t = new Tensor(this, texture, shape, dataFormat, name);
+    this.tensors.add(t);
+    return t;
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  private checkAlive(fn: string): void {
+    if (this.disposed) fail(fn, 'context', 'has been disposed; make a new one with createContext()');
+  }
+
+  private toUserOrder(texels: Float32Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
+    return fromNHWCData(unpack(texels, layout), layout.shape, fmt);
+  }
+}

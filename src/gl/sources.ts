@@ -1,0 +1,20 @@
+// Every .glsl file the library uses, imported as text through Vite.
+import fullscreenVert from '../../glsl/fullscreen.vert?raw';
+import layoutGlsl from '../../glsl/layout.glsl?raw';
+import depthwiseFrag from '../../glsl/depthwise.frag?raw';
+import packFilterFrag from '../../glsl/pack_filter.frag?raw';
+
+/** Files that `#include "name"` may name. */
+export const INCLUDES: Readonly<Record<string, string>> = {
+  'layout.glsl': layoutGlsl,
+};
+
+export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const;
+
+/** Fragment shaders, by the name programs are asked for. */
+export const FRAGMENTS = {
+  depthwise: { name: 'depthwise.frag', text: depthwiseFrag },
+  packFilter: { name: 'pack_filter.frag', text: packFilterFrag },
+} as const;
+
+export type FragmentName = keyof typeof FRAGMENTS;

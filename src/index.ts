@@ -1,0 +1,8 @@
+// The package root: re-exports only.
+export { createContext } from './context';
+export { depthwiseConv2dReference } from './semantics/reference';
+export { DepthwiseGLError } from './errors';
+export type {
+  Capabilities, ContextOptions, DataFormat, DebugOptions, DepthwiseContext, GLTensor, HostTensor,
+  MemoryInfo, Padding, Precision, TensorOptions,
+} from './api';

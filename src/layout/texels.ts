@@ -1,0 +1,74 @@
+import { fail } from '../errors';
+
+/**
+ * The texel layout: the one place that decides where a tensor element lives in a texture.
+ * `glsl/layout.glsl` mirrors it; keep the two in step.
+ *
+ * A tensor is held as a logical NHWC shape [N, H, W, C] (NCHW tensors are reordered on upload
+ * and readback). Four consecutive channels share one RGBA texel, so a pixel takes C4 = ceil(C/4)
+ * texels and element (n, h, w, c) lives in texel
+ *
+ *     t = ((n * H + h) * W + w) * C4 + floor(c / 4),   component c % 4.
+ *
+ * The texels run row by row over a roughly square texture, so no single dimension of the
+ * tensor is limited by MAX_TEXTURE_SIZE:
+ *
+ *     x = t % width,  y = floor(t / width).
+ *
+ * Components past C in the last texel of a pixel, and texels past the end, hold zero.
+ */
+export interface TexelLayout {
+  /** Logical NHWC shape. */
+  readonly shape: readonly [number, number, number, number];
+  /** Texels per pixel: ceil(C / 4). */
+  readonly c4: number;
+  /** Texels in use: N * H * W * C4. */
+  readonly texels: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export function texelLayout(nhwc: readonly number[], maxTextureSize: number, what = 'tensor'): TexelLayout {
+  const [n, h, w, c] = nhwc;
+  const c4 = Math.ceil(c / 4);
+  const texels = n * h * w * c4;
+  const width = Math.min(maxTextureSize, Math.max(1, Math.ceil(Math.sqrt(texels))));
+  const height = Math.ceil(texels / width);
+  if (height > maxTextureSize) {
+    fail('texelLayout', what, `of NHWC shape [${nhwc.join(', ')}] needs ${texels} RGBA texels, more than one ` +
+      `${maxTextureSize}x${maxTextureSize} texture holds (${maxTextureSize * maxTextureSize}; MAX_TEXTURE_SIZE is ${maxTextureSize})`);
+  }
+  return { shape: [n, h, w, c], c4, texels, width, height };
+}
+
+/** NHWC data to a width*height*4 texel array (zero-filled padding). */
+export function pack(nhwcData: ArrayLike<number>, layout: TexelLayout): Float32Array {
+  const [, , , c] = layout.shape;
+  const out = new Float32Array(layout.width * layout.height * 4);
+  if (c % 4 === 0) {
+    out.set(nhwcData);
+    return out;
+  }
+  const pixels = nhwcData.length / c;
+  const stride = layout.c4 * 4;
+  for (let p = 0, src = 0; p < pixels; p++) {
+    const base = p * stride;
+    for (let k = 0; k < c; k++) out[base + k] = nhwcData[src++];
+  }
+  return out;
+}
+
+/** A width*height*4 texel array back to NHWC data. */
+export function unpack(texelData: Float32Array, layout: TexelLayout): Float32Array {
+  const [n, h, w, c] = layout.shape;
+  const count = n * h * w * c;
+  if (c % 4 === 0) return texelData.slice(0, count);
+  const out = new Float32Array(count);
+  const pixels = n * h * w;
+  const stride = layout.c4 * 4;
+  for (let p = 0, dst = 0; p < pixels; p++) {
+    const base = p * stride;
+    for (let k = 0; k < c; k++) out[dst++] = texelData[base + k];
+  }
+  return out;
+}

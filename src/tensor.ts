@@ -1,0 +1,63 @@
+import type { GLTensor } from './api';
+import type { GpuTexture } from './gl/textures';
+import type { DataFormat } from './semantics/types';
+
+/** What a tensor needs from the context that made it. */
+export interface TensorOwner {
+  readTensor(t: Tensor): Promise<Float32Array>;
+  readTensorSync(t: Tensor): Float32Array;
+  releaseTensor(t: Tensor): void;
+}
+
+/** A tensor whose data lives in a texture of one context, in the texel layout. */
+export class Tensor implements GLTensor {
+  readonly shape: readonly number[];
+  /**
+   * Textures made from this one and owned by it (e.g. a filter repacked for the convolution),
+   * freed with it. Keyed by what they are.
+   */
+  readonly derived = new Map<string, GpuTexture>();
+  private texture: GpuTexture | null;
+
+  constructor(
+    readonly owner: TensorOwner,
+    texture: GpuTexture,
+    shape: readonly number[],
+    readonly dataFormat: DataFormat,
+    readonly name: string | null,
+  ) {
+    this.texture = texture;
+    this.shape = Object.freeze([...shape]);
+  }
+
+  get disposed(): boolean {
+    return this.texture === null;
+  }
+
+  /** The texture; callers check `disposed` first (the context's checkTensor does). */
+  get tex(): GpuTexture {
+    if (!this.texture) throw new Error('internal: texture of a disposed tensor');
+    return this.texture;
+  }
+
+  /** Called by the owner when it frees the texture. */
+  detach(): void {
+    this.texture = null;
+  }
+
+  read(): Promise<Float32Array> {
+    return this.owner.readTensor(this);
+  }
+
+  readSync(): Float32Array {
+    return this.owner.readTensorSync(this);
+  }
+
+  dispose(): void {
+    if (this.texture) this.owner.releaseTensor(this);
+  }
+
+  toString(): string {
+    return `GLTensor(${this.name ?? 'unnamed'}, [${this.shape.join(', ')}], ${this.dataFormat}${this.disposed ? ', disposed' : ''})`;
+  }
+}
