@@ -35,6 +35,28 @@ export interface GLTensor {
   dispose(): void;
 }
 
+/** What `fromPixels` reads: anything texImage2D takes. */
+export type PixelSource =
+  | HTMLVideoElement | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | ImageBitmap | ImageData | VideoFrame;
+
+export interface FromPixelsOptions {
+  /** 1 = luma (0.299 R + 0.587 G + 0.114 B), 3 = RGB (default), 4 = RGBA. */
+  channels?: 1 | 3 | 4;
+  /** Shape [1, H, W, C] ('NHWC', default) or [1, C, H, W] ('NCHW'). */
+  dataFormat?: DataFormat;
+}
+
+export interface DrawOptions {
+  /** One channel index (drawn grey) or 1-4 indices drawn as R, G, B(, A). Default: the first 3 (or 1, 2). */
+  channels?: number | number[];
+  /** Value mapped to black and to full intensity: [lo, hi], default [0, 1]; clamped. */
+  range?: [number, number];
+  /** Draw |value| (before `range`). */
+  abs?: boolean;
+  /** Which batch entry; default 0. */
+  batch?: number;
+}
+
 export interface MemoryInfo {
   tensors: number;
   textures: number;
@@ -54,6 +76,10 @@ export interface DepthwiseContext {
     name?: string | null,
     dataFormat?: DataFormat | null,
   ): GLTensor;
+  /** An image, video frame or canvas as a [1, H, W, C] tensor, values 0..1; stays on the GPU. */
+  fromPixels(source: PixelSource, options?: FromPixelsOptions): GLTensor;
+  /** Renders a tensor onto a canvas (resized to the tensor's W x H) without reading it back. */
+  draw(tensor: GLTensor, canvas: HTMLCanvasElement | OffscreenCanvas, options?: DrawOptions): void;
   /** Live GPU resources made by this context. */
   memory(): MemoryInfo;
   /** Frees everything this context made. Idempotent. */

@@ -1,4 +1,6 @@
-import type { ContextOptions, DepthwiseContext, GLTensor, MemoryInfo, TensorOptions } from './api';
+import type {
+  ContextOptions, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, MemoryInfo, PixelSource, TensorOptions,
+} from './api';
 import { DepthwiseGLError, fail, show } from './errors';
 import { probeDevice, type Capabilities, type DebugOptions } from './gl/capabilities';
 import { runPass } from './gl/pass';
@@ -7,6 +9,7 @@ import { AsyncReader, readTexelsSync } from './gl/readback';
 import { TextureStore, type GpuTexture } from './gl/textures';
 import { pack, texelLayout, unpack, type TexelLayout } from './layout/texels';
 import { depthwiseConv2d } from './ops/depthwise';
+import { draw, fromPixels } from './ops/pixels';
 import { fromNHWCData, toNHWCData } from './semantics/format';
 import type { DataFormat, Padding } from './semantics/types';
 import { checkData, checkDataFormat, checkShape, toNHWC } from './semantics/validate';
@@ -121,6 +124,16 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   ): GLTensor {
     this.checkAlive('depthwiseConv2d');
     return depthwiseConv2d(this, input, filter, strides, padding, rate, name, dataFormat);
+  }
+
+  fromPixels(source: PixelSource, options?: FromPixelsOptions): GLTensor {
+    this.checkAlive('fromPixels');
+    return fromPixels(this, source, options);
+  }
+
+  draw(tensor: GLTensor, canvas: HTMLCanvasElement | OffscreenCanvas, options?: DrawOptions): void {
+    this.checkAlive('draw');
+    draw(this, tensor, canvas, options);
   }
 
   memory(): MemoryInfo {

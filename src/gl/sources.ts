@@ -3,6 +3,8 @@ import fullscreenVert from '../../glsl/fullscreen.vert?raw';
 import layoutGlsl from '../../glsl/layout.glsl?raw';
 import depthwiseFrag from '../../glsl/depthwise.frag?raw';
 import packFilterFrag from '../../glsl/pack_filter.frag?raw';
+import fromPixelsFrag from '../../glsl/from_pixels.frag?raw';
+import drawFrag from '../../glsl/draw.frag?raw';
 
 /** Files that `#include "name"` may name. */
 export const INCLUDES: Readonly<Record<string, string>> = {
@@ -15,6 +17,8 @@ export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const
 export const FRAGMENTS = {
   depthwise: { name: 'depthwise.frag', text: depthwiseFrag },
   packFilter: { name: 'pack_filter.frag', text: packFilterFrag },
+  fromPixels: { name: 'from_pixels.frag', text: fromPixelsFrag },
+  draw: { name: 'draw.frag', text: drawFrag },
 } as const;
 
 export type FragmentName = keyof typeof FRAGMENTS;
