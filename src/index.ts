@@ -2,7 +2,6 @@
 export { createContext } from './context';
 export { depthwiseConv2dReference } from './semantics/reference';
 export { depthwiseConv2dBackpropFilterReference, depthwiseConv2dBackpropInputReference } from './semantics/backprop';
-export { depthwiseConv2dBackpropFilterReference, depthwiseConv2dBackpropInputReference } from './semantics/backprop';
 export { DepthwiseGLError } from './errors';
 export type {
   Capabilities, ContextOptions, DataFormat, DebugOptions, DepthwiseContext, GLTensor, HostTensor,
