@@ -76,6 +76,32 @@ export interface DepthwiseContext {
     name?: string | null,
     dataFormat?: DataFormat | null,
   ): GLTensor;
+  /**
+   * TensorFlow's tf.nn.depthwise_conv2d_backprop_input: the gradient with respect to the input.
+   * `inputShape` and `outBackprop` in dataFormat order (default: outBackprop's own); result in dataFormat.
+   */
+  depthwiseConv2dBackpropInput(
+    inputShape: number[],
+    filter: GLTensor,
+    outBackprop: GLTensor,
+    strides: number[],
+    padding: Padding,
+    rate?: number[] | null,
+    dataFormat?: DataFormat | null,
+  ): GLTensor;
+  /**
+   * TensorFlow's tf.nn.depthwise_conv2d_backprop_filter: the gradient with respect to the filter,
+   * summed over the batch and every output position. Result [fh, fw, C, M], NHWC-held.
+   */
+  depthwiseConv2dBackpropFilter(
+    input: GLTensor,
+    filterShape: number[],
+    outBackprop: GLTensor,
+    strides: number[],
+    padding: Padding,
+    rate?: number[] | null,
+    dataFormat?: DataFormat | null,
+  ): GLTensor;
   /** An image, video frame or canvas as a [1, H, W, C] tensor, values 0..1; stays on the GPU. */
   fromPixels(source: PixelSource, options?: FromPixelsOptions): GLTensor;
   /** Renders a tensor onto a canvas (resized to the tensor's W x H) without reading it back. */

@@ -8,6 +8,7 @@ import { ProgramCache } from './gl/programs';
 import { AsyncReader, readTexelsSync } from './gl/readback';
 import { TextureStore, type GpuTexture } from './gl/textures';
 import { pack, texelLayout, unpack, type TexelLayout } from './layout/texels';
+import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
 import { depthwiseConv2d } from './ops/depthwise';
 import { draw, fromPixels } from './ops/pixels';
 import { fromNHWCData, toNHWCData } from './semantics/format';
@@ -124,6 +125,22 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   ): GLTensor {
     this.checkAlive('depthwiseConv2d');
     return depthwiseConv2d(this, input, filter, strides, padding, rate, name, dataFormat);
+  }
+
+  depthwiseConv2dBackpropInput(
+    inputShape: number[], filter: GLTensor, outBackprop: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, dataFormat?: DataFormat | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2dBackpropInput');
+    return depthwiseConv2dBackpropInput(this, inputShape, filter, outBackprop, strides, padding, rate, dataFormat);
+  }
+
+  depthwiseConv2dBackpropFilter(
+    input: GLTensor, filterShape: number[], outBackprop: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, dataFormat?: DataFormat | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2dBackpropFilter');
+    return depthwiseConv2dBackpropFilter(this, input, filterShape, outBackprop, strides, padding, rate, dataFormat);
   }
 
   fromPixels(source: PixelSource, options?: FromPixelsOptions): GLTensor {

@@ -3,6 +3,11 @@ import fullscreenVert from '../../glsl/fullscreen.vert?raw';
 import layoutGlsl from '../../glsl/layout.glsl?raw';
 import depthwiseFrag from '../../glsl/depthwise.frag?raw';
 import packFilterFrag from '../../glsl/pack_filter.frag?raw';
+import backpropInputPackFrag from '../../glsl/backprop_input_pack.frag?raw';
+import backpropInputFrag from '../../glsl/backprop_input.frag?raw';
+import backpropFilterPartialFrag from '../../glsl/backprop_filter_partial.frag?raw';
+import backpropFilterReduceFrag from '../../glsl/backprop_filter_reduce.frag?raw';
+import backpropFilterFinalFrag from '../../glsl/backprop_filter_final.frag?raw';
 import fromPixelsFrag from '../../glsl/from_pixels.frag?raw';
 import drawFrag from '../../glsl/draw.frag?raw';
 
@@ -17,6 +22,11 @@ export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const
 export const FRAGMENTS = {
   depthwise: { name: 'depthwise.frag', text: depthwiseFrag },
   packFilter: { name: 'pack_filter.frag', text: packFilterFrag },
+  backpropInputPack: { name: 'backprop_input_pack.frag', text: backpropInputPackFrag },
+  backpropInput: { name: 'backprop_input.frag', text: backpropInputFrag },
+  backpropFilterPartial: { name: 'backprop_filter_partial.frag', text: backpropFilterPartialFrag },
+  backpropFilterReduce: { name: 'backprop_filter_reduce.frag', text: backpropFilterReduceFrag },
+  backpropFilterFinal: { name: 'backprop_filter_final.frag', text: backpropFilterFinalFrag },
   fromPixels: { name: 'from_pixels.frag', text: fromPixelsFrag },
   draw: { name: 'draw.frag', text: drawFrag },
 } as const;

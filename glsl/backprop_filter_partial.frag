@@ -1,0 +1,99 @@
+// Filter gradient, pass 1: partial sums over tiles of output positions.
+//
+//   dFilter[di, dj, k, q] = sum over (n, i, j) of input[n, y, x, k] * dy[n, i, j, k*M + q],
+//   y = i*SH + di*RH - PAD_T, x = j*SW + dj*RW - PAD_L  (positions whose tap is padding add nothing).
+//
+// The N*OUT_H*OUT_W output positions p (flattened, p = (n*OUT_H + i)*OUT_W + j) are cut into
+// tiles of TILE. Each fragment sums one tile for one tap and one texel of four output channels
+// oc = k*M + q, and writes logical NHWC [TILES, 1, TAPS, OUT_C]: texel (tile*TAPS + tap)*OUT_C4 + oc4.
+// backprop_filter_reduce.frag then adds the tiles up.
+#ifndef PART_TEXELS
+#define IN_H 1
+#define IN_W 1
+#define IN_C 1
+#define IN_C4 1
+#define IN_TEX_W 1
+#define OUT_H 1
+#define OUT_W 1
+#define OUT_C 1
+#define OUT_C4 1
+#define DY_TEX_W 1
+#define PART_TEX_W 1
+#define PART_TEXELS 1
+#define POSITIONS 1
+#define TILE 1
+#define TAPS 1
+#define FW 1
+#define SH 1
+#define SW 1
+#define RH 1
+#define RW 1
+#define PAD_T 0
+#define PAD_L 0
+#define M 1
+#endif
+
+#include "layout.glsl"
+
+uniform highp sampler2D u_input;        // logical NHWC [N, IN_H, IN_W, IN_C]
+uniform highp sampler2D u_outBackprop;  // logical NHWC [N, OUT_H, OUT_W, OUT_C]
+
+out vec4 o_value;
+
+void main() {
+  int t = fragTexel(PART_TEX_W);
+  if (t >= PART_TEXELS) {
+    o_value = vec4(0.0);
+    return;
+  }
+  int oc4 = t % OUT_C4;
+  int rest = t / OUT_C4;
+  int tap = rest % TAPS;
+  int tile = rest / TAPS;
+  int di = tap / FW;
+  int dj = tap - di * FW;
+
+#if M == 1
+  int kTexel = oc4;
+#else
+  // Each lane reads its own input channel k = oc / M (lanes past OUT_C are masked to zero).
+  ivec4 oc = oc4 * 4 + ivec4(0, 1, 2, 3);
+  ivec4 k = min(oc / M, ivec4(IN_C - 1));
+  ivec4 kTexel = k / 4;
+  ivec4 kComp = k - kTexel * 4;
+  bvec4 live = lessThan(oc, ivec4(OUT_C));
+#endif
+
+  int p = tile * TILE;
+  int j = p % OUT_W;
+  int q = p / OUT_W;
+  int i = q % OUT_H;
+  int n = q / OUT_H;
+  int dyIndex = p * OUT_C4 + oc4;
+  vec4 acc = vec4(0.0);
+  for (int s = 0; s < TILE; s++) {
+    if (p + s >= POSITIONS) break;
+    int y = i * SH + di * RH - PAD_T;
+    int x = j * SW + dj * RW - PAD_L;
+    if (y >= 0 && y < IN_H && x >= 0 && x < IN_W) {
+      int base = ((n * IN_H + y) * IN_W + x) * IN_C4;
+#if M == 1
+      vec4 xv = texelFetch(u_input, texelCoord(base + kTexel, IN_TEX_W), 0);
+#else
+      vec4 xv;
+      for (int l = 0; l < 4; l++) xv[l] = texelFetch(u_input, texelCoord(base + kTexel[l], IN_TEX_W), 0)[kComp[l]];
+      xv = mix(vec4(0.0), xv, live);
+#endif
+      acc += xv * texelFetch(u_outBackprop, texelCoord(dyIndex, DY_TEX_W), 0);
+    }
+    dyIndex += OUT_C4;
+    if (++j == OUT_W) {
+      j = 0;
+      if (++i == OUT_H) {
+        i = 0;
+        n++;
+      }
+    }
+  }
+  o_value = acc;
+}
