@@ -176,3 +176,173 @@ test.describe("gradients: TensorFlow's gradient-check configurations", () => {
     });
   }
 });
+
+test.describe('gradients: larger cases', () => {
+  test('filter gradient of input 1x112x112x32, 3x3, SAME: accurate and tiled (timed)', async ({ harness }) => {
+    const r = await harness.evaluate(async () => {
+      const { H, DGL } = window;
+      const ctx = H.ctx();
+      const input = [1, 112, 112, 32];
+      const filter = [3, 3, 32, 1];
+      const strides = [1, 1, 1, 1];
+      const x = H.randomData(112 * 112 * 32, 11);
+      const dy = H.randomData(112 * 112 * 32, 12);
+      const t0 = performance.now();
+      const want = DGL.depthwiseConv2dBackpropFilterReference({ data: x, shape: input }, filter, { data: dy, shape: input }, strides, 'SAME');
+      const refMs = performance.now() - t0;
+      const xt = ctx.tensor(x, input);
+      const dyt = ctx.tensor(dy, input);
+      const before = ctx.memory();
+      const first = ctx.depthwiseConv2dBackpropFilter(xt, filter, dyt, strides, 'SAME'); // compiles the programs
+      const got = first.readSync();
+      first.dispose();
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const s = performance.now();
+        const df = ctx.depthwiseConv2dBackpropFilter(xt, filter, dyt, strides, 'SAME');
+        df.readSync();
+        times.push(performance.now() - s);
+        df.dispose();
+      }
+      const after = ctx.memory();
+      xt.dispose();
+      dyt.dispose();
+      times.sort((a, b) => a - b);
+      let maxAbs = 0;
+      let maxRel = 0;
+      let scale = 0;
+      for (let i = 0; i < want.data.length; i++) {
+        const d = Math.abs(got[i] - want.data[i]);
+        maxAbs = Math.max(maxAbs, d);
+        maxRel = Math.max(maxRel, d / Math.max(Math.abs(want.data[i]), 1e-6));
+        scale = Math.max(scale, Math.abs(want.data[i]));
+      }
+      return {
+        cmp: H.compare(got, want.data, { atol: 1e-3, rtol: 1e-4 }), maxAbs, maxRel, scale, medianMs: times[1], refMs,
+        renderer: ctx.capabilities.renderer, precision: ctx.capabilities.precision,
+        memoryBack: after.textures === before.textures && after.bytes === before.bytes && after.tensors === before.tensors,
+      };
+    });
+    console.log(`[backprop] 1x112x112x32 3x3 SAME filter gradient: max |err| ${r.maxAbs.toExponential(2)} (values up to ${r.scale.toFixed(1)}), max rel ${r.maxRel.toExponential(2)}; GPU ${r.medianMs.toFixed(1)} ms median of 3 (incl. readSync), reference ${r.refMs.toFixed(0)} ms; ${r.precision} on ${r.renderer}`);
+    expect(r.cmp, JSON.stringify(r.cmp)).toMatchObject({ ok: true, bad: 0 });
+    expect(r.memoryBack).toBe(true);
+  });
+
+  test('filter gradient over 20,000 output positions (two reduction passes), M=2, stride 1, with the input gradient', async ({ harness }) => {
+    const cfg: GradCase = {
+      input: [2, 100, 100, 3], filter: [3, 3, 3, 2], strides: [1, 1, 1, 1], padding: 'SAME', rate: null,
+      dataFormat: 'NHWC', seed: 4242, tol: { atol: 5e-4, rtol: 1e-4 },
+    };
+    expectGood(await harness.evaluate(runGradCase, cfg), cfg);
+  });
+
+  test('textures that wrap (MAX_TEXTURE_SIZE 16): every stage indexes through the 2-D layout', async ({ harness }) => {
+    const cfg: GradCase = {
+      input: [2, 3, 9, 10], filter: [3, 2, 3, 2], strides: [1, 1, 2, 1], padding: [[0, 0], [0, 0], [1, 2], [0, 1]], rate: null,
+      dataFormat: 'NCHW', seed: 77,
+    };
+    expectGood(await harness.evaluate(([c, run]) => new Function(`return ${run}`)()(c, { debug: { maxTextureSize: 16 } }),
+      [cfg, runGradCase.toString()] as const), cfg);
+  });
+});
+
+test.describe('gradients: errors', () => {
+  test('every bad argument throws before any GPU work, naming it and the values; the context stays usable', async ({ harness }) => {
+    const r = await harness.evaluate(async () => {
+      const { H } = window;
+      const ctx = H.ctx();
+      const other = H.ctx({});
+      const x = ctx.tensor(new Float32Array(2 * 5 * 5 * 3), [2, 5, 5, 3]);
+      const f = ctx.tensor(new Float32Array(3 * 3 * 3 * 2), [3, 3, 3, 2]);
+      const dy = ctx.tensor(new Float32Array(2 * 5 * 5 * 6), [2, 5, 5, 6]);
+      const dyNCHW = ctx.tensor(new Float32Array(2 * 5 * 5 * 6), [2, 6, 5, 5], { dataFormat: 'NCHW' });
+      const dead = ctx.tensor([1], [1, 1, 1, 1]);
+      dead.dispose();
+      const foreign = other.tensor(new Float32Array(2 * 5 * 5 * 6), [2, 5, 5, 6]);
+      const s1 = [1, 1, 1, 1];
+      const bi = (...a: any[]) => () => ctx.depthwiseConv2dBackpropInput(...a);
+      const bf = (...a: any[]) => () => ctx.depthwiseConv2dBackpropFilter(...a);
+      const calls: [string, () => unknown][] = [
+        ['input: inputShape 3-D', bi([2, 5, 5], f, dy, s1, 'SAME')],
+        ['input: inputShape dim not positive', bi([2, 5, -5, 3], f, dy, s1, 'SAME')],
+        ['input: outBackprop wrong shape', bi([2, 5, 5, 3], f, dy, [1, 2, 2, 1], 'SAME')],
+        ['input: filter channels', bi([2, 5, 5, 4], f, dy, s1, 'SAME')],
+        ['input: stride 0', bi([2, 5, 5, 3], f, dy, [1, 0, 1, 1], 'SAME')],
+        ['input: batch stride', bi([2, 5, 5, 3], f, dy, [2, 1, 1, 1], 'SAME')],
+        ['input: rate with stride', bi([2, 5, 5, 3], f, dy, [1, 2, 2, 1], 'SAME', [2, 2])],
+        ['input: rate not integer', bi([2, 5, 5, 3], f, dy, s1, 'SAME', [1.5, 1])],
+        ['input: padding unknown', bi([2, 5, 5, 3], f, dy, s1, 'same')],
+        ['input: padding negative', bi([2, 5, 5, 3], f, dy, s1, [[0, 0], [-1, 1], [1, 1], [0, 0]])],
+        ['input: padding on channels', bi([2, 5, 5, 3], f, dy, s1, [[0, 0], [1, 1], [1, 1], [0, 1]])],
+        ['input: dataFormat contradicts', bi([2, 5, 5, 3], f, dy, s1, 'SAME', null, 'NCHW')],
+        ['input: dataFormat unknown', bi([2, 5, 5, 3], f, dy, s1, 'SAME', null, 'NHCW')],
+        ['input: empty output', bi([2, 2, 2, 3], f, dy, s1, 'VALID')],
+        ['input: disposed filter', bi([2, 5, 5, 3], dead, dy, s1, 'SAME')],
+        ['input: foreign outBackprop', bi([2, 5, 5, 3], f, foreign, s1, 'SAME')],
+        ['input: filter not a tensor', bi([2, 5, 5, 3], { shape: [3, 3, 3, 2] }, dy, s1, 'SAME')],
+        ['filter: filterShape 5-D', bf(x, [3, 3, 3, 2, 1], dy, s1, 'SAME')],
+        ['filter: filterShape channels', bf(x, [3, 3, 4, 2], dy, s1, 'SAME')],
+        ['filter: outBackprop wrong shape', bf(x, [3, 3, 3, 1], dy, s1, 'SAME')],
+        ['filter: outBackprop other format', bf(x, [3, 3, 3, 2], dyNCHW, s1, 'SAME')],
+        ['filter: dataFormat contradicts', bf(x, [3, 3, 3, 2], dy, s1, 'SAME', null, 'NCHW')],
+        ['filter: strides length', bf(x, [3, 3, 3, 2], dy, [1, 1, 1], 'SAME')],
+        ['filter: disposed input', bf(dead, [3, 3, 3, 2], dy, s1, 'SAME')],
+        ['filter: foreign outBackprop', bf(x, [3, 3, 3, 2], foreign, s1, 'SAME')],
+        ['filter: empty output', bf(x, [6, 1, 3, 2], dy, s1, 'VALID')],
+      ];
+      const before = ctx.memory();
+      const compiledBefore = (ctx as any).programs?.compiled;
+      const messages: Record<string, string> = {};
+      for (const [what, call] of calls) {
+        try {
+          call();
+          messages[what] = 'NO ERROR';
+        } catch (e) {
+          messages[what] = `${(e as Error).name}: ${(e as Error).message}`;
+        }
+      }
+      const after = ctx.memory();
+      const compiledAfter = (ctx as any).programs?.compiled;
+      // Still usable: a good call right after.
+      const okCfg = { input: [2, 5, 5, 3], filter: [3, 3, 3, 2], strides: s1, padding: 'SAME', rate: null, dataFormat: 'NHWC', seed: 5 };
+      [x, f, dy, dyNCHW].forEach((t) => t.dispose());
+      foreign.dispose();
+      other.dispose();
+      return { messages, memorySame: JSON.stringify(before) === JSON.stringify(after), noCompiles: compiledBefore === compiledAfter, okCfg };
+    });
+    const m = r.messages;
+    const expectations: [string, RegExp][] = [
+      ['input: inputShape 3-D', /depthwiseConv2dBackpropInput: inputShape must be 4-D.*\[2, 5, 5\]/],
+      ['input: inputShape dim not positive', /inputShape .*-5/],
+      ['input: outBackprop wrong shape', /outBackprop shape \[2, 5, 5, 6\] must equal the forward output shape \[2, 3, 3, 6\]/],
+      ['input: filter channels', /filter in_channels .*\[3, 3, 3, 2\].* 4 channels/],
+      ['input: stride 0', /strides .*0/],
+      ['input: batch stride', /strides must be 1 in the batch and channel dimensions.*\[2, 1, 1, 1\]/],
+      ['input: rate with stride', /rate .*\[2, 2\].*strides \[1, 2, 2, 1\]/],
+      ['input: rate not integer', /rate .*1\.5/],
+      ['input: padding unknown', /padding .*"same"/],
+      ['input: padding negative', /padding .*non-negative.*\[-1, 1\]/],
+      ['input: padding on channels', /padding must be \[0, 0\] for the batch and channel/],
+      ['input: dataFormat contradicts', /dataFormat "NCHW" contradicts the outBackprop's own dataFormat "NHWC"/],
+      ['input: dataFormat unknown', /dataFormat must be 'NHWC' or 'NCHW'; got "NHCW"/],
+      ['input: empty output', /empty output/],
+      ['input: disposed filter', /filter .*has been disposed/],
+      ['input: foreign outBackprop', /outBackprop .*another context/],
+      ['input: filter not a tensor', /filter must be a GLTensor/],
+      ['filter: filterShape 5-D', /depthwiseConv2dBackpropFilter: filterShape must be 4-D/],
+      ['filter: filterShape channels', /filterShape in_channels .*\[3, 3, 4, 2\].* 3 channels/],
+      ['filter: outBackprop wrong shape', /outBackprop shape \[2, 5, 5, 6\] must equal the forward output shape \[2, 5, 5, 3\]/],
+      ['filter: outBackprop other format', /outBackprop dataFormat "NCHW" differs from the input's "NHWC"/],
+      ['filter: dataFormat contradicts', /dataFormat "NCHW" contradicts the input's own dataFormat "NHWC"/],
+      ['filter: strides length', /strides must be 4 positive integers/],
+      ['filter: disposed input', /input .*has been disposed/],
+      ['filter: foreign outBackprop', /outBackprop .*another context/],
+      ['filter: empty output', /empty output/],
+    ];
+    for (const [what, re] of expectations) expect(m[what], what).toMatch(re);
+    for (const [what, msg] of Object.entries(m)) expect(msg, what).toMatch(/^DepthwiseGLError: depthwiseConv2dBackprop(Input|Filter): /);
+    expect(r.memorySame).toBe(true);
+    expect(r.noCompiles).toBe(true);
+    expectGood(await harness.evaluate(runGradCase, r.okCfg as GradCase), r.okCfg as GradCase);
+  });
+});
