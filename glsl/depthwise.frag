@@ -1,6 +1,12 @@
 // Depthwise convolution: each fragment computes one output texel, i.e. four consecutive output
 // channels oc = k*M + q of one output pixel, summing filter[di, dj, k, q] * input[n, ih, iw, k]
-// over the taps that fall inside the input (taps in the padding contribute zero, unread).
+// over the taps that fall inside the input (taps in the padding contribute zero).
+//
+// Cost model (measured, see bench/RESULTS.md): texel fetches and integer divisions dominate.
+// So a fragment does its divisions once (its own position, its input base texel) and reaches
+// every tap by adding a compile-time step to a texture coordinate; padding is a select on a
+// per-row and per-column validity flag, never a branch per tap, and never a multiply by zero
+// (an Inf or NaN read through the clamped coordinate must not leak into the sum).
 //
 // The op (src/ops/depthwise.ts) sets these defines; the defaults keep this file valid alone.
 #ifndef OUT_TEXELS
@@ -9,13 +15,13 @@
 #define IN_C 1
 #define IN_C4 1
 #define IN_TEX_W 1
+#define IN_TEX_H 1
 #define OUT_H 1
 #define OUT_W 1
 #define OUT_C 1
 #define OUT_C4 1
 #define OUT_TEX_W 1
 #define OUT_TEXELS 1
-#define F_TEX_W 1
 #define FH 1
 #define FW 1
 #define SH 1
@@ -25,14 +31,102 @@
 #define PAD_T 0
 #define PAD_L 0
 #define M 1
+#define F_ALIGNED 1
+#define F_TEX_W 1
+// The packed filter is a texture OUT_C4 texels wide and FH*FW high: tap (di, dj) of output
+// texel oc4 at column oc4, row di*FW + dj (F_ALIGNED); otherwise the texel layout, F_TEX_W wide.
 #endif
+
+// Fused epilogue, applied to the sum before it is written: a bias per output channel and an
+// activation. BIAS and PRELU say where the per-channel values come from: 0 nowhere, 1 a uniform
+// array of OUT_C4 vec4s, 2 a texture (the texel layout of logical [1, 1, 1, OUT_C], VEC_TEX_W wide).
+#ifndef ACTIVATION
+#define ACTIVATION 0
+#endif
+#ifndef BIAS
+#define BIAS 0
+#endif
+#ifndef PRELU
+#define PRELU 0
+#endif
+#ifndef VEC_TEX_W
+#define VEC_TEX_W 1
+#endif
+
+// Activations (ACTIVATION): 0 linear, 1 relu, 2 relu6, 3 leakyRelu, 4 sigmoid, 5 tanh, 6 elu, 7 prelu.
+#define ACT_LINEAR 0
+#define ACT_RELU 1
+#define ACT_RELU6 2
+#define ACT_LEAKY_RELU 3
+#define ACT_SIGMOID 4
+#define ACT_TANH 5
+#define ACT_ELU 6
+#define ACT_PRELU 7
 
 #include "layout.glsl"
 
 uniform highp sampler2D u_input;   // logical NHWC [N, IN_H, IN_W, IN_C]
-uniform highp sampler2D u_filter;  // packed by pack_filter.frag: logical [1, FH, FW, OUT_C]
+uniform highp sampler2D u_filter;  // packed by pack_filter.frag, OUT_C4 x (FH*FW)
+#if BIAS == 1
+uniform vec4 u_biasv[OUT_C4];      // bias of output channels 4*i .. 4*i+3
+#elif BIAS == 2
+uniform highp sampler2D u_bias;
+#endif
+#if PRELU == 1
+uniform vec4 u_preluv[OUT_C4];     // PReLU weights of output channels 4*i .. 4*i+3
+#elif PRELU == 2
+uniform highp sampler2D u_prelu;
+#endif
+#if ACTIVATION == ACT_LEAKY_RELU || ACTIVATION == ACT_ELU
+uniform float u_alpha;
+#endif
 
 out vec4 o_value;
+
+// The coordinate of texel t + d, from the coordinate p of texel t, for a step d >= 0 known at
+// compile time (the division by IN_TEX_W folds away): an add, a compare and a select.
+ivec2 stepTexel(ivec2 p, int d) {
+  int q = d / IN_TEX_W;
+  int x = p.x + (d - q * IN_TEX_W);
+  bool carry = x >= IN_TEX_W;
+  return ivec2(carry ? x - IN_TEX_W : x, p.y + q + (carry ? 1 : 0));
+}
+
+#if ACTIVATION == ACT_TANH
+// isnan() is optimized away by some drivers; test the bits.
+bvec4 isNaN(vec4 v) {
+  return greaterThan(floatBitsToUint(v) & 0x7fffffffu, uvec4(0x7f800000u));
+}
+#endif
+
+vec4 activate(vec4 v, int oc4) {
+#if ACTIVATION == ACT_RELU
+  // max() would turn NaN into 0; TensorFlow's relu keeps NaN.
+  return mix(v, vec4(0.0), lessThan(v, vec4(0.0)));
+#elif ACTIVATION == ACT_RELU6
+  return mix(mix(v, vec4(0.0), lessThan(v, vec4(0.0))), vec4(6.0), greaterThan(v, vec4(6.0)));
+#elif ACTIVATION == ACT_LEAKY_RELU
+  return mix(v, v * u_alpha, lessThan(v, vec4(0.0)));
+#elif ACTIVATION == ACT_SIGMOID
+  return 1.0 / (1.0 + exp(-v));
+#elif ACTIVATION == ACT_TANH
+  // tanh() of large |v| is NaN on some drivers (exp overflow); clamp first, keep NaN.
+  vec4 e = exp(-2.0 * abs(clamp(v, -20.0, 20.0)));
+  vec4 t = sign(v) * (1.0 - e) / (1.0 + e);
+  return mix(t, v, isNaN(v));
+#elif ACTIVATION == ACT_ELU
+  return mix(v, u_alpha * (exp(v) - 1.0), lessThan(v, vec4(0.0)));
+#elif ACTIVATION == ACT_PRELU
+#if PRELU == 1
+  vec4 a = u_preluv[oc4];
+#else
+  vec4 a = texelFetch(u_prelu, texelCoord(oc4, VEC_TEX_W), 0);
+#endif
+  return mix(v, v * a, lessThan(v, vec4(0.0)));
+#else
+  return v;
+#endif
+}
 
 void main() {
   int t = fragTexel(OUT_TEX_W);
@@ -49,37 +143,73 @@ void main() {
   int ih0 = oh * SH - PAD_T;
   int iw0 = ow * SW - PAD_L;
 
-#if M != 1
-  // Each of the 4 lanes reads its own input channel k = oc / M, from texel k / 4, component k % 4.
-  // Lanes past OUT_C read channel IN_C - 1 and are masked to zero (so Inf * 0 cannot leak in).
+// With M == 2 or a multiple of 4 the four lanes' channels share one input texel.
+#define ONE_TEXEL (M == 2 || (M % 4) == 0)
+
+#if M == 1
+  // Output channel oc is input channel oc: the four lanes are one input texel.
+  int c4 = oc4;
+#else
+  // Lane l reads input channel k = oc / M: texel k / 4, component k % 4. Lane 0's texel is
+  // `c4`; the other lanes' channels lie within 3 of lane 0's, so in texel c4 or c4 + 1.
   ivec4 oc = oc4 * 4 + ivec4(0, 1, 2, 3);
   ivec4 k = min(oc / M, ivec4(IN_C - 1));
-  ivec4 kTexel = k / 4;
-  ivec4 kComp = k - kTexel * 4;
+  int c4 = k.x / 4;
+  ivec4 kRel = k - c4 * 4;          // 0..7: component of texel c4 (0..3) or of c4 + 1 (4..7)
+  bvec4 inNext = greaterThanEqual(kRel, ivec4(4));
+  ivec4 kComp = kRel & 3;
   bvec4 live = lessThan(oc, ivec4(OUT_C));
 #endif
 
+  // The texel of tap (0, 0) (possibly in the padding, even negative) and its coordinate, with
+  // floor division so that every later step is a non-negative constant.
+  int base = ((n * IN_H + ih0) * IN_W + iw0) * IN_C4 + c4;
+  int by = base >= 0 ? base / IN_TEX_W : -((IN_TEX_W - 1 - base) / IN_TEX_W);
+  ivec2 p0 = ivec2(base - by * IN_TEX_W, by);
+
   vec4 acc = vec4(0.0);
+  ivec2 rowP = p0;
   for (int di = 0; di < FH; di++) {
-    int ih = ih0 + di * RH;
-    if (ih < 0 || ih >= IN_H) continue;
+    bool rowIn = uint(ih0 + di * RH) < uint(IN_H);
+    ivec2 p = rowP;
     for (int dj = 0; dj < FW; dj++) {
-      int iw = iw0 + dj * RW;
-      if (iw < 0 || iw >= IN_W) continue;
-      vec4 w = texelFetch(u_filter, texelCoord((di * FW + dj) * OUT_C4 + oc4, F_TEX_W), 0);
-      int base = ((n * IN_H + ih) * IN_W + iw) * IN_C4;
-#if M == 1
-      // Output channel oc is input channel oc: the four lanes are one input texel.
-      vec4 x = texelFetch(u_input, texelCoord(base + oc4, IN_TEX_W), 0);
+      bool tapIn = rowIn && uint(iw0 + dj * RW) < uint(IN_W);
+      // Out-of-texture coordinates only occur for taps in the padding; clamp them so that
+      // every fetch is defined, then drop the product.
+      ivec2 q = ivec2(p.x, clamp(p.y, 0, IN_TEX_H - 1));
+#if F_ALIGNED
+      vec4 w = texelFetch(u_filter, ivec2(oc4, di * FW + dj), 0);
 #else
-      vec4 x;
-      for (int l = 0; l < 4; l++) {
-        x[l] = texelFetch(u_input, texelCoord(base + kTexel[l], IN_TEX_W), 0)[kComp[l]];
-      }
+      vec4 w = texelFetch(u_filter, texelCoord((di * FW + dj) * OUT_C4 + oc4, F_TEX_W), 0);
+#endif
+#if M == 1
+      vec4 x = texelFetch(u_input, q, 0);
+#elif ONE_TEXEL
+      vec4 a = texelFetch(u_input, q, 0);
+      vec4 x = mix(vec4(0.0), vec4(a[kComp.x], a[kComp.y], a[kComp.z], a[kComp.w]), live);
+#else
+      vec4 a = texelFetch(u_input, q, 0);
+      ivec2 q1 = stepTexel(p, 1);
+      vec4 b = texelFetch(u_input, ivec2(q1.x, clamp(q1.y, 0, IN_TEX_H - 1)), 0);
+      vec4 x = vec4(inNext.x ? b[kComp.x] : a[kComp.x], inNext.y ? b[kComp.y] : a[kComp.y],
+                    inNext.z ? b[kComp.z] : a[kComp.z], inNext.w ? b[kComp.w] : a[kComp.w]);
       x = mix(vec4(0.0), x, live);
 #endif
-      acc += x * w;
+      acc += tapIn ? x * w : vec4(0.0);
+      p = stepTexel(p, RW * IN_C4);
     }
+    rowP = stepTexel(rowP, RH * IN_W * IN_C4);
   }
-  o_value = acc;
+
+#if BIAS == 1
+  acc += u_biasv[oc4];
+#elif BIAS == 2
+  acc += texelFetch(u_bias, texelCoord(oc4, VEC_TEX_W), 0);
+#endif
+  vec4 v = activate(acc, oc4);
+#if (OUT_C % 4) != 0 && (BIAS || ACTIVATION != ACT_LINEAR)
+  // Lanes past OUT_C hold zero (the layout's promise), whatever the epilogue made of them.
+  v = mix(v, vec4(0.0), greaterThanEqual(oc4 * 4 + ivec4(0, 1, 2, 3), ivec4(OUT_C)));
+#endif
+  o_value = v;
 }

@@ -1,9 +1,11 @@
 // The public types (see ../shared/API.md, the contract).
 import type { Capabilities, DebugOptions } from './gl/capabilities';
+import type { FusedOptions } from './semantics/fused';
 import type { DataFormat, Padding } from './semantics/types';
 
 export type { HostTensor, DataFormat, Padding } from './semantics/types';
 export type { Capabilities, DebugOptions } from './gl/capabilities';
+export type { Activation } from './semantics/fused';
 
 export type Precision = 'auto' | 'float32' | 'float16';
 
@@ -57,6 +59,14 @@ export interface DrawOptions {
   batch?: number;
 }
 
+/**
+ * The optional 8th argument of depthwiseConv2d: out[..., oc] = activation(conv[..., oc] + bias[oc]),
+ * in the same shader pass. bias and preluWeights hold C*M values (one per output channel
+ * k*M + q): an array, or a GLTensor of shape [1, 1, 1, C*M] (NHWC) / [1, C*M, 1, 1] (NCHW).
+ * alpha: leakyRelu's slope (default 0.2) or elu's scale (default 1).
+ */
+export type FusedEpilogue = FusedOptions<GLTensor>;
+
 export interface MemoryInfo {
   tensors: number;
   textures: number;
@@ -75,6 +85,7 @@ export interface DepthwiseContext {
     rate?: number[] | null,
     name?: string | null,
     dataFormat?: DataFormat | null,
+    fused?: FusedEpilogue | null,
   ): GLTensor;
   /**
    * TensorFlow's tf.nn.depthwise_conv2d_backprop_input: the gradient with respect to the input.

@@ -1,5 +1,5 @@
 import type {
-  ContextOptions, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, MemoryInfo, PixelSource, TensorOptions,
+  ContextOptions, DepthwiseContext, FusedEpilogue, DrawOptions, FromPixelsOptions, GLTensor, MemoryInfo, PixelSource, TensorOptions,
 } from './api';
 import { DepthwiseGLError, fail, show } from './errors';
 import { probeDevice, type Capabilities, type DebugOptions } from './gl/capabilities';
@@ -121,10 +121,10 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
 
   depthwiseConv2d(
     input: GLTensor, filter: GLTensor, strides: number[], padding: Padding,
-    rate?: number[] | null, name?: string | null, dataFormat?: DataFormat | null,
+    rate?: number[] | null, name?: string | null, dataFormat?: DataFormat | null, fused?: FusedEpilogue | null,
   ): GLTensor {
     this.checkAlive('depthwiseConv2d');
-    return depthwiseConv2d(this, input, filter, strides, padding, rate, name, dataFormat);
+    return depthwiseConv2d(this, input, filter, strides, padding, rate, name, dataFormat, fused);
   }
 
   depthwiseConv2dBackpropInput(

@@ -2,8 +2,11 @@
 export { createContext } from './context';
 export { depthwiseConv2dReference } from './semantics/reference';
 export { depthwiseConv2dBackpropFilterReference, depthwiseConv2dBackpropInputReference } from './semantics/backprop';
+export { applyFusedReference } from './semantics/fused';
 export { DepthwiseGLError } from './errors';
+export { mountInspector } from './inspector/index';
+export type { TensorInspector, InspectorOptions, InspectOptions, ColormapName } from './inspector/index';
 export type {
   Capabilities, ContextOptions, DataFormat, DebugOptions, DepthwiseContext, GLTensor, HostTensor,
-  MemoryInfo, Padding, Precision, TensorOptions, PixelSource, FromPixelsOptions, DrawOptions,
+  MemoryInfo, Padding, Activation, FusedEpilogue, Precision, TensorOptions, PixelSource, FromPixelsOptions, DrawOptions,
 } from './api';

@@ -2,17 +2,29 @@ import type { GLTensor } from '../api';
 import type { OpContext } from '../context';
 import { fail, show } from '../errors';
 import type { GpuTexture } from '../gl/textures';
+import type { TexelLayout } from '../layout/texels';
+import { checkFused, type Activation, type FusedSpec, type FusedVector } from '../semantics/fused';
 import { convGeometry, type ConvGeometry } from '../semantics/geometry';
 import type { DataFormat, Padding } from '../semantics/types';
 import { checkDataFormat } from '../semantics/validate';
-import type { Tensor } from '../tensor';
+import { Tensor } from '../tensor';
 
 const FN = 'depthwiseConv2d';
 const PACKED_FILTER = 'depthwise-filter';
 
+/** ACTIVATION define values, as numbered in glsl/depthwise.frag. */
+const ACTIVATION_CODE: Record<Activation, number> = {
+  linear: 0, relu: 1, relu6: 2, leakyRelu: 3, sigmoid: 4, tanh: 5, elu: 6, prelu: 7,
+};
+
+/** Fragment-uniform vectors left for our own uniforms when bias/PReLU go in uniform arrays. */
+const UNIFORM_RESERVE = 16;
+const maxUniformVectors = new WeakMap<WebGL2RenderingContext, number>();
+
 /**
  * The op: validate every argument and resolve the geometry (all before any GPU work), then
- * repack the filter once (cached on the filter tensor) and run one convolution pass.
+ * repack the filter once (cached on the filter tensor) and run one convolution pass, with the
+ * fused bias and activation (if any) in the same pass.
  */
 export function depthwiseConv2d(
   ctx: OpContext,
@@ -23,6 +35,7 @@ export function depthwiseConv2d(
   rate: unknown,
   name: unknown,
   dataFormat: unknown,
+  fused?: unknown,
 ): Tensor {
   const x = ctx.checkTensor(FN, 'input', input);
   const f = ctx.checkTensor(FN, 'filter', filter);
@@ -35,27 +48,118 @@ export function depthwiseConv2d(
     }
   }
   const g = convGeometry(FN, [...x.shape], [...f.shape], strides, padding, rate, fmt);
+  const spec = checkFused<Tensor>(FN, fused, g.outC, (v) => v instanceof Tensor);
+  if (spec) {
+    if (spec.bias?.kind === 'tensor') checkVectorTensor(ctx, 'fused.bias', spec.bias.tensor, g.outC);
+    if (spec.prelu?.kind === 'tensor') checkVectorTensor(ctx, 'fused.preluWeights', spec.prelu.tensor, g.outC);
+  }
   const outLayout = ctx.layoutFor(FN, 'output', [g.batch, g.outH, g.outW, g.outC]);
-  const filterLayout = ctx.layoutFor(FN, 'filter', [1, g.fh, g.fw, g.outC]);
+  const filterLayout = packedFilterLayout(ctx, g);
 
   // GPU work starts here.
   const packed = packedFilter(ctx, f, g, filterLayout);
   const inL = x.tex.layout;
+  const textures: Record<string, WebGLTexture> = { u_input: x.tex.texture, u_filter: packed.texture };
+  const uniforms: Record<string, unknown> = {};
+  const temporaries: GpuTexture[] = [];
+  const epilogue = spec ? epilogueSetup(ctx, spec, g.outC, outLayout.c4, textures, uniforms, temporaries) : {};
   const program = ctx.programs.get('depthwise', {
-    IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: inL.c4, IN_TEX_W: inL.width,
+    IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: inL.c4, IN_TEX_W: inL.width, IN_TEX_H: inL.height,
     OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outLayout.c4,
     OUT_TEX_W: outLayout.width, OUT_TEXELS: outLayout.texels,
-    F_TEX_W: packed.layout.width,
+    F_ALIGNED: filterLayout.width === outLayout.c4, F_TEX_W: filterLayout.width,
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw,
     PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
+    ...epilogue,
   });
   const out = ctx.textures.create(outLayout);
-  ctx.pass(program, { u_input: x.tex.texture, u_filter: packed.texture }, out);
+  ctx.pass(program, { ...uniforms, ...textures }, out);
+  // Deleting right after the draw is safe: GL keeps a texture alive until the GPU is done with it.
+  for (const t of temporaries) ctx.textures.free(t);
   return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
 }
 
+/**
+ * A bias or PReLU tensor must hold its C*M values along its channel dimension: logical NHWC
+ * [1, 1, 1, C*M], i.e. shape [1, 1, 1, C*M] (NHWC) or [1, C*M, 1, 1] (NCHW).
+ */
+function checkVectorTensor(ctx: OpContext, arg: string, t: Tensor, outC: number): void {
+  ctx.checkTensor(FN, arg, t);
+  const [n, h, w, c] = t.tex.layout.shape;
+  if (n !== 1 || h !== 1 || w !== 1 || c !== outC) {
+    const want = t.dataFormat === 'NHWC' ? `[1, 1, 1, ${outC}]` : `[1, ${outC}, 1, 1]`;
+    fail(FN, arg, `must hold the ${outC} output channels (C*M) along its channel dimension: shape ${want} (${t.dataFormat}); got ${t}`);
+  }
+}
+
+/**
+ * Defines, textures and uniforms of the fused epilogue. Arrays go into uniform arrays when they
+ * fit in the fragment shader's uniform vectors (no texture, no upload), else into a temporary
+ * texture; GLTensors are read from their own texture.
+ */
+function epilogueSetup(
+  ctx: OpContext, spec: FusedSpec<Tensor>, outC: number, outC4: number,
+  textures: Record<string, WebGLTexture>, uniforms: Record<string, unknown>, temporaries: GpuTexture[],
+): Record<string, number> {
+  const defines: Record<string, number> = { ACTIVATION: ACTIVATION_CODE[spec.activation] };
+  let vecTexW = 0;
+  const arrays = [spec.bias, spec.prelu].filter((v) => v?.kind === 'array').length;
+  const fits = arrays * outC4 <= uniformVectors(ctx.gl) - UNIFORM_RESERVE;
+  const place = (v: FusedVector<Tensor> | null, define: string, uniform: string, sampler: string) => {
+    if (!v) return;
+    let tex: GpuTexture;
+    if (v.kind === 'array') {
+      if (fits) {
+        const padded = new Float32Array(outC4 * 4);
+        padded.set(v.values);
+        uniforms[uniform] = padded;
+        defines[define] = 1;
+        return;
+      }
+      const layout = ctx.layoutFor(FN, define === 'BIAS' ? 'fused.bias' : 'fused.preluWeights', [1, 1, 1, outC]);
+      const texels = new Float32Array(layout.width * layout.height * 4);
+      texels.set(v.values);
+      tex = ctx.textures.create(layout, texels);
+      temporaries.push(tex);
+    } else {
+      tex = v.tensor.tex;
+    }
+    // Both vectors have logical shape [1, 1, 1, C*M], so the same layout width.
+    vecTexW = tex.layout.width;
+    textures[sampler] = tex.texture;
+    defines[define] = 2;
+  };
+  place(spec.bias, 'BIAS', 'u_biasv', 'u_bias');
+  place(spec.prelu, 'PRELU', 'u_preluv', 'u_prelu');
+  if (vecTexW) defines.VEC_TEX_W = vecTexW;
+  if (spec.activation === 'leakyRelu' || spec.activation === 'elu') uniforms.u_alpha = spec.alpha;
+  void outC;
+  return defines;
+}
+
+function uniformVectors(gl: WebGL2RenderingContext): number {
+  let n = maxUniformVectors.get(gl);
+  if (n === undefined) {
+    n = Number(gl.getParameter(gl.MAX_FRAGMENT_UNIFORM_VECTORS)) || 224;
+    maxUniformVectors.set(gl, n);
+  }
+  return n;
+}
+
+/**
+ * The packed filter: logical [1, FH, FW, C*M] in the texel layout, OUT_C4 texels wide where
+ * that fits, so that tap (di, dj) of output texel oc4 sits at column oc4, row di*FW + dj.
+ */
+function packedFilterLayout(ctx: OpContext, g: ConvGeometry): TexelLayout {
+  const standard = ctx.layoutFor(FN, 'filter', [1, g.fh, g.fw, g.outC]);
+  const max = ctx.capabilities.maxTextureSize;
+  const taps = g.fh * g.fw;
+  if (standard.c4 > max || taps > max) return standard;
+  return { ...standard, width: standard.c4, height: taps };
+}
+
 /** The filter in the layout the convolution reads, made on first use and kept with the filter tensor. */
-function packedFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: GpuTexture['layout']): GpuTexture {
+function packedFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: TexelLayout): GpuTexture {
   const cached = f.derived.get(PACKED_FILTER);
   if (cached) return cached;
   const src = f.tex.layout;
