@@ -6,8 +6,6 @@ export { applyFusedReference } from './semantics/fused';
 export { DepthwiseGLError } from './errors';
 export { mountInspector } from './inspector/index';
 export type { TensorInspector, InspectorOptions, InspectOptions, ColormapName } from './inspector/index';
-export { mountInspector } from './inspector/index';
-export type { TensorInspector, InspectorOptions, InspectOptions, ColormapName } from './inspector/index';
 export type {
   Capabilities, ContextOptions, DataFormat, DebugOptions, DepthwiseContext, GLTensor, HostTensor,
   MemoryInfo, Padding, Activation, FusedEpilogue, Precision, TensorOptions, PixelSource, FromPixelsOptions, DrawOptions,
