@@ -21,6 +21,8 @@ interface GradCase {
   passFormat?: boolean; // pass dataFormat explicitly
   seed: number;
   tol?: { atol: number; rtol: number };
+  context?: object; // options for a context of its own (else the page's shared one)
+  special?: boolean; // sprinkle NaN, +Inf and -Inf into the input and outBackprop
 }
 
 /** mulberry32 */
@@ -108,15 +110,21 @@ function tfCases(): GradCase[] {
  * In the page: both gradients of one case on the GPU and in the reference, compared; memory must
  * come back to where it was once the outputs are disposed.
  */
-async function runGradCase(cfg: GradCase, contextOptions?: object) {
+async function runGradCase(cfg: GradCase) {
   const { H, DGL } = window;
-  const ctx = contextOptions ? H.ctx(contextOptions) : H.ctx();
+  const ctx = cfg.context ? H.ctx(cfg.context) : H.ctx();
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   const x = H.randomData(size(cfg.input), cfg.seed);
   const f = H.randomData(size(cfg.filter), cfg.seed + 1);
   const ref = DGL.depthwiseConv2dReference({ data: x, shape: cfg.input }, { data: f, shape: cfg.filter },
     cfg.strides, cfg.padding, cfg.rate, cfg.dataFormat);
   const dy = H.randomData(size(ref.shape), cfg.seed + 2);
+  if (cfg.special) {
+    const specials = [NaN, Infinity, -Infinity];
+    [x, dy].forEach((a, j) => {
+      for (let i = 0; i < 3; i++) a[(i * 7919 + j * 104729 + cfg.seed) % a.length] = specials[i];
+    });
+  }
   const wantDx = DGL.depthwiseConv2dBackpropInputReference(cfg.input, { data: f, shape: cfg.filter },
     { data: dy, shape: ref.shape }, cfg.strides, cfg.padding, cfg.rate, cfg.dataFormat);
   const wantDf = DGL.depthwiseConv2dBackpropFilterReference({ data: x, shape: cfg.input }, cfg.filter,
@@ -139,13 +147,14 @@ async function runGradCase(cfg: GradCase, contextOptions?: object) {
     df: H.compare(gotDf, wantDf.data, tol),
     dxShape: [...dx.shape], dxFormat: dx.dataFormat, dfShape: [...df.shape], dfFormat: df.dataFormat,
     memoryBack: false,
+    nonFinite: [...wantDx.data, ...wantDf.data].filter((v) => !Number.isFinite(v)).length,
   };
   dx.dispose();
   df.dispose();
   const after = ctx.memory();
   result.memoryBack = after.tensors === before.tensors && after.textures === before.textures && after.bytes === before.bytes;
   [xt, ft, dyt].forEach((t) => t.dispose());
-  if (contextOptions) ctx.dispose();
+  if (cfg.context) ctx.dispose();
   return result;
 }
 
@@ -157,6 +166,7 @@ function expectGood(r: Awaited<ReturnType<typeof runGradCase>>, cfg: GradCase) {
   expect(r.dx, `input gradient: ${JSON.stringify(r.dx)}`).toMatchObject({ ok: true, bad: 0 });
   expect(r.df, `filter gradient: ${JSON.stringify(r.df)}`).toMatchObject({ ok: true, bad: 0 });
   expect(r.memoryBack).toBe(true);
+  if (cfg.special) expect(r.nonFinite, 'the specials reach the gradients').toBeGreaterThan(0);
 }
 
 const label = (c: GradCase) => `${caseName(c)}${c.filterNCHW ? ',filterNCHW' : ''}`;
@@ -239,11 +249,28 @@ test.describe('gradients: larger cases', () => {
   test('textures that wrap (MAX_TEXTURE_SIZE 16): every stage indexes through the 2-D layout', async ({ harness }) => {
     const cfg: GradCase = {
       input: [2, 3, 9, 10], filter: [3, 2, 3, 2], strides: [1, 1, 2, 1], padding: [[0, 0], [0, 0], [1, 2], [0, 1]], rate: null,
-      dataFormat: 'NCHW', seed: 77,
+      dataFormat: 'NCHW', seed: 77, context: { debug: { maxTextureSize: 16 } },
     };
-    expectGood(await harness.evaluate(([c, run]) => new Function(`return ${run}`)()(c, { debug: { maxTextureSize: 16 } }),
-      [cfg, runGradCase.toString()] as const), cfg);
+    expectGood(await harness.evaluate(runGradCase, cfg), cfg);
   });
+});
+
+test.describe('gradients: NaN and infinities, float16', () => {
+  // NaN and infinities propagate as in the reference (NaN where an Inf meets a zero-weight or an
+  // opposite Inf, ...), and padding taps never read them.
+  for (const cfg of gradSweep(6, 9001)) {
+    const c: GradCase = { ...cfg, special: true };
+    test(`NaN/Inf: ${label(c)}`, async ({ harness }) => {
+      expectGood(await harness.evaluate(runGradCase, c), c);
+    });
+  }
+  // Half-float storage: inputs, partial sums and outputs are rounded to 11 bits.
+  for (const cfg of gradSweep(4, 4711)) {
+    const c: GradCase = { ...cfg, context: { precision: 'float16' }, tol: { atol: 2e-2, rtol: 1e-2 } };
+    test(`float16: ${label(c)}`, async ({ harness }) => {
+      expectGood(await harness.evaluate(runGradCase, c), c);
+    });
+  }
 });
 
 test.describe('gradients: errors', () => {
