@@ -1,207 +1,553 @@
-// Playground for `npm start`: a procedurally drawn image convolved with a few
-// depthwise kernels on the GPU, each result drawn next to the input.
-import { createContext } from '../src/index.ts';
-import type { DepthwiseContext, GLTensor, Padding } from '../src/index.ts';
+// The playground (`npm start`): a live depthwise_conv2d filter on the webcam (or a built-in
+// source), with the library's own fromPixels/draw so frames never leave the GPU, plus the tensor
+// inspector and a CPU-reference check. `window.playground` exposes a little state for the tests.
+import { createContext, depthwiseConv2dReference, mountInspector } from '../src/index.ts';
+import type { DepthwiseContext, GLTensor, HostTensor, Padding } from '../src/index.ts';
+import { PRESETS, filterData, resizeKernel, type Preset } from './presets.ts';
+import {
+  CameraUnavailable, fileSource, openCamera, patternSource, sampleImageSource, type FrameSource, type SourceKind,
+} from './sources.ts';
 
-const SIZE = 256;
-const CHANNELS = 3;
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`playground: #${id} is missing from index.html`);
+  return e as T;
+};
+const num = (id: string): number => Number($<HTMLInputElement>(id).value);
+const sel = (id: string): string => $<HTMLSelectElement>(id).value;
 
-const grid = document.getElementById('grid') as HTMLDivElement;
-const info = document.getElementById('info') as HTMLParagraphElement;
-const errorBox = document.getElementById('error') as HTMLPreElement;
+const info = $('info');
+const sourceNote = $('source-note');
+const errorBox = $('error');
+const stage = $('stage');
+const inputCanvas = $<HTMLCanvasElement>('input-canvas');
+const outputsBox = $('outputs');
 
-function showError(err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  errorBox.textContent += (errorBox.textContent ? '\n' : '') + message;
-  console.error(err);
+// --- state -------------------------------------------------------------------------------------
+
+interface Settings {
+  channels: 1 | 3 | 4;
+  fh: number;
+  fw: number;
+  m: number;
+  /** kernels[k][q]: row-major fh*fw. Always 4 channels x 2 slots, so switching C or M keeps edits. */
+  kernels: number[][][];
 }
-window.addEventListener('error', (e) => showError(e.error ?? e.message));
-window.addEventListener('unhandledrejection', (e) => showError(e.reason));
 
-/** Draws the test image (gradients, circles, text, a checkerboard) and returns NHWC floats in 0..1. */
-function makeInputImage(size: number): Float32Array {
-  const canvas = document.createElement('canvas');
-  canvas.width = size;
-  canvas.height = size;
-  const g = canvas.getContext('2d');
-  if (!g) throw new Error('2D canvas is not available');
+const settings: Settings = { channels: 3, fh: 3, fw: 3, m: 1, kernels: [] };
+let source: FrameSource | null = null;
+let droppedFile: File | null = null;
+let ctx: DepthwiseContext;
+let filter: { key: string; tensor: GLTensor; host: HostTensor } | null = null;
+let lastError = '';
+let frames = 0;
+let captureWanted: ((c: Capture) => void)[] = [];
 
-  const bg = g.createLinearGradient(0, 0, size, size);
-  bg.addColorStop(0, '#1d3557');
-  bg.addColorStop(0.5, '#a8dadc');
-  bg.addColorStop(1, '#f1faee');
-  g.fillStyle = bg;
-  g.fillRect(0, 0, size, size);
+export interface Capture {
+  input: HostTensor & { dataFormat: string };
+  filter: HostTensor;
+  output: HostTensor & { dataFormat: string };
+  strides: number[];
+  padding: Padding;
+  rate: number[];
+  dataFormat: 'NHWC' | 'NCHW';
+  preset: string;
+}
+let lastCapture: Capture | null = null;
+let lastVerify: { maxAbs: number; maxRel: number } | null = null;
 
-  // Checkerboard in the lower-right quarter: sharp edges for the Sobel and sharpen kernels.
-  const cell = size / 16;
-  for (let y = size / 2; y < size; y += cell) {
-    for (let x = size / 2; x < size; x += cell) {
-      if (((x + y) / cell) % 2 === 0) {
-        g.fillStyle = '#111';
-        g.fillRect(x, y, cell, cell);
-      }
-    }
-  }
+// --- the filter controls -------------------------------------------------------------------------
 
-  const circles: Array<[number, number, number, string]> = [
-    [0.28, 0.3, 0.18, '#e63946'],
-    [0.62, 0.28, 0.12, '#ffb703'],
-    [0.25, 0.72, 0.1, '#2a9d8f'],
-  ];
-  for (const [cx, cy, r, color] of circles) {
-    const rg = g.createRadialGradient(cx * size, cy * size, 0, cx * size, cy * size, r * size);
-    rg.addColorStop(0, '#fff');
-    rg.addColorStop(1, color);
-    g.fillStyle = rg;
-    g.beginPath();
-    g.arc(cx * size, cy * size, r * size, 0, Math.PI * 2);
-    g.fill();
-  }
+function fillSelect(id: string, values: Array<[string, string]>): void {
+  const s = $<HTMLSelectElement>(id);
+  s.replaceChildren(...values.map(([v, label]) => {
+    const o = document.createElement('option');
+    o.value = v;
+    o.textContent = label;
+    return o;
+  }));
+}
 
-  g.fillStyle = '#000';
-  g.font = `bold ${Math.round(size / 10)}px sans-serif`;
-  g.textBaseline = 'top';
-  g.fillText('depthwise', size * 0.05, size * 0.47);
-  g.lineWidth = 2;
-  g.strokeStyle = '#fff';
-  g.strokeRect(4, 4, size - 8, size - 8);
+fillSelect('preset', [...PRESETS.map((p): [string, string] => [p.id, p.name]), ['custom', 'Custom (edited)']]);
+fillSelect('fh', [1, 2, 3, 4, 5, 6, 7].map((n) => [String(n), String(n)]));
+fillSelect('fw', [1, 2, 3, 4, 5, 6, 7].map((n) => [String(n), String(n)]));
 
-  const rgba = g.getImageData(0, 0, size, size).data;
-  const out = new Float32Array(size * size * CHANNELS);
-  for (let p = 0; p < size * size; p++) {
-    for (let c = 0; c < CHANNELS; c++) out[p * CHANNELS + c] = rgba[p * 4 + c] / 255;
+function applyPreset(p: Preset): void {
+  settings.fh = p.fh;
+  settings.fw = p.fw;
+  settings.m = p.m;
+  settings.kernels = [0, 1, 2, 3].map((k) => [0, 1].map((q) => [...p.kernel(k, Math.min(q, p.m - 1), settings.channels)]));
+  $<HTMLSelectElement>('preset').value = p.id;
+  $<HTMLSelectElement>('fh').value = String(p.fh);
+  $<HTMLSelectElement>('fw').value = String(p.fw);
+  $<HTMLSelectElement>('multiplier').value = String(p.m);
+  $<HTMLInputElement>('sh').value = String(p.strides?.[0] ?? 1);
+  $<HTMLInputElement>('sw').value = String(p.strides?.[1] ?? 1);
+  $<HTMLInputElement>('rh').value = String(p.rate?.[0] ?? 1);
+  $<HTMLInputElement>('rw').value = String(p.rate?.[1] ?? 1);
+  $<HTMLSelectElement>('padding').value = p.padding ?? 'SAME';
+  $<HTMLInputElement>('abs').checked = p.display.abs;
+  $<HTMLInputElement>('range-lo').value = String(p.display.range[0]);
+  $<HTMLInputElement>('range-hi').value = String(p.display.range[1]);
+  $('preset-note').textContent = p.note;
+  controlsChanged();
+  buildKernelEditor();
+}
+
+function kernelTargets(): Array<[string, string]> {
+  const out: Array<[string, string]> = [['all', 'all channels']];
+  const names = settings.channels === 1 ? ['luma'] : ['R', 'G', 'B', 'A'];
+  for (let k = 0; k < settings.channels; k++) {
+    for (let q = 0; q < settings.m; q++) out.push([`${k},${q}`, settings.m > 1 ? `${names[k]} · q=${q}` : names[k]]);
   }
   return out;
 }
 
-/** A [fh, fw, C, 1] filter applying the same 2-D kernel (row-major, fh*fw values) to every channel. */
-function perChannelFilter(kernel: number[], fh: number, fw: number): { data: Float32Array; shape: number[] } {
-  if (kernel.length !== fh * fw) throw new Error(`kernel has ${kernel.length} values, expected ${fh}x${fw}`);
-  const data = new Float32Array(fh * fw * CHANNELS);
-  for (let i = 0; i < fh * fw; i++) {
-    for (let c = 0; c < CHANNELS; c++) data[i * CHANNELS + c] = kernel[i];
+/** The (k, q) pairs the editor writes to. */
+function editTargets(): Array<[number, number]> {
+  const v = sel('kernel-target');
+  if (v && v !== 'all') {
+    const [k, q] = v.split(',').map(Number);
+    return [[k, q]];
   }
-  return { data, shape: [fh, fw, CHANNELS, 1] };
+  const all: Array<[number, number]> = [];
+  for (let k = 0; k < 4; k++) for (let q = 0; q < 2; q++) all.push([k, q]);
+  return all;
 }
 
-interface Example {
-  title: string;
-  kernel: number[];
-  fh: number;
-  fw: number;
+function buildKernelEditor(): void {
+  const target = sel('kernel-target');
+  fillSelect('kernel-target', kernelTargets());
+  const t = $<HTMLSelectElement>('kernel-target');
+  if ([...t.options].some((o) => o.value === target)) t.value = target;
+  const [[k0, q0]] = editTargets();
+  const kernel = settings.kernels[k0][q0];
+  const grid = $('kernel-grid');
+  grid.style.gridTemplateColumns = `repeat(${settings.fw}, 1fr)`;
+  grid.replaceChildren(...kernel.map((v, i) => {
+    const input = document.createElement('input');
+    input.type = 'number';
+    input.step = '0.1';
+    input.value = String(Number(v.toPrecision(4)));
+    input.title = `tap [${Math.floor(i / settings.fw)}, ${i % settings.fw}]`;
+    input.addEventListener('input', () => {
+      const x = Number(input.value);
+      if (!Number.isFinite(x)) return;
+      for (const [k, q] of editTargets()) settings.kernels[k][q][i] = x;
+      $<HTMLSelectElement>('preset').value = 'custom';
+      showKernelSum();
+    });
+    return input;
+  }));
+  showKernelSum();
+}
+
+function showKernelSum(): void {
+  const [[k, q]] = editTargets();
+  const s = settings.kernels[k][q].reduce((a, b) => a + b, 0);
+  $('kernel-sum').textContent = `sum of weights: ${Number(s.toPrecision(4))}`;
+}
+
+function resize(fh: number, fw: number): void {
+  settings.kernels = settings.kernels.map((row) => row.map((kk) => resizeKernel(kk, settings.fh, settings.fw, fh, fw)));
+  settings.fh = fh;
+  settings.fw = fw;
+  $<HTMLSelectElement>('preset').value = 'custom';
+  buildKernelEditor();
+}
+
+$('preset').addEventListener('change', () => {
+  const p = PRESETS.find((x) => x.id === sel('preset'));
+  if (p) applyPreset(p);
+});
+$('fh').addEventListener('change', () => resize(num('fh'), settings.fw));
+$('fw').addEventListener('change', () => resize(settings.fh, num('fw')));
+$('multiplier').addEventListener('change', () => {
+  settings.m = num('multiplier');
+  $<HTMLSelectElement>('preset').value = 'custom';
+  buildKernelEditor();
+});
+$('kernel-target').addEventListener('change', buildKernelEditor);
+$('normalize').addEventListener('click', () => {
+  for (const [k, q] of editTargets()) {
+    const s = settings.kernels[k][q].reduce((a, b) => a + b, 0);
+    if (s !== 0) settings.kernels[k][q] = settings.kernels[k][q].map((v) => v / s);
+  }
+  $<HTMLSelectElement>('preset').value = 'custom';
+  buildKernelEditor();
+});
+$('channels').addEventListener('change', () => {
+  settings.channels = num('channels') as 1 | 3 | 4;
+  buildKernelEditor();
+});
+
+function controlsChanged(): void {
+  $('explicit-pads').hidden = sel('padding') !== 'explicit';
+  const split = sel('view') === 'split';
+  stage.className = split ? 'split' : 'side';
+  $('split-label').hidden = !split;
+  applySplit();
+}
+for (const id of ['padding', 'view']) $(id).addEventListener('change', controlsChanged);
+
+function applySplit(): void {
+  const first = outputsBox.querySelector('canvas');
+  const split = sel('view') === 'split';
+  outputsBox.querySelectorAll('canvas').forEach((c) => { (c as HTMLCanvasElement).style.clipPath = ''; });
+  if (split && first) first.style.clipPath = `inset(0 0 0 ${num('split')}%)`;
+}
+$('split').addEventListener('input', applySplit);
+
+// --- the call's arguments ---------------------------------------------------------------------
+
+interface Call {
   strides: number[];
   padding: Padding;
-  rate?: number[];
-  /** Maps an output value to display intensity 0..1 (before clamping). */
-  display?: (v: number) => number;
+  rate: number[];
+  dataFormat: 'NHWC' | 'NCHW';
+  text: string;
 }
 
-const box = (n: number): number[] => new Array<number>(n * n).fill(1 / (n * n));
+/** Reads the argument controls as they are: invalid values go to the library, which says what is wrong. */
+function currentCall(): Call {
+  const dataFormat = sel('format') as 'NHWC' | 'NCHW';
+  const [sh, sw, rh, rw] = [num('sh'), num('sw'), num('rh'), num('rw')];
+  const strides = dataFormat === 'NHWC' ? [1, sh, sw, 1] : [1, 1, sh, sw];
+  let padding: Padding = sel('padding') as Padding;
+  if (sel('padding') === 'explicit') {
+    const tb = [num('pad-top'), num('pad-bottom')];
+    const lr = [num('pad-left'), num('pad-right')];
+    padding = dataFormat === 'NHWC' ? [[0, 0], tb, lr, [0, 0]] : [[0, 0], [0, 0], tb, lr];
+  }
+  const rate = [rh, rw];
+  const text = `ctx.depthwiseConv2d(input, filter, [${strides.join(', ')}], ${JSON.stringify(padding).replace(/"/g, "'")}, [${rate.join(', ')}], null, '${dataFormat}')`;
+  return { strides, padding, rate, dataFormat, text };
+}
 
-const EXAMPLES: Example[] = [
-  { title: 'Box blur 5×5', kernel: box(5), fh: 5, fw: 5, strides: [1, 1, 1, 1], padding: 'SAME' },
-  {
-    title: 'Sharpen 3×3',
-    kernel: [0, -1, 0, -1, 5, -1, 0, -1, 0],
-    fh: 3, fw: 3, strides: [1, 1, 1, 1], padding: 'SAME',
-  },
-  {
-    title: 'Sobel-x 3×3 (|value|)',
-    kernel: [-1, 0, 1, -2, 0, 2, -1, 0, 1],
-    fh: 3, fw: 3, strides: [1, 1, 1, 1], padding: 'SAME',
-    display: Math.abs,
-  },
-  {
-    title: 'Dilated blur 3×3, rate [2,2]',
-    kernel: box(3), fh: 3, fw: 3, strides: [1, 1, 1, 1], padding: 'SAME', rate: [2, 2],
-  },
-  {
-    title: 'Box blur 5×5, VALID, stride 2',
-    kernel: box(5), fh: 5, fw: 5, strides: [1, 2, 2, 1], padding: 'VALID',
-  },
-];
+// --- sources --------------------------------------------------------------------------------
 
-/** Draws NHWC [1, h, w, 3] data into a new canvas inside a captioned figure. */
-function addFigure(
-  title: string,
-  detail: string,
-  data: Float32Array,
-  h: number,
-  w: number,
-  display: (v: number) => number = (v) => v,
-): void {
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const g = canvas.getContext('2d');
-  if (!g) throw new Error('2D canvas is not available');
-  const img = g.createImageData(w, h);
-  for (let p = 0; p < w * h; p++) {
-    for (let c = 0; c < CHANNELS; c++) {
-      const v = Math.round(display(data[p * CHANNELS + c]) * 255);
-      img.data[p * 4 + c] = Math.min(255, Math.max(0, v));
+function resolution(): [number, number] {
+  const [w, h] = sel('resolution').split('x').map(Number);
+  return [w, h];
+}
+
+let switching = 0;
+async function useSource(kind: SourceKind, why?: string): Promise<void> {
+  const my = ++switching;
+  const [w, h] = resolution();
+  let next: FrameSource;
+  let note = why ?? '';
+  try {
+    if (kind === 'camera') next = await openCamera(w, h);
+    else if (kind === 'file' && droppedFile) next = await fileSource(droppedFile, w, h);
+    else if (kind === 'image') next = sampleImageSource(w, h);
+    else next = patternSource(w, h);
+  } catch (e) {
+    if (my !== switching) return;
+    const reason = e instanceof CameraUnavailable ? e.message : `could not open that source: ${(e as Error).message}`;
+    note = kind === 'camera'
+      ? `Not using the camera: ${reason}. Showing the built-in animated test pattern instead (pick “Sample image” or drop a file for others).`
+      : reason;
+    next = patternSource(w, h);
+    document.body.dataset.cameraError = reason;
+  }
+  if (my !== switching) {
+    next.stop();
+    return;
+  }
+  source?.stop();
+  source = next;
+  $<HTMLSelectElement>('source').value = next.kind;
+  document.body.dataset.source = next.kind;
+  sourceNote.hidden = !note;
+  sourceNote.textContent = note;
+}
+
+$('source').addEventListener('change', () => void useSource(sel('source') as SourceKind));
+$('resolution').addEventListener('change', () => void useSource(source?.kind ?? 'pattern'));
+
+function takeFile(file: File | undefined): void {
+  if (!file) return;
+  droppedFile = file;
+  const opt = $<HTMLSelectElement>('source').querySelector('option[value=file]') as HTMLOptionElement;
+  opt.disabled = false;
+  opt.textContent = `File: ${file.name}`;
+  void useSource('file');
+}
+$<HTMLInputElement>('file').addEventListener('change', (e) => takeFile((e.target as HTMLInputElement).files?.[0]));
+document.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  document.body.classList.add('dragging');
+});
+document.addEventListener('dragleave', (e) => {
+  if (e.relatedTarget === null) document.body.classList.remove('dragging');
+});
+document.addEventListener('drop', (e) => {
+  e.preventDefault();
+  document.body.classList.remove('dragging');
+  takeFile(e.dataTransfer?.files?.[0]);
+});
+
+// --- timing ----------------------------------------------------------------------------------
+
+interface TimerExt { TIME_ELAPSED_EXT: number; GPU_DISJOINT_EXT: number }
+let timerExt: TimerExt | null = null;
+const pendingQueries: WebGLQuery[] = [];
+let gpuMs = NaN;
+let cpuMs = NaN;
+const frameTimes: number[] = [];
+
+function beginGpuTimer(): WebGLQuery | null {
+  if (!timerExt || pendingQueries.length > 4) return null;
+  const q = ctx.gl.createQuery();
+  if (!q) return null;
+  ctx.gl.beginQuery(timerExt.TIME_ELAPSED_EXT, q);
+  return q;
+}
+function endGpuTimer(q: WebGLQuery | null): void {
+  if (!q || !timerExt) return;
+  ctx.gl.endQuery(timerExt.TIME_ELAPSED_EXT);
+  pendingQueries.push(q);
+}
+function pollGpuTimer(): void {
+  const gl = ctx.gl;
+  while (timerExt && pendingQueries.length) {
+    const q = pendingQueries[0];
+    if (!gl.getQueryParameter(q, gl.QUERY_RESULT_AVAILABLE)) break;
+    const disjoint = gl.getParameter(timerExt.GPU_DISJOINT_EXT) as boolean;
+    const ns = gl.getQueryParameter(q, gl.QUERY_RESULT) as number;
+    if (!disjoint) gpuMs = Number.isNaN(gpuMs) ? ns / 1e6 : gpuMs * 0.8 + (ns / 1e6) * 0.2;
+    gl.deleteQuery(q);
+    pendingQueries.shift();
+  }
+}
+
+let lastStats = 0;
+function showStats(now: number): void {
+  frameTimes.push(now);
+  while (frameTimes.length && frameTimes[0] < now - 2000) frameTimes.shift();
+  if (now - lastStats < 500) return;
+  lastStats = now;
+  const span = frameTimes.length > 1 ? frameTimes[frameTimes.length - 1] - frameTimes[0] : 0;
+  const fps = span > 0 ? ((frameTimes.length - 1) * 1000) / span : 0;
+  $('fps').textContent = fps.toFixed(1);
+  $('gpu-ms').textContent = timerExt ? (Number.isNaN(gpuMs) ? '…' : `${gpuMs.toFixed(2)} ms`) : 'n/a (no EXT_disjoint_timer_query_webgl2)';
+  $('cpu-ms').textContent = Number.isNaN(cpuMs) ? '–' : `${cpuMs.toFixed(1)} ms`;
+  document.body.dataset.fps = fps.toFixed(2);
+}
+
+// --- the frame loop ----------------------------------------------------------------------------
+
+function outputCanvases(n: number): HTMLCanvasElement[] {
+  while (outputsBox.children.length < n) {
+    const fig = document.createElement('figure');
+    const c = document.createElement('canvas');
+    c.className = 'output-canvas';
+    fig.append(c, document.createElement('figcaption'));
+    outputsBox.append(fig);
+  }
+  while (outputsBox.children.length > n) outputsBox.lastElementChild?.remove();
+  applySplit();
+  return [...outputsBox.querySelectorAll('canvas')] as HTMLCanvasElement[];
+}
+
+function currentFilter(): { tensor: GLTensor; host: HostTensor } {
+  const { channels: c, fh, fw, m } = settings;
+  const data = filterData(settings.kernels, fh, fw, c, m);
+  const key = `${fh}x${fw}x${c}x${m}:${Array.from(data).join(',')}`;
+  if (filter?.key !== key) {
+    filter?.tensor.dispose();
+    filter = null;
+    const shape = [fh, fw, c, m];
+    filter = { key, tensor: ctx.tensor(data, shape), host: { data, shape } };
+  }
+  return filter;
+}
+
+function setError(message: string): void {
+  if (message === lastError) return;
+  lastError = message;
+  errorBox.textContent = message;
+  stage.classList.toggle('stale', !!message);
+}
+
+function frame(now: number): void {
+  requestAnimationFrame(frame);
+  const el = source?.frame(now);
+  if (!el) return;
+  const t0 = performance.now();
+  const live: GLTensor[] = [];
+  const c = settings.channels;
+  const call = currentCall();
+  $('call').textContent = call.text;
+  const query = beginGpuTimer();
+  try {
+    const input = ctx.fromPixels(el, { channels: c, dataFormat: call.dataFormat });
+    live.push(input);
+    ctx.draw(input, inputCanvas, { channels: c === 1 ? 0 : [0, 1, 2] });
+    frames++;
+    $('frame-count').textContent = String(frames);
+    document.body.dataset.frames = String(frames);
+    let out: GLTensor | null = null;
+    try {
+      const f = currentFilter();
+      out = ctx.depthwiseConv2d(input, f.tensor, call.strides, call.padding, call.rate, null, call.dataFormat);
+      live.push(out);
+      const m = settings.m;
+      const canvases = outputCanvases(m);
+      const range: [number, number] = [num('range-lo'), num('range-hi')];
+      const abs = $<HTMLInputElement>('abs').checked;
+      canvases.forEach((canvas, q) => {
+        const channels = c === 1 ? q : [0, 1, 2].map((k) => k * m + q);
+        ctx.draw(out as GLTensor, canvas, { channels, range, abs });
+        const cap = canvas.parentElement?.querySelector('figcaption');
+        const text = m > 1 ? `output q=${q} (channels ${Array.isArray(channels) ? channels.join(', ') : channels})` : 'output';
+        if (cap && cap.textContent !== text) cap.textContent = text;
+      });
+      $('shape').textContent = `input [${input.shape.join(', ')}] ⊛ filter [${f.host.shape.join(', ')}] → output [${out.shape.join(', ')}] ${call.dataFormat}`;
+      setError('');
+      if (captureWanted.length) takeCapture(input, f.host, out, call, live);
+    } catch (e) {
+      $('shape').textContent = `input [${input.shape.join(', ')}] → output: none (invalid arguments)`;
+      setError(e instanceof Error ? e.message : String(e));
     }
-    img.data[p * 4 + 3] = 255;
+  } catch (e) {
+    setError(`source: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    endGpuTimer(query);
+    for (const t of live) t.dispose();
   }
-  g.putImageData(img, 0, 0);
-
-  const figure = document.createElement('figure');
-  const caption = document.createElement('figcaption');
-  caption.textContent = title;
-  const small = document.createElement('small');
-  small.textContent = detail;
-  caption.append(small);
-  figure.append(canvas, caption);
-  grid.append(figure);
+  cpuMs = performance.now() - t0;
+  pollGpuTimer();
+  showStats(now);
 }
 
-async function main(): Promise<void> {
-  const inputData = makeInputImage(SIZE);
-  const inputShape = [1, SIZE, SIZE, CHANNELS];
-  addFigure('Input', `shape [${inputShape.join(', ')}]`, inputData, SIZE, SIZE);
+// --- capture, inspector, verify --------------------------------------------------------------
 
-  let ctx: DepthwiseContext;
-  try {
-    ctx = createContext();
-  } catch (err) {
-    info.textContent = 'Could not create a WebGL2 context.';
-    throw err;
+/** Reads this frame's tensors back (asynchronously; the reads are queued before the tensors go). */
+function takeCapture(input: GLTensor, f: HostTensor, out: GLTensor, call: Call, live: GLTensor[]): void {
+  const waiting = captureWanted;
+  captureWanted = [];
+  const reads = Promise.all([input.read(), out.read()]);
+  // Keep the tensors out of this frame's dispose until their reads are done.
+  const kept = live.splice(0, live.length);
+  const preset = sel('preset');
+  reads.then(([inData, outData]) => {
+    const cap: Capture = {
+      input: { data: inData, shape: [...input.shape], dataFormat: input.dataFormat },
+      filter: { data: new Float32Array(f.data), shape: [...f.shape] },
+      output: { data: outData, shape: [...out.shape], dataFormat: out.dataFormat },
+      strides: call.strides, padding: call.padding, rate: call.rate, dataFormat: call.dataFormat, preset,
+    };
+    lastCapture = cap;
+    for (const w of waiting) w(cap);
+  }).catch((e) => setError(`capture: ${(e as Error).message}`)).finally(() => {
+    for (const t of kept) t.dispose();
+  });
+}
+
+function capture(): Promise<Capture> {
+  return new Promise((resolve) => captureWanted.push(resolve));
+}
+
+const inspector = mountInspector($('inspector'));
+const diffInspector = mountInspector($('diff-inspector'));
+
+function verify(cap: Capture): { maxAbs: number; maxRel: number; diff: HostTensor } {
+  const ref = depthwiseConv2dReference(cap.input, cap.filter, cap.strides, cap.padding, cap.rate, cap.dataFormat);
+  const diff = new Float32Array(ref.data.length);
+  let maxAbs = 0;
+  let maxRel = 0;
+  for (let i = 0; i < diff.length; i++) {
+    const d = Math.abs(cap.output.data[i] - ref.data[i]);
+    diff[i] = d;
+    if (d > maxAbs) maxAbs = d;
+    const a = Math.abs(ref.data[i]);
+    if (a > 1e-3 && d / a > maxRel) maxRel = d / a;
   }
-  const caps = ctx.capabilities;
-  info.textContent =
-    `Renderer: ${caps.renderer}${caps.software ? ' (software)' : ''} · precision ${caps.precision}` +
-    ` · max texture ${caps.maxTextureSize}`;
+  return { maxAbs, maxRel, diff: { data: diff, shape: ref.shape } };
+}
 
-  const input = ctx.tensor(inputData, inputShape);
+let inspecting = false;
+async function inspect(): Promise<void> {
+  if (inspecting) return;
+  inspecting = true;
   try {
-    for (const ex of EXAMPLES) {
-      // One failing example should not hide the others.
-      const live: GLTensor[] = [];
-      try {
-        const f = perChannelFilter(ex.kernel, ex.fh, ex.fw);
-        const filter = ctx.tensor(f.data, f.shape);
-        live.push(filter);
-        const t0 = performance.now();
-        const out = ctx.depthwiseConv2d(input, filter, ex.strides, ex.padding, ex.rate ?? null, ex.title);
-        live.push(out);
-        const data = await out.read();
-        const ms = performance.now() - t0;
-        const [, h, w] = out.shape;
-        const args = `strides [${ex.strides.join(',')}], ${ex.padding}` + (ex.rate ? `, rate [${ex.rate.join(',')}]` : '');
-        addFigure(ex.title, `${args} → shape [${out.shape.join(', ')}] · ${ms.toFixed(1)} ms`, data, h, w, ex.display);
-      } catch (err) {
-        showError(new Error(`${ex.title}: ${err instanceof Error ? err.message : String(err)}`));
-      } finally {
-        for (const t of live) t.dispose();
-      }
+    const cap = await capture();
+    const which = sel('inspect-which');
+    if (which === 'filter') await inspector.show(cap.filter, { kind: 'filter', title: 'filter' });
+    else {
+      const t = which === 'input' ? cap.input : cap.output;
+      await inspector.show(t, { title: which, dataFormat: t.dataFormat as 'NHWC' | 'NCHW' });
+    }
+    if ($<HTMLInputElement>('verify').checked) {
+      const t0 = performance.now();
+      const v = verify(cap);
+      lastVerify = { maxAbs: v.maxAbs, maxRel: v.maxRel };
+      const ms = performance.now() - t0;
+      const text = `GPU vs CPU reference (${cap.output.shape.join('×')}, ${ms.toFixed(0)} ms on the CPU): max abs error ${v.maxAbs.toExponential(2)}, max rel error ${v.maxRel.toExponential(2)}`;
+      $('verify-result').textContent = text;
+      $('diff-inspector').classList.add('on');
+      await diffInspector.show(v.diff, { title: '|GPU − reference|', note: text, dataFormat: cap.dataFormat, colormap: 'viridis', sharedRange: true });
+    } else {
+      $('verify-result').textContent = '';
+      $('diff-inspector').classList.remove('on');
+      diffInspector.clear();
     }
   } finally {
-    input.dispose();
-    const mem = ctx.memory();
-    console.info('GPU resources after dispose:', mem);
-    ctx.dispose();
+    inspecting = false;
+  }
+}
+$('capture').addEventListener('click', () => void inspect());
+$('inspect-which').addEventListener('change', () => void inspect());
+$('verify').addEventListener('change', () => void inspect());
+setInterval(() => {
+  if ($<HTMLInputElement>('inspect-live').checked) void inspect();
+}, 1000);
+
+// --- start -----------------------------------------------------------------------------------
+
+declare global {
+  interface Window {
+    playground?: {
+      readonly frames: number;
+      readonly error: string;
+      readonly source: SourceKind | null;
+      readonly lastCapture: Capture | null;
+      readonly lastVerify: { maxAbs: number; maxRel: number } | null;
+      capture(): Promise<Capture>;
+      inspect(): Promise<void>;
+      ctx: DepthwiseContext;
+    };
   }
 }
 
-main().catch(showError);
+function start(): void {
+  try {
+    ctx = createContext({ canvas: document.createElement('canvas') });
+  } catch (e) {
+    info.textContent = 'This browser cannot run the playground: no WebGL2.';
+    setError(e instanceof Error ? e.message : String(e));
+    return;
+  }
+  timerExt = ctx.gl.getExtension('EXT_disjoint_timer_query_webgl2') as TimerExt | null;
+  const caps = ctx.capabilities;
+  info.textContent = `WebGL2 on ${caps.renderer}${caps.software ? ' (software rendering: expect low fps)' : ''} · ${caps.precision} · ` +
+    'frames go video → texture (fromPixels) → depthwiseConv2d → canvas (draw), never through JavaScript.';
+  window.playground = {
+    get frames() { return frames; },
+    get error() { return lastError; },
+    get source() { return source?.kind ?? null; },
+    get lastCapture() { return lastCapture; },
+    get lastVerify() { return lastVerify; },
+    capture,
+    inspect,
+    ctx,
+  };
+  applyPreset(PRESETS.find((p) => p.id === new URLSearchParams(location.search).get('preset')) ?? PRESETS.find((p) => p.id === 'sharpen') ?? PRESETS[0]);
+  const wanted = new URLSearchParams(location.search).get('source') as SourceKind | null;
+  void useSource(wanted ?? 'camera');
+  requestAnimationFrame(frame);
+}
+
+start();
