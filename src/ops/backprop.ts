@@ -89,14 +89,17 @@ export const FILTER_GRAD_TILE = 64;
 export const FILTER_GRAD_GROUP = 16;
 
 /** The passes of one filter gradient: tile size and the texture layout of every stage. */
-interface FilterGradPlan {
+export interface FilterGradPlan {
   tile: number;
   /** Partial-sum textures, [tiles, 1, taps, C*M] each: the first pass's, then each reduction's. */
   stages: { tiles: number; layout: TexelLayout }[];
   out: TexelLayout;
 }
 
-function planFilterGrad(ctx: OpContext, g: ConvGeometry, filterShape: number[]): FilterGradPlan {
+/** Plans the filter gradient's passes (no GPU work; throws if a stage cannot fit a texture). */
+export function planFilterGrad(
+  ctx: Pick<OpContext, 'capabilities' | 'layoutFor'>, g: ConvGeometry, filterShape: number[],
+): FilterGradPlan {
   const positions = g.batch * g.outH * g.outW;
   const taps = g.fh * g.fw;
   const slice = taps * Math.ceil(g.outC / 4);

@@ -5,6 +5,9 @@ import {
   depthwiseConv2dReference,
 } from '../../src/index';
 import type { DataFormat, Padding } from '../../src/semantics/types';
+import { convGeometry } from '../../src/semantics/geometry';
+import { texelLayout } from '../../src/layout/texels';
+import { FILTER_GRAD_GROUP, FILTER_GRAD_TILE, planFilterGrad } from '../../src/ops/backprop';
 
 /** mulberry32 */
 function rng(seed: number): () => number {
@@ -275,5 +278,34 @@ describe('gradient references: errors name the argument and the values', () => {
       .toThrow(/input\.data has length 3/);
     expect(() => depthwiseConv2dBackpropInputReference([1, 2, 2, 2], f, { data: new Float32Array(1), shape: [1, 1, 1, 1] }, [1, 1, 1, 1], 'VALID'))
       .toThrow(/empty output/);
+  });
+});
+
+describe('filter-gradient plan: tiles and reduction passes', () => {
+  const plan = (input: number[], filter: number[], strides: number[], padding: Padding, maxTextureSize = 4096) => {
+    const g = convGeometry('test', input, filter, strides, padding, null, 'NHWC');
+    const ctx = {
+      capabilities: { maxTextureSize } as never,
+      layoutFor: (_fn: string, what: string, nhwc: readonly number[]) => texelLayout(nhwc, maxTextureSize, what),
+    };
+    const p = planFilterGrad(ctx, g, filter);
+    return { tile: p.tile, tiles: p.stages.map((s) => s.tiles), out: p.out.shape };
+  };
+
+  it('1x112x112x32, 3x3, SAME: 196 tiles of 64 positions, one reduction to 13, then the final pass', () => {
+    expect(plan([1, 112, 112, 32], [3, 3, 32, 1], [1, 1, 1, 1], 'SAME'))
+      .toEqual({ tile: FILTER_GRAD_TILE, tiles: [196, 13], out: [3, 3, 32, 1] });
+  });
+
+  it('20,000 positions take two reductions; a small output takes none', () => {
+    expect(plan([2, 100, 100, 3], [3, 3, 3, 2], [1, 1, 1, 1], 'SAME').tiles).toEqual([313, 20, 2]);
+    expect(plan([1, 5, 5, 3], [3, 3, 3, 2], [1, 1, 1, 1], 'SAME')).toEqual({ tile: 25, tiles: [1], out: [3, 3, 3, 2] });
+    expect(FILTER_GRAD_GROUP).toBe(16);
+  });
+
+  it('tiles grow when the partial sums would not fit one texture', () => {
+    // 1x1 filter, 4 channels: one texel per tile; an 8x8 texture holds 64.
+    expect(plan([1, 64, 64, 4], [1, 1, 4, 1], [1, 1, 1, 1], 'VALID', 8).tiles[0]).toBe(64);
+    expect(plan([1, 65, 64, 4], [1, 1, 4, 1], [1, 1, 1, 1], 'VALID', 8)).toMatchObject({ tile: 128, tiles: [33, 3] });
   });
 });
