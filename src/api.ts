@@ -16,6 +16,11 @@ export interface ContextOptions {
   gl?: WebGL2RenderingContext;
   /** Storage/render precision; 'auto' = the best the device has. */
   precision?: Precision;
+  /**
+   * Refuse a software renderer (SwiftShader, llvmpipe, ...) with an error, so an app can choose a
+   * CPU path instead. Also asks the browser for a context without a major performance caveat.
+   */
+  failIfMajorPerformanceCaveat?: boolean;
   /** Test and debugging switches: pretend the device is smaller or lacks extensions. */
   debug?: DebugOptions;
 }

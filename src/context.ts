@@ -48,13 +48,22 @@ export interface OpContext {
 class Context implements DepthwiseContext, TensorOwner, OpContext {
   readonly gl: WebGL2RenderingContext;
   readonly capabilities: Capabilities;
-  readonly programs: ProgramCache;
-  readonly textures: TextureStore;
-  private readonly reader: AsyncReader;
-  private readonly vao: WebGLVertexArrayObject;
+  // The GL objects below are remade when a lost context is restored.
+  programs!: ProgramCache;
+  textures!: TextureStore;
+  private reader!: AsyncReader;
+  private vao!: WebGLVertexArrayObject;
   private readonly tensors = new Set<Tensor>();
   private readonly ownsGL: boolean;
+  private readonly debug: DebugOptions | undefined;
   private disposed = false;
+  /** Between webglcontextlost and webglcontextrestored. */
+  private lost = false;
+  private readonly onLost = (e: Event) => {
+    e.preventDefault(); // tells the browser we will handle a restore
+    this.handleLost();
+  };
+  private readonly onRestored = () => this.handleRestored();
 
   constructor(options: ContextOptions) {
     const fn = 'createContext';
@@ -62,6 +71,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     const precision = options.precision ?? 'auto';
     if (!PRECISIONS.includes(precision)) fail(fn, 'options.precision', `must be one of ${PRECISIONS.join(', ')}; got ${show(precision)}`);
     const debug: DebugOptions | undefined = options.debug;
+    this.debug = debug;
     if (debug?.maxTextureSize !== undefined && !(Number.isInteger(debug.maxTextureSize) && debug.maxTextureSize > 0)) {
       fail(fn, 'options.debug.maxTextureSize', `must be a positive integer; got ${show(debug.maxTextureSize)}`);
     }
@@ -78,13 +88,21 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
       const gl = canvas.getContext('webgl2', {
         alpha: true, antialias: false, depth: false, stencil: false,
         premultipliedAlpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance',
+        failIfMajorPerformanceCaveat: options.failIfMajorPerformanceCaveat === true,
       }) as WebGL2RenderingContext | null;
+      if (!gl && options.failIfMajorPerformanceCaveat) {
+        fail(fn, 'options.failIfMajorPerformanceCaveat', 'is true and the browser offers WebGL2 only with a major performance caveat (a software renderer or a blocklisted GPU); use a CPU path, or leave the option out to accept it');
+      }
       if (!gl) fail(fn, 'canvas', 'gave no WebGL2 context: this browser or device lacks WebGL2 (or the canvas already has another kind of context)');
       this.gl = gl;
       this.ownsGL = true;
     }
 
     const device = probeDevice(this.gl, debug);
+    if (options.failIfMajorPerformanceCaveat && device.software) {
+      if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
+      fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
+    }
     let chosen: 'float32' | 'float16';
     if (precision === 'float32' || (precision === 'auto' && device.renderFloat32)) {
       if (!device.renderFloat32) fail(fn, 'options.precision', `'float32' needs float32 render targets (EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks; use 'auto' or 'float16'`);
@@ -94,12 +112,41 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
       chosen = 'float16';
     }
     this.capabilities = Object.freeze({ ...device, precision: chosen });
+    this.makeGLObjects(fn);
+    const canvas = this.gl.canvas as EventTarget | null;
+    canvas?.addEventListener?.('webglcontextlost', this.onLost);
+    canvas?.addEventListener?.('webglcontextrestored', this.onRestored);
+  }
+
+  /** Programs, textures, reads and the vertex array: made at creation and again after a restore. */
+  private makeGLObjects(fn: string): void {
     this.programs = new ProgramCache(this.gl);
-    this.textures = new TextureStore(this.gl, chosen);
+    this.textures = new TextureStore(this.gl, this.capabilities.precision);
     this.reader = new AsyncReader(this.gl);
     const vao = this.gl.createVertexArray();
     if (!vao) fail(fn, 'gl', 'could not create a vertex array object (is the context lost?)');
     this.vao = vao;
+  }
+
+  /**
+   * The WebGL context was lost: every GL object is gone. Pending reads reject, tensors are marked
+   * lost (using one says so), and calls throw until the context is restored.
+   */
+  private handleLost(): void {
+    if (this.lost || this.disposed) return;
+    this.lost = true;
+    this.reader.cancelAll(new DepthwiseGLError('read: the WebGL context was lost before the read finished; the data is gone'));
+    for (const t of this.tensors) t.detach('lost');
+    this.tensors.clear();
+  }
+
+  /** The context is back: extensions are enabled again and programs rebuilt on demand. */
+  private handleRestored(): void {
+    if (this.disposed) return;
+    this.handleLost(); // in case the restore came before we saw the loss
+    probeDevice(this.gl, this.debug); // re-enables the extensions the lost context had
+    this.makeGLObjects('webglcontextrestored');
+    this.lost = false;
   }
 
   // --- public API -------------------------------------------------------------------------
@@ -159,6 +206,10 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
 
   dispose(): void {
     if (this.disposed) return;
+    const canvas = this.gl.canvas as EventTarget | null;
+    canvas?.removeEventListener?.('webglcontextlost', this.onLost);
+    canvas?.removeEventListener?.('webglcontextrestored', this.onRestored);
+    if (this.gl.isContextLost()) this.handleLost();
     this.disposed = true;
     this.reader.cancelAll(new DepthwiseGLError('read: the context was disposed before the read finished'));
     for (const t of [...this.tensors]) this.releaseTensor(t);
@@ -174,6 +225,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
 
   readTensor(t: Tensor): Promise<Float32Array> {
     try {
+      this.checkAlive('read');
       this.checkTensor('read', 'tensor', t);
     } catch (e) {
       return Promise.reject(e);
@@ -183,6 +235,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   }
 
   readTensorSync(t: Tensor): Float32Array {
+    this.checkAlive('readSync');
     this.checkTensor('readSync', 'tensor', t);
     return this.toUserOrder(readTexelsSync(this.gl, t.tex), t.tex.layout, t.dataFormat);
   }
@@ -201,6 +254,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   checkTensor(fn: string, arg: string, t: unknown): Tensor {
     if (!(t instanceof Tensor)) fail(fn, arg, `must be a GLTensor made by ctx.tensor() or an op; got ${show(t)}`);
     if (t.owner !== this) fail(fn, arg, `${t} belongs to another context; tensors cannot cross contexts`);
+    if (t.lost) fail(fn, arg, `${t} lost its data when the WebGL context was lost; make it again (ctx.tensor() or the op that made it)`);
     if (t.disposed) fail(fn, arg, `${t} has been disposed`);
     return t;
   }
@@ -228,6 +282,9 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
 
   private checkAlive(fn: string): void {
     if (this.disposed) fail(fn, 'context', 'has been disposed; make a new one with createContext()');
+    // isContextLost() turns true at once; the webglcontextlost event comes later.
+    if (this.gl.isContextLost()) this.handleLost();
+    if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost): wait for webglcontextrestored, then make your tensors again');
   }
 
   private toUserOrder(texels: Float32Array, layout: TexelLayout, fmt: DataFormat): Float32Array {

@@ -18,6 +18,8 @@ export class Tensor implements GLTensor {
    */
   readonly derived = new Map<string, GpuTexture>();
   private texture: GpuTexture | null;
+  /** Why the texture is gone: freed by the user, or lost with the WebGL context. */
+  private gone: 'disposed' | 'lost' | null = null;
 
   constructor(
     readonly owner: TensorOwner,
@@ -34,15 +36,22 @@ export class Tensor implements GLTensor {
     return this.texture === null;
   }
 
+  /** True when the texture went with a lost WebGL context (rather than by dispose()). */
+  get lost(): boolean {
+    return this.gone === 'lost';
+  }
+
   /** The texture; callers check `disposed` first (the context's checkTensor does). */
   get tex(): GpuTexture {
     if (!this.texture) throw new Error('internal: texture of a disposed tensor');
     return this.texture;
   }
 
-  /** Called by the owner when it frees the texture. */
-  detach(): void {
+  /** Called by the owner when it frees the texture, or when the context lost it. */
+  detach(reason: 'disposed' | 'lost' = 'disposed'): void {
     this.texture = null;
+    this.derived.clear();
+    this.gone = reason;
   }
 
   read(): Promise<Float32Array> {
@@ -58,6 +67,6 @@ export class Tensor implements GLTensor {
   }
 
   toString(): string {
-    return `GLTensor(${this.name ?? 'unnamed'}, [${this.shape.join(', ')}], ${this.dataFormat}${this.disposed ? ', disposed' : ''})`;
+    return `GLTensor(${this.name ?? 'unnamed'}, [${this.shape.join(', ')}], ${this.dataFormat}${this.gone ? `, ${this.gone}` : ''})`;
   }
 }

@@ -60,6 +60,11 @@ export class AsyncReader {
       let delay = 0;
       const poll = () => {
         entry.timer = undefined;
+        if (gl.isContextLost()) {
+          this.finish(entry);
+          reject(new DepthwiseGLError('read: the WebGL context was lost before the read finished; the data is gone'));
+          return;
+        }
         const status = gl.clientWaitSync(sync, 0, 0);
         if (status === gl.WAIT_FAILED) {
           this.finish(entry);
