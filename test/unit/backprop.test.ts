@@ -309,3 +309,50 @@ describe('filter-gradient plan: tiles and reduction passes', () => {
     expect(plan([1, 65, 64, 4], [1, 1, 4, 1], [1, 1, 1, 1], 'VALID', 8)).toMatchObject({ tile: 128, tiles: [33, 3] });
   });
 });
+
+describe("gradient references against TensorFlow.js's CPU kernels", () => {
+  // An independent implementation of the same two ops: tfjs-backend-cpu's
+  // DepthwiseConv2dNativeBackpropInput / ...Filter kernels (NHWC; they do not apply dilations,
+  // and TF.js's gradient refuses dilation > 1, so rate stays 1 here — the finite-difference
+  // tests above cover rate).
+  it('random undilated NHWC configurations: SAME, VALID, explicit, strides, M, batch', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+    const r = rng(424242);
+    const pick = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+    let checked = 0;
+    while (checked < 60) {
+      const shape = [pick(1, 2), pick(1, 9), pick(1, 9), pick(1, 5)];
+      const fs = [pick(1, 4), pick(1, 4), shape[3], pick(1, 3)];
+      const s: [number, number] = [pick(1, 3), pick(1, 3)];
+      const k = checked % 3;
+      const pad: Padding = k === 0 ? 'SAME' : k === 1 ? 'VALID' : [[0, 0], [pick(0, 2), pick(0, 2)], [pick(0, 2), pick(0, 2)], [0, 0]];
+      const cfg: Cfg = { input: shape, filter: fs, strides: [1, s[0], s[1], 1], padding: pad, rate: null, dataFormat: 'NHWC' };
+      const x = uniform(size(shape), r);
+      const f = uniform(size(fs), r);
+      let outShape: number[];
+      try {
+        outShape = outShapeOf(cfg, x, f);
+      } catch {
+        continue; // empty output
+      }
+      const dy = uniform(size(outShape), r);
+      const tfPad = typeof pad === 'string' ? (pad.toLowerCase() as 'same' | 'valid') : pad;
+      const dyT = tf.tensor4d(dy, outShape as [number, number, number, number]);
+      const attrs = { strides: s, pad: tfPad, dilations: [1, 1] };
+      const wantX = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput',
+        { dy: dyT, filter: tf.tensor4d(f, fs as [number, number, number, number]) }, { ...attrs, inputShape: shape } as never) as import('@tensorflow/tfjs-core').Tensor;
+      const wantF = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter',
+        { x: tf.tensor4d(x, shape as [number, number, number, number]), dy: dyT }, { ...attrs, filterShape: fs } as never) as import('@tensorflow/tfjs-core').Tensor;
+      const dx = depthwiseConv2dBackpropInputReference(shape, { data: f, shape: fs }, { data: dy, shape: outShape }, cfg.strides, pad);
+      const df = depthwiseConv2dBackpropFilterReference({ data: x, shape }, fs, { data: dy, shape: outShape }, cfg.strides, pad);
+      expect(wantX.shape).toEqual(shape);
+      expect(wantF.shape).toEqual(fs);
+      const close = (got: Float32Array, want: ArrayLike<number>) => got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(want[i]))));
+      close(dx.data, wantX.dataSync());
+      close(df.data, wantF.dataSync());
+      checked++;
+    }
+  });
+});
