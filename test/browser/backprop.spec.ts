@@ -235,6 +235,9 @@ test.describe('gradients: larger cases', () => {
     });
     console.log(`[backprop] 1x112x112x32 3x3 SAME filter gradient: max |err| ${r.maxAbs.toExponential(2)} (values up to ${r.scale.toFixed(1)}), max rel ${r.maxRel.toExponential(2)}; GPU ${r.medianMs.toFixed(1)} ms median of 3 (incl. readSync), reference ${r.refMs.toFixed(0)} ms; ${r.precision} on ${r.renderer}`);
     expect(r.cmp, JSON.stringify(r.cmp)).toMatchObject({ ok: true, bad: 0 });
+    // Tiled sums stay within ~2e-5 of the float64 reference on values up to ~95; one fragment
+    // summing all 12,544 positions in a row drifts to ~3e-4 (measured on SwiftShader).
+    if (r.precision === 'float32') expect(r.maxAbs).toBeLessThan(1e-4);
     expect(r.memoryBack).toBe(true);
   });
 
