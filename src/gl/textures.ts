@@ -1,4 +1,5 @@
 import * as twgl from 'twgl.js';
+import { toHalfBits } from '../layout/half';
 import type { TexelLayout } from '../layout/texels';
 
 export type StorageFormat = 'float32' | 'float16';
@@ -39,7 +40,12 @@ export class TextureStore {
       gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
       gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
       gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, layout.width, layout.height, gl.RGBA, gl.FLOAT, texels);
+      if (this.format === 'float16') {
+        // Converted here, so overflow (to ±Infinity) and rounding do not depend on the driver.
+        gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, layout.width, layout.height, gl.RGBA, gl.HALF_FLOAT, toHalfBits(texels));
+      } else {
+        gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, layout.width, layout.height, gl.RGBA, gl.FLOAT, texels);
+      }
     }
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     const bytes = layout.width * layout.height * this.bytesPerTexel;

@@ -203,7 +203,7 @@ test.describe('values', () => {
     expect(r.stored[0]).toBe(Infinity);
     expect(r.stored[1]).toBe(-Infinity);
     expect(r.stored[2]).toBe(65504);
-    expect(Math.abs(r.stored[3])).toBeLessThan(1e-7); // below half's subnormal range: flushed toward 0
+    expect(Math.abs(r.stored[3] as number)).toBeLessThan(1e-7); // below half's subnormal range: flushed toward 0
     // 2 * 40000 = 80000 overflows half on the way out
     expect(r.y).toEqual([Infinity, Infinity, 1, 1]);
   });
