@@ -276,6 +276,47 @@ test.describe('gradients: NaN and infinities, float16', () => {
   }
 });
 
+test.describe('gradients: chained with the forward op', () => {
+  test("op outputs (whatever texture layout the forward op picks) feed both gradients", async ({ harness }) => {
+    const r = await harness.evaluate(async () => {
+      const { H, DGL } = window;
+      const ctx = H.ctx();
+      const out: Record<string, unknown> = {};
+      for (const fmt of ['NHWC', 'NCHW']) {
+        const nchw = fmt === 'NCHW';
+        const xShape = nchw ? [2, 5, 13, 11] : [2, 13, 11, 5];
+        const x = ctx.tensor(H.randomData(2 * 13 * 11 * 5, 1), xShape, { dataFormat: fmt });
+        const f1 = ctx.tensor(H.randomData(3 * 3 * 5 * 2, 2), [3, 3, 5, 2]);
+        const s1 = [1, 1, 1, 1];
+        const a = ctx.depthwiseConv2d(x, f1, s1, 'SAME'); // activations: [2, 13, 11, 10]
+        const f2 = ctx.tensor(H.randomData(2 * 3 * 10 * 1, 3), [2, 3, 10, 1]);
+        const s2 = nchw ? [1, 1, 2, 2] : [1, 2, 2, 1];
+        const yShape = DGL.depthwiseConv2dReference({ data: new Float32Array(2 * 13 * 11 * 10), shape: [...a.shape] },
+          { data: new Float32Array(60), shape: [2, 3, 10, 1] }, s2, 'VALID', null, fmt).shape;
+        // outBackprop made by the forward op too: a 1x1 conv of a random tensor of the right shape.
+        const g = ctx.tensor(H.randomData(yShape.reduce((p: number, q: number) => p * q, 1), 4), yShape, { dataFormat: fmt });
+        const one = ctx.tensor([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 10, 1]);
+        const dy = ctx.depthwiseConv2d(g, one, [1, 1, 1, 1], 'VALID');
+        const dA = ctx.depthwiseConv2dBackpropInput([...a.shape], f2, dy, s2, 'VALID');
+        const dF = ctx.depthwiseConv2dBackpropFilter(a, [2, 3, 10, 1], dy, s2, 'VALID');
+        const aData = a.readSync();
+        const dyData = dy.readSync();
+        const f2Data = H.randomData(60, 3);
+        const wantA = DGL.depthwiseConv2dBackpropInputReference([...a.shape], { data: f2Data, shape: [2, 3, 10, 1] }, { data: dyData, shape: yShape }, s2, 'VALID', null, fmt);
+        const wantF = DGL.depthwiseConv2dBackpropFilterReference({ data: aData, shape: [...a.shape] }, [2, 3, 10, 1], { data: dyData, shape: yShape }, s2, 'VALID', null, fmt);
+        out[fmt] = { dA: H.compare(dA.readSync(), wantA.data, { atol: 1e-4, rtol: 1e-4 }), dF: H.compare(dF.readSync(), wantF.data, { atol: 1e-4, rtol: 1e-4 }) };
+        [x, f1, a, f2, g, one, dy, dA, dF].forEach((t) => t.dispose());
+      }
+      return out;
+    });
+    for (const fmt of ['NHWC', 'NCHW']) {
+      const v = r[fmt] as { dA: object; dF: object };
+      expect(v.dA, `${fmt} dA ${JSON.stringify(v.dA)}`).toMatchObject({ ok: true, bad: 0 });
+      expect(v.dF, `${fmt} dF ${JSON.stringify(v.dF)}`).toMatchObject({ ok: true, bad: 0 });
+    }
+  });
+});
+
 test.describe('gradients: errors', () => {
   test('every bad argument throws before any GPU work, naming it and the values; the context stays usable', async ({ harness }) => {
     const r = await harness.evaluate(async () => {
