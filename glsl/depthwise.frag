@@ -33,6 +33,9 @@
 #define M 1
 #define F_ALIGNED 1
 #define F_TEX_W 1
+#define BATCH 1
+#define IN_ALIGNED 0
+#define OUT_ALIGNED 0
 // The packed filter is a texture OUT_C4 texels wide and FH*FW high: tap (di, dj) of output
 // texel oc4 at column oc4, row di*FW + dj (F_ALIGNED); otherwise the texel layout, F_TEX_W wide.
 #endif
@@ -54,6 +57,9 @@
 #endif
 
 // Activations (ACTIVATION): 0 linear, 1 relu, 2 relu6, 3 leakyRelu, 4 sigmoid, 5 tanh, 6 elu, 7 prelu.
+// With M == 2 or a multiple of 4 the four lanes' channels share one input texel.
+#define ONE_TEXEL (M == 2 || (M % 4) == 0)
+
 #define ACT_LINEAR 0
 #define ACT_RELU 1
 #define ACT_RELU6 2
@@ -82,6 +88,23 @@ uniform float u_alpha;
 #endif
 
 out vec4 o_value;
+
+// (floor(a / d), a - d * floor(a / d)) for a constant d > 0 and a quotient below 2^22: a float
+// multiply and one correction step instead of an integer division (which SwiftShader, and many
+// GPUs, run as a slow per-lane loop).
+ivec2 divmod(int a, int d) {
+  int q = int(floor(float(a) * (1.0 / float(d))));
+  int r = a - q * d;
+  bool lo = r < 0;
+  bool hi = r >= d;
+  return ivec2(q + (hi ? 1 : 0) - (lo ? 1 : 0), r + (lo ? d : 0) - (hi ? d : 0));
+}
+
+ivec4 divmodQ(ivec4 a, int d) {
+  ivec4 q = ivec4(floor(vec4(a) * (1.0 / float(d))));
+  ivec4 r = a - q * d;
+  return q + ivec4(greaterThanEqual(r, ivec4(d))) - ivec4(lessThan(r, ivec4(0)));
+}
 
 // The coordinate of texel t + d, from the coordinate p of texel t, for a step d >= 0 known at
 // compile time (the division by IN_TEX_W folds away): an add, a compare and a select.
@@ -128,8 +151,93 @@ vec4 activate(vec4 v, int oc4) {
 #endif
 }
 
+// Per-fragment values the taps share (set once at the top of main()).
+int g_oc4;
+int g_iw0;
+#if M != 1
+ivec4 g_kComp;
+bvec4 g_inNext;
+bvec4 g_live;
+#endif
+
+ivec2 nextColumn(ivec2 p) {
+#if IN_ALIGNED
+  return ivec2(p.x + RW * IN_C4, p.y);
+#else
+  return stepTexel(p, RW * IN_C4);
+#endif
+}
+
+ivec2 nextRow(ivec2 p) {
+#if IN_ALIGNED
+  return ivec2(p.x, p.y + RH);
+#else
+  return stepTexel(p, RH * IN_W * IN_C4);
+#endif
+}
+
+// One tap's contribution: weight times input at coordinate p, or zero when the tap lies in the
+// padding (a select: an Inf or NaN read through the clamped coordinate must not leak).
+vec4 tap(ivec2 p, int tapIndex, bool valid) {
+  // Out-of-texture coordinates only occur for taps in the padding; clamp them so that every
+  // fetch is defined.
+#if IN_ALIGNED
+  ivec2 q = clamp(p, ivec2(0), ivec2(IN_TEX_W - 1, IN_TEX_H - 1));
+#else
+  ivec2 q = ivec2(p.x, clamp(p.y, 0, IN_TEX_H - 1));
+#endif
+#if F_ALIGNED
+  vec4 w = texelFetch(u_filter, ivec2(g_oc4, tapIndex), 0);
+#else
+  vec4 w = texelFetch(u_filter, texelCoord(tapIndex * OUT_C4 + g_oc4, F_TEX_W), 0);
+#endif
+#if M == 1
+  vec4 x = texelFetch(u_input, q, 0);
+#elif ONE_TEXEL
+  vec4 a = texelFetch(u_input, q, 0);
+  vec4 x = mix(vec4(0.0), vec4(a[g_kComp.x], a[g_kComp.y], a[g_kComp.z], a[g_kComp.w]), g_live);
+#else
+  vec4 a = texelFetch(u_input, q, 0);
+#if IN_ALIGNED
+  ivec2 q1 = q + ivec2(1, 0);
+#else
+  ivec2 q1 = stepTexel(p, 1);
+#endif
+  vec4 b = texelFetch(u_input, ivec2(min(q1.x, IN_TEX_W - 1), clamp(q1.y, 0, IN_TEX_H - 1)), 0);
+  vec4 x = vec4(g_inNext.x ? b[g_kComp.x] : a[g_kComp.x], g_inNext.y ? b[g_kComp.y] : a[g_kComp.y],
+                g_inNext.z ? b[g_kComp.z] : a[g_kComp.z], g_inNext.w ? b[g_kComp.w] : a[g_kComp.w]);
+  x = mix(vec4(0.0), x, g_live);
+#endif
+  return valid ? x * w : vec4(0.0);
+}
+
+// The unrolled loops: column DJ of row DI, and row DI (rows/columns past FH/FW are dead code).
+#define COL(DI, DJ) if ((DJ) < FW) { \
+    acc += tap(p, (DI) * FW + (DJ), rowIn && uint(g_iw0 + (DJ) * RW) < uint(IN_W)); \
+    p = nextColumn(p); }
+#define ROW(DI) if ((DI) < FH) { \
+    bool rowIn = uint(ih0 + (DI) * RH) < uint(IN_H); \
+    ivec2 p = rowP; \
+    COL(DI, 0) COL(DI, 1) COL(DI, 2) COL(DI, 3) COL(DI, 4) COL(DI, 5) COL(DI, 6) \
+    rowP = nextRow(rowP); }
+
 void main() {
-  int t = fragTexel(OUT_TEX_W);
+  ivec2 fc = ivec2(gl_FragCoord.xy);
+#if OUT_ALIGNED
+  // Row-aligned output: column ow * OUT_C4 + oc4 of row n * OUT_H + oh.
+  ivec2 wq = divmod(fc.x, OUT_C4);
+  int ow = wq.x;
+  int oc4 = wq.y;
+#if BATCH == 1
+  int n = 0;
+  int oh = fc.y;
+#else
+  ivec2 hq = divmod(fc.y, OUT_H);
+  int n = hq.x;
+  int oh = hq.y;
+#endif
+#else
+  int t = fc.y * OUT_TEX_W + fc.x;
   if (t >= OUT_TEXELS) {
     o_value = vec4(0.0);
     return;
@@ -140,11 +248,9 @@ void main() {
   pixel /= OUT_W;
   int oh = pixel % OUT_H;
   int n = pixel / OUT_H;
+#endif
   int ih0 = oh * SH - PAD_T;
   int iw0 = ow * SW - PAD_L;
-
-// With M == 2 or a multiple of 4 the four lanes' channels share one input texel.
-#define ONE_TEXEL (M == 2 || (M % 4) == 0)
 
 #if M == 1
   // Output channel oc is input channel oc: the four lanes are one input texel.
@@ -153,53 +259,47 @@ void main() {
   // Lane l reads input channel k = oc / M: texel k / 4, component k % 4. Lane 0's texel is
   // `c4`; the other lanes' channels lie within 3 of lane 0's, so in texel c4 or c4 + 1.
   ivec4 oc = oc4 * 4 + ivec4(0, 1, 2, 3);
-  ivec4 k = min(oc / M, ivec4(IN_C - 1));
-  int c4 = k.x / 4;
+  ivec4 k = min(divmodQ(oc, M), ivec4(IN_C - 1));
+  int c4 = k.x >> 2;
   ivec4 kRel = k - c4 * 4;          // 0..7: component of texel c4 (0..3) or of c4 + 1 (4..7)
   bvec4 inNext = greaterThanEqual(kRel, ivec4(4));
   ivec4 kComp = kRel & 3;
   bvec4 live = lessThan(oc, ivec4(OUT_C));
 #endif
 
+#if IN_ALIGNED
+  // Row-aligned input: tap (di, dj) at column (iw0 + dj*RW) * IN_C4 + c4, row n*IN_H + ih0 + di*RH.
+  ivec2 p0 = ivec2(iw0 * IN_C4 + c4, n * IN_H + ih0);
+#else
   // The texel of tap (0, 0) (possibly in the padding, even negative) and its coordinate, with
   // floor division so that every later step is a non-negative constant.
-  int base = ((n * IN_H + ih0) * IN_W + iw0) * IN_C4 + c4;
-  int by = base >= 0 ? base / IN_TEX_W : -((IN_TEX_W - 1 - base) / IN_TEX_W);
-  ivec2 p0 = ivec2(base - by * IN_TEX_W, by);
+  ivec2 yx = divmod(((n * IN_H + ih0) * IN_W + iw0) * IN_C4 + c4, IN_TEX_W);
+  ivec2 p0 = ivec2(yx.y, yx.x);
+#endif
 
   vec4 acc = vec4(0.0);
+  g_oc4 = oc4;
+  g_iw0 = iw0;
+#if M != 1
+  g_kComp = kComp;
+  g_inNext = inNext;
+  g_live = live;
+#endif
   ivec2 rowP = p0;
+#if FH <= 7 && FW <= 7
+  // Unrolled: every tap's offsets are constants. Rows and columns past FH, FW fold away.
+  ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5) ROW(6)
+#else
   for (int di = 0; di < FH; di++) {
     bool rowIn = uint(ih0 + di * RH) < uint(IN_H);
     ivec2 p = rowP;
     for (int dj = 0; dj < FW; dj++) {
-      bool tapIn = rowIn && uint(iw0 + dj * RW) < uint(IN_W);
-      // Out-of-texture coordinates only occur for taps in the padding; clamp them so that
-      // every fetch is defined, then drop the product.
-      ivec2 q = ivec2(p.x, clamp(p.y, 0, IN_TEX_H - 1));
-#if F_ALIGNED
-      vec4 w = texelFetch(u_filter, ivec2(oc4, di * FW + dj), 0);
-#else
-      vec4 w = texelFetch(u_filter, texelCoord((di * FW + dj) * OUT_C4 + oc4, F_TEX_W), 0);
-#endif
-#if M == 1
-      vec4 x = texelFetch(u_input, q, 0);
-#elif ONE_TEXEL
-      vec4 a = texelFetch(u_input, q, 0);
-      vec4 x = mix(vec4(0.0), vec4(a[kComp.x], a[kComp.y], a[kComp.z], a[kComp.w]), live);
-#else
-      vec4 a = texelFetch(u_input, q, 0);
-      ivec2 q1 = stepTexel(p, 1);
-      vec4 b = texelFetch(u_input, ivec2(q1.x, clamp(q1.y, 0, IN_TEX_H - 1)), 0);
-      vec4 x = vec4(inNext.x ? b[kComp.x] : a[kComp.x], inNext.y ? b[kComp.y] : a[kComp.y],
-                    inNext.z ? b[kComp.z] : a[kComp.z], inNext.w ? b[kComp.w] : a[kComp.w]);
-      x = mix(vec4(0.0), x, live);
-#endif
-      acc += tapIn ? x * w : vec4(0.0);
-      p = stepTexel(p, RW * IN_C4);
+      acc += tap(p, di * FW + dj, rowIn && uint(iw0 + dj * RW) < uint(IN_W));
+      p = nextColumn(p);
     }
-    rowP = stepTexel(rowP, RH * IN_W * IN_C4);
+    rowP = nextRow(rowP);
   }
+#endif
 
 #if BIAS == 1
   acc += u_biasv[oc4];

@@ -2,6 +2,8 @@
 // Element (n, h, w, c) of a logical NHWC tensor [N, H, W, C] lives in texel
 //   t = ((n * H + h) * W + w) * C4 + c / 4   (component c % 4, C4 = ceil(C / 4)),
 // and texel t sits at column t % width, row t / width of a roughly square texture.
+// A row-aligned layout (rowAlignedLayout in texels.ts) has width = W * C4: pixel (n, h, w) then
+// starts at column w * C4 of row n * H + h, with no division.
 
 ivec2 texelCoord(int t, int width) {
   int y = t / width;

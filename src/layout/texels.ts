@@ -16,6 +16,12 @@ import { fail } from '../errors';
  *     x = t % width,  y = floor(t / width).
  *
  * Components past C in the last texel of a pixel, and texels past the end, hold zero.
+ *
+ * Any width gives the same t; an op may ask for a row-aligned width ({@link rowAlignedLayout}):
+ * width = W * C4, one image row per texture row, so pixel (n, h, w) starts at column w * C4 of
+ * row n * H + h and a shader finds it without dividing. It is used only where W * C4 and N * H
+ * both fit under MAX_TEXTURE_SIZE; everything that reads a layout uses its `width`, so tensors of
+ * either kind mix freely.
  */
 export interface TexelLayout {
   /** Logical NHWC shape. */
@@ -39,6 +45,24 @@ export function texelLayout(nhwc: readonly number[], maxTextureSize: number, wha
       `${maxTextureSize}x${maxTextureSize} texture holds (${maxTextureSize * maxTextureSize}; MAX_TEXTURE_SIZE is ${maxTextureSize})`);
   }
   return { shape: [n, h, w, c], c4, texels, width, height };
+}
+
+/**
+ * The row-aligned layout of `nhwc` (width = W * C4, height = N * H) when both fit under
+ * `maxTextureSize`, else the ordinary one ({@link texelLayout}). Check with {@link isRowAligned}.
+ */
+export function rowAlignedLayout(nhwc: readonly number[], maxTextureSize: number, what = 'tensor'): TexelLayout {
+  const standard = texelLayout(nhwc, maxTextureSize, what);
+  const [n, h, w] = standard.shape;
+  const width = w * standard.c4;
+  const height = n * h;
+  if (width > maxTextureSize || height > maxTextureSize) return standard;
+  return { ...standard, width, height };
+}
+
+/** Whether `layout` is row-aligned: width = W * C4 (then height = N * H). */
+export function isRowAligned(layout: TexelLayout): boolean {
+  return layout.width === layout.shape[2] * layout.c4;
 }
 
 /** NHWC data to a width*height*4 texel array (zero-filled padding). */

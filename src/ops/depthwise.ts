@@ -2,7 +2,7 @@ import type { GLTensor } from '../api';
 import type { OpContext } from '../context';
 import { fail, show } from '../errors';
 import type { GpuTexture } from '../gl/textures';
-import type { TexelLayout } from '../layout/texels';
+import { isRowAligned, rowAlignedLayout, type TexelLayout } from '../layout/texels';
 import { checkFused, type Activation, type FusedSpec, type FusedVector } from '../semantics/fused';
 import { convGeometry, type ConvGeometry } from '../semantics/geometry';
 import type { DataFormat, Padding } from '../semantics/types';
@@ -53,7 +53,9 @@ export function depthwiseConv2d(
     if (spec.bias?.kind === 'tensor') checkVectorTensor(ctx, 'fused.bias', spec.bias.tensor, g.outC);
     if (spec.prelu?.kind === 'tensor') checkVectorTensor(ctx, 'fused.preluWeights', spec.prelu.tensor, g.outC);
   }
-  const outLayout = ctx.layoutFor(FN, 'output', [g.batch, g.outH, g.outW, g.outC]);
+  // Row-aligned where it fits: the shader then finds its output pixel without dividing.
+  let outLayout = ctx.layoutFor(FN, 'output', [g.batch, g.outH, g.outW, g.outC]);
+  outLayout = rowAlignedLayout(outLayout.shape, ctx.capabilities.maxTextureSize);
   const filterLayout = packedFilterLayout(ctx, g);
 
   // GPU work starts here.
@@ -64,9 +66,11 @@ export function depthwiseConv2d(
   const temporaries: GpuTexture[] = [];
   const epilogue = spec ? epilogueSetup(ctx, spec, g.outC, outLayout.c4, textures, uniforms, temporaries) : {};
   const program = ctx.programs.get('depthwise', {
+    BATCH: g.batch,
     IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: inL.c4, IN_TEX_W: inL.width, IN_TEX_H: inL.height,
+    IN_ALIGNED: isRowAligned(inL),
     OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outLayout.c4,
-    OUT_TEX_W: outLayout.width, OUT_TEXELS: outLayout.texels,
+    OUT_TEX_W: outLayout.width, OUT_TEXELS: outLayout.texels, OUT_ALIGNED: isRowAligned(outLayout),
     F_ALIGNED: filterLayout.width === outLayout.c4, F_TEX_W: filterLayout.width,
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw,
     PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
