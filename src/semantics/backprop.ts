@@ -1,7 +1,7 @@
 import { fail, show } from '../errors';
 import { convGeometry, type ConvGeometry } from './geometry';
 import type { DataFormat, HostTensor, Padding } from './types';
-import { checkData, checkDataFormat, checkShape, toNHWC } from './validate';
+import { checkDataFormat, checkHostTensor, checkShape, toNHWC } from './validate';
 
 /**
  * The two gradients of a depthwise convolution, shared by the references below and the GPU ops.
@@ -44,13 +44,6 @@ export function gradientGeometry(
     fail(fn, 'outBackprop', `shape ${show([...outBackpropShape])} must equal the forward output shape ${show(g.outShape)} (${fmt}) of input ${show(inputShape)}, filter ${show(filterShape)}, strides ${show(strides)}, padding ${show(padding)}, rate ${show(rate ?? [1, 1])}`);
   }
   return g;
-}
-
-function checkHost(fn: string, arg: string, t: unknown): HostTensor {
-  if (typeof t !== 'object' || t === null) fail(fn, arg, `must be { data, shape }; got ${show(t)}`);
-  const { data, shape } = t as { data: unknown; shape: unknown };
-  const dims = checkShape(fn, `${arg}.shape`, shape);
-  return { data: checkData(fn, `${arg}.data`, data, dims), shape: dims };
 }
 
 /** Index of (b, y, x, c) in a tensor of NHWC shape [, h, w, c] held in `fmt` order. */
@@ -107,8 +100,8 @@ export function depthwiseConv2dBackpropInputReference(
   const fn = 'depthwiseConv2dBackpropInputReference';
   const fmt = checkDataFormat(fn, 'dataFormat', dataFormat ?? 'NHWC');
   const shape = checkShape(fn, 'inputShape', inputShape);
-  const f = checkHost(fn, 'filter', filter);
-  const dy = checkHost(fn, 'outBackprop', outBackprop);
+  const f = checkHostTensor(fn, 'filter', filter);
+  const dy = checkHostTensor(fn, 'outBackprop', outBackprop);
   const g = gradientGeometry(fn, shape, f.shape, 'filter', dy.shape, strides, padding, rate, fmt);
   const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
   forEachTap(g, (xi, oi, fi) => {
@@ -134,9 +127,9 @@ export function depthwiseConv2dBackpropFilterReference(
 ): HostTensor {
   const fn = 'depthwiseConv2dBackpropFilterReference';
   const fmt = checkDataFormat(fn, 'dataFormat', dataFormat ?? 'NHWC');
-  const x = checkHost(fn, 'input', input);
+  const x = checkHostTensor(fn, 'input', input);
   const shape = checkShape(fn, 'filterShape', filterShape);
-  const dy = checkHost(fn, 'outBackprop', outBackprop);
+  const dy = checkHostTensor(fn, 'outBackprop', outBackprop);
   const g = gradientGeometry(fn, x.shape, shape, 'filterShape', dy.shape, strides, padding, rate, fmt);
   const acc = new Float64Array(shape.reduce((a, b) => a * b, 1));
   forEachTap(g, (xi, oi, fi) => {

@@ -1,5 +1,6 @@
 import { fail, show } from '../errors';
 import type { DataFormat, HostTensor } from './types';
+import { checkHostTensor } from './validate';
 
 /** The activations a fused depthwise convolution can apply after the bias. */
 export const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'elu', 'prelu'] as const;
@@ -119,11 +120,12 @@ export function applyFusedReference(
 ): HostTensor {
   const fn = 'applyFusedReference';
   if (dataFormat !== 'NHWC' && dataFormat !== 'NCHW') fail(fn, 'dataFormat', `must be 'NHWC' or 'NCHW'; got ${show(dataFormat)}`);
-  const [n, a, b, c] = output.shape;
+  const host = checkHostTensor(fn, 'output', output);
+  const [n, a, b, c] = host.shape;
   const outC = dataFormat === 'NHWC' ? c : a;
   const spec = checkFused<never>(fn, fused, outC, () => false);
-  const data = new Float32Array(output.data);
-  if (!spec) return { data, shape: [...output.shape] };
+  const data = new Float32Array(host.data);
+  if (!spec) return { data, shape: [...host.shape] };
   const bias = spec.bias?.kind === 'array' ? spec.bias.values : null;
   const slopes = spec.prelu?.kind === 'array' ? spec.prelu.values : null;
   const inner = dataFormat === 'NHWC' ? 1 : b * c;
@@ -132,5 +134,5 @@ export function applyFusedReference(
     const x = data[i] + (bias ? bias[oc] : 0);
     data[i] = activate(x, spec.activation, spec.alpha, slopes ? slopes[oc] : 0);
   }
-  return { data, shape: [...output.shape] };
+  return { data, shape: [...host.shape] };
 }

@@ -1,16 +1,8 @@
-import { fail, show } from '../errors';
 import { convGeometry } from './geometry';
 import type { DataFormat, HostTensor, Padding } from './types';
-import { checkData, checkDataFormat, checkShape } from './validate';
+import { checkDataFormat, checkHostTensor } from './validate';
 
 const FN = 'depthwiseConv2dReference';
-
-function checkHost(arg: string, t: unknown): HostTensor {
-  if (typeof t !== 'object' || t === null) fail(FN, arg, `must be { data, shape }; got ${show(t)}`);
-  const { data, shape } = t as { data: unknown; shape: unknown };
-  const dims = checkShape(FN, `${arg}.shape`, shape);
-  return { data: checkData(FN, `${arg}.data`, data, dims), shape: dims };
-}
 
 /**
  * TensorFlow's `tf.nn.depthwise_conv2d` in plain TypeScript, written to be read:
@@ -30,8 +22,8 @@ export function depthwiseConv2dReference(
   dataFormat: DataFormat = 'NHWC',
 ): HostTensor {
   const fmt = checkDataFormat(FN, 'dataFormat', dataFormat ?? 'NHWC');
-  const x = checkHost('input', input);
-  const f = checkHost('filter', filter);
+  const x = checkHostTensor(FN, 'input', input);
+  const f = checkHostTensor(FN, 'filter', filter);
   const g = convGeometry(FN, x.shape, f.shape, strides, padding, rate, fmt);
   const { batch, inH, inW, inC, fh, fw, m, outH, outW, outC } = g;
 

@@ -1,5 +1,5 @@
 import { fail, show } from '../errors';
-import type { DataFormat } from './types';
+import type { DataFormat, HostTensor } from './types';
 
 /** The largest element count we accept for one tensor (beyond it typed arrays and GL both give up). */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
@@ -55,4 +55,12 @@ export function toNHWC(shape: readonly number[], format: DataFormat): [number, n
 export function fromNHWC(shape: readonly number[], format: DataFormat): number[] {
   const [n, h, w, c] = shape;
   return format === 'NHWC' ? [n, h, w, c] : [n, c, h, w];
+}
+
+/** A host tensor `{ data, shape }`: a 4-D shape and data of matching length (as a Float32Array). */
+export function checkHostTensor(fn: string, arg: string, t: unknown): HostTensor {
+  if (typeof t !== 'object' || t === null) fail(fn, arg, `must be { data, shape }; got ${show(t)}`);
+  const { data, shape } = t as { data: unknown; shape: unknown };
+  const dims = checkShape(fn, `${arg}.shape`, shape);
+  return { data: checkData(fn, `${arg}.data`, data, dims), shape: dims };
 }
