@@ -115,8 +115,9 @@ ivec2 stepTexel(ivec2 p, int d) {
   return ivec2(carry ? x - IN_TEX_W : x, p.y + q + (carry ? 1 : 0));
 }
 
-#if ACTIVATION == ACT_TANH
-// isnan() is optimized away by some drivers; test the bits.
+#if ACTIVATION == ACT_TANH || ACTIVATION == ACT_SIGMOID
+// NaN must stay NaN, but exp() of NaN is not NaN on every driver (SwiftShader gives sigmoid 0),
+// and isnan() is optimized away by some: test the bits.
 bvec4 isNaN(vec4 v) {
   return greaterThan(floatBitsToUint(v) & 0x7fffffffu, uvec4(0x7f800000u));
 }
@@ -131,7 +132,7 @@ vec4 activate(vec4 v, int oc4) {
 #elif ACTIVATION == ACT_LEAKY_RELU
   return mix(v, v * u_alpha, lessThan(v, vec4(0.0)));
 #elif ACTIVATION == ACT_SIGMOID
-  return 1.0 / (1.0 + exp(-v));
+  return mix(1.0 / (1.0 + exp(-v)), v, isNaN(v));
 #elif ACTIVATION == ACT_TANH
   // tanh() of large |v| is NaN on some drivers (exp overflow); clamp first, keep NaN.
   vec4 e = exp(-2.0 * abs(clamp(v, -20.0, 20.0)));
