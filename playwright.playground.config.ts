@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test';
+import { launchOptions } from './scripts/browser.mjs';
+
+// The playground's browser tests (test/browser/playground.spec.ts), against the Vite dev server
+// (`npm start`'s server), in Chromium with a fake camera. Two browsers: one that grants the
+// camera (fake UI accepts the prompt), one that does not (headless Chromium denies the prompt).
+//   npx playwright test -c playwright.playground.config.ts
+const PORT = 4180;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const base = launchOptions();
+const fakeCamera = '--use-fake-device-for-media-stream';
+
+export default defineConfig({
+  testDir: 'test/browser',
+  testMatch: 'playground.spec.ts',
+  outputDir: 'test-results/playground',
+  workers: 1,
+  fullyParallel: false,
+  timeout: 180_000,
+  expect: { timeout: 60_000 },
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: { baseURL: BASE_URL, viewport: { width: 1400, height: 1000 } },
+  projects: [
+    {
+      name: 'camera',
+      grepInvert: /@no-camera/,
+      use: {
+        browserName: 'chromium',
+        launchOptions: { ...base, args: [...base.args, fakeCamera, '--use-fake-ui-for-media-stream'] },
+      },
+    },
+    {
+      name: 'no-camera',
+      grep: /@no-camera/,
+      use: { browserName: 'chromium', launchOptions: { ...base, args: [...base.args, fakeCamera] } },
+    },
+  ],
+  webServer: {
+    command: `npx vite serve playground --config playground/vite.test.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
+    url: `${BASE_URL}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});

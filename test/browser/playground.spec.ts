@@ -1,0 +1,182 @@
+// The playground (npm start) in Chromium with a fake camera; run by playwright.playground.config.ts.
+// Screenshots of both paths go to test-results/playground/ (camera.png, fallback.png).
+import { test, expect, type Page } from '@playwright/test';
+import { depthwiseConv2dReference } from '../../src/semantics/reference';
+
+const SHOTS = 'test-results/playground';
+
+interface PG {
+  frames: number;
+  error: string;
+  source: string | null;
+}
+
+async function state(page: Page): Promise<PG> {
+  return page.evaluate(() => {
+    const p = (window as unknown as { playground: PG }).playground;
+    return { frames: p.frames, error: p.error, source: p.source };
+  });
+}
+
+/** Waits until `n` more frames have gone through the loop. */
+async function moreFrames(page: Page, n: number): Promise<void> {
+  const start = (await state(page)).frames;
+  await page.waitForFunction(([s, k]) => ((window as unknown as { playground: PG }).playground.frames >= s + k), [start, n]);
+}
+
+async function open(page: Page, query = ''): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`/${query}`);
+  await page.waitForFunction(() => ((window as unknown as { playground?: PG }).playground?.frames ?? 0) >= 3, null, { timeout: 90_000 });
+  expect(errors).toEqual([]);
+}
+
+function decode(b64: string): Float32Array {
+  const bytes = Uint8Array.from(Buffer.from(b64, 'base64'));
+  return new Float32Array(bytes.buffer);
+}
+
+/** Captures a frame in the page; returns its tensors (base64 over the wire) and arguments. */
+async function captureFrame(page: Page) {
+  const c = await page.evaluate(async () => {
+    const b64 = (f: Float32Array) => {
+      const u = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+      let s = '';
+      for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+      return btoa(s);
+    };
+    type T = { data: Float32Array; shape: number[] };
+    const pg = (window as unknown as { playground: { capture(): Promise<{ input: T; filter: T; output: T; strides: number[]; padding: unknown; rate: number[]; dataFormat: string; preset: string }> } }).playground;
+    const cap = await pg.capture();
+    return {
+      input: { data: b64(cap.input.data), shape: cap.input.shape },
+      filter: { data: b64(cap.filter.data), shape: cap.filter.shape },
+      output: { data: b64(cap.output.data), shape: cap.output.shape },
+      strides: cap.strides, padding: cap.padding, rate: cap.rate, dataFormat: cap.dataFormat, preset: cap.preset,
+    };
+  });
+  return {
+    ...c,
+    input: { data: decode(c.input.data), shape: c.input.shape },
+    filter: { data: decode(c.filter.data), shape: c.filter.shape },
+    output: { data: decode(c.output.data), shape: c.output.shape },
+  };
+}
+
+test.describe('with the camera', () => {
+  test.describe.configure({ mode: 'serial' });
+  let page: Page;
+
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await open(page);
+  });
+  test.afterAll(async () => {
+    await page?.close();
+  });
+
+  test('starts and takes the camera path', async () => {
+    const s = await state(page);
+    expect(s.source).toBe('camera');
+    expect(s.error).toBe('');
+    await expect(page.locator('#source-note')).toBeHidden();
+    await expect(page.locator('#shape')).toContainText('output [1, 480, 640, 3]');
+    await moreFrames(page, 3);
+    await page.screenshot({ path: `${SHOTS}/camera.png`, fullPage: true });
+    const fps = await page.evaluate(() => document.body.dataset.fps);
+    console.log(`playground fps (camera, 640x480, 3x3 sharpen, this machine): ${fps}`);
+  });
+
+  test('the output canvas changes between frames', async () => {
+    const grab = () => page.evaluate(() => (document.querySelector('.output-canvas') as HTMLCanvasElement).toDataURL());
+    const a = await grab();
+    await moreFrames(page, 2);
+    const b = await grab();
+    expect(a.length).toBeGreaterThan(1000);
+    expect(b).not.toBe(a);
+  });
+
+  for (const [preset, format] of [['sobel-xy', 'NHWC'], ['dilated', 'NCHW']] as const) {
+    test(`for a captured frame, preset ${preset} (${format}) equals the CPU reference`, async () => {
+      await page.selectOption('#resolution', '320x240');
+      await page.selectOption('#preset', preset);
+      await page.selectOption('#format', format);
+      await expect(page.locator('#shape')).toContainText(format === 'NHWC' ? 'input [1, 240, 320, 3]' : 'input [1, 3, 240, 320]');
+      await moreFrames(page, 1);
+      const cap = await captureFrame(page);
+      expect(cap.preset).toBe(preset);
+      expect(cap.dataFormat).toBe(format);
+      const ref = depthwiseConv2dReference(cap.input, cap.filter, cap.strides, cap.padding as 'SAME', cap.rate, format);
+      expect(cap.output.shape).toEqual(ref.shape);
+      let maxAbs = 0;
+      for (let i = 0; i < ref.data.length; i++) maxAbs = Math.max(maxAbs, Math.abs(cap.output.data[i] - ref.data[i]));
+      console.log(`${preset} ${format}: output [${cap.output.shape}], max abs error ${maxAbs}`);
+      expect(maxAbs).toBeLessThan(1e-4);
+      // The input really is a camera frame (not blank).
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of cap.input.data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      expect(hi - lo).toBeGreaterThan(0.2);
+    });
+  }
+
+  test('Verify shows the diff against the reference; the inspector shows every channel with hover values', async () => {
+    await page.selectOption('#format', 'NHWC');
+    await page.selectOption('#preset', 'sobel-xy');
+    await page.check('#verify');
+    await expect(page.locator('#verify-result')).toContainText('max abs error', { timeout: 60_000 });
+    const text = await page.locator('#verify-result').textContent();
+    const maxAbs = Number(/max abs error ([\d.e+-]+)/.exec(text ?? '')?.[1]);
+    expect(maxAbs).toBeLessThan(1e-4);
+    // Output [1, 240, 320, 6]: six tiles, each with a colour bar.
+    await expect(page.locator('#inspector figure')).toHaveCount(6);
+    await expect(page.locator('#diff-inspector figure')).toHaveCount(6);
+    const tile = page.locator('#inspector figure canvas.dgl-heat').first();
+    await tile.hover();  // scrolls it into view, moves to its centre
+    const box = await tile.boundingBox();
+    expect(box).not.toBeNull();
+    await expect(page.locator('#inspector .dgl-readout')).toHaveText(/^\[0, \d+, \d+, 0\] = -?[\d.e+-]+$/);
+    const before = box!.width;
+    await page.locator('#inspector button', { hasText: '+' }).click();
+    expect((await tile.boundingBox())!.width).toBeCloseTo(before * 2, 0);
+    await page.locator('#debug').screenshot({ path: `${SHOTS}/inspector.png` });
+    await page.uncheck('#verify');
+  });
+
+  test('an invalid setting shows the library error while frames keep coming', async () => {
+    await page.selectOption('#preset', 'sharpen');
+    await page.fill('#sh', '2');
+    await page.fill('#rh', '2');
+    await expect(page.locator('#error')).toContainText('rate', { timeout: 60_000 });
+    const msg = await page.locator('#error').textContent();
+    expect(msg).toMatch(/^depthwiseConv2d: /);
+    await moreFrames(page, 3);  // the loop keeps running, the input keeps updating
+    expect((await state(page)).error).toBe(msg);
+    await page.screenshot({ path: `${SHOTS}/error.png`, fullPage: true });
+
+    await page.fill('#sh', '1');
+    await page.fill('#rh', '200');
+    await page.selectOption('#padding', 'VALID');
+    await expect(page.locator('#error')).toContainText('VALID', { timeout: 60_000 });
+    await moreFrames(page, 2);
+
+    await page.fill('#rh', '1');
+    await page.selectOption('#padding', 'SAME');
+    await expect(page.locator('#error')).toBeEmpty({ timeout: 60_000 });
+    await moreFrames(page, 1);
+    expect((await state(page)).error).toBe('');
+  });
+});
+
+test('without camera permission the fallback source is shown @no-camera', async ({ page }) => {
+  await open(page);
+  const s = await state(page);
+  expect(s.source).toBe('pattern');
+  await expect(page.locator('#source-note')).toBeVisible();
+  await expect(page.locator('#source-note')).toContainText('Not using the camera');
+  await expect(page.locator('#source-note')).toContainText('denied');
+  await moreFrames(page, 3);
+  expect((await state(page)).error).toBe('');
+  await page.screenshot({ path: `${SHOTS}/fallback.png`, fullPage: true });
+});
