@@ -9,6 +9,8 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 export default defineConfig({
   testDir: 'test/browser',
   testMatch: '**/*.spec.ts',
+  // The playground's tests need the Vite dev server and a fake camera: playwright.playground.config.ts.
+  testIgnore: '**/playground.spec.ts',
   outputDir: 'test-results',
   // SwiftShader already keeps the CPU cores busy; parallel browsers only slow each other down.
   workers: 1,
