@@ -248,8 +248,12 @@ async function benchLayer(libs, L, opts, index) {
     lib.free(tensors[lib.name].f);
   }
   const [a, b] = libs.map((l) => out[l.name]);
+  // Also the median of the per-repeat ratios: each pair ran back to back, so it is the figure
+  // least moved by load that comes and goes (on a shared machine).
+  const paired = (key) => round(median(res[libs[0].name][key].map((v, i) => v / res[libs[1].name][key][i])));
   out.ratio = {
-    compute: round(a.computeMs / b.computeMs), computeMin: round(a.computeMinMs / b.computeMinMs), roundTrip: round(a.roundTripMs / b.roundTripMs),
+    compute: round(a.computeMs / b.computeMs), computePaired: paired('compute'), computeMin: round(a.computeMinMs / b.computeMinMs),
+    roundTripPaired: paired('roundTrip'), roundTrip: round(a.roundTripMs / b.roundTripMs),
     firstCall: round(a.firstCallMs / b.firstCallMs),
     gpu: a.gpuMs && b.gpuMs ? round(a.gpuMs / b.gpuMs) : null,
   };
@@ -282,7 +286,8 @@ async function benchFused(libs, L, opts, index) {
     }
     const ms = samples.map(median);
     out[lib.name] = Object.fromEntries(variants.map(([n], i) => [n, round(ms[i])]));
-    out[lib.name].overhead = Object.fromEntries(variants.slice(1).map(([n], i) => [n, round(ms[i + 1] / ms[0] - 1)]));
+    // Overhead: the median over repeats of fused / plain, each pair measured back to back.
+    out[lib.name].overhead = Object.fromEntries(variants.slice(1).map(([n], i) => [n, round(median(samples[i + 1].map((v, r) => v / samples[0][r])) - 1)]));
     for (const fu of fused) {
       if (fu?.bias && typeof fu.bias.dispose === 'function') fu.bias.dispose();
       if (fu?.preluWeights && typeof fu.preluWeights.dispose === 'function') fu.preluWeights.dispose();
@@ -360,17 +365,21 @@ export async function runBench(options = {}) {
     layers: rows,
     geomean: {
       compute: round(geomean(rows.map((r) => r.ratio.compute))),
+    computePaired: round(geomean(rows.map((r) => r.ratio.computePaired))),
+    computeMin: round(geomean(rows.map((r) => r.ratio.computeMin))),
+    roundTripPaired: round(geomean(rows.map((r) => r.ratio.roundTripPaired))),
       roundTrip: round(geomean(rows.map((r) => r.ratio.roundTrip))),
       firstCall: round(geomean(rows.map((r) => r.ratio.firstCall))),
       gpu: rows.every((r) => r.ratio.gpu) ? round(geomean(rows.map((r) => r.ratio.gpu))) : null,
     },
-    maxRatio: { compute: Math.max(...rows.map((r) => r.ratio.compute)) },
+    maxRatio: { compute: Math.max(...rows.map((r) => r.ratio.compute)), computePaired: Math.max(...rows.map((r) => r.ratio.computePaired)) },
   };
 
   if (options.fused !== false && supportsFused(ours)) {
     const fusedLayers = tiny ? TINY_LAYERS.slice(0, 1) : (options.fusedLayers ?? MOBILENET_V2.filter((_, i) => i % 3 === 0));
     result.fused = [];
-    for (let i = 0; i < fusedLayers.length; i++) result.fused.push(await benchFused(libs, fusedLayers[i], opts, i));
+    const fOpts = { ...opts, reps: tiny ? opts.reps : Math.max(opts.reps, 9) };
+    for (let i = 0; i < fusedLayers.length; i++) result.fused.push(await benchFused(libs, fusedLayers[i], fOpts, i));
     result.fusedOverhead = {
       'bias+relu6': round(geomean(result.fused.map((r) => 1 + r[ours.name].overhead['bias+relu6'])) - 1),
       'bias+prelu': round(geomean(result.fused.map((r) => 1 + r[ours.name].overhead['bias+prelu'])) - 1),
@@ -412,9 +421,11 @@ export function formatTable(r) {
   }
   const g = r.geomean;
   lines.push(`| **geometric mean** | | | **${fmt(g.compute)}** | | | **${fmt(g.roundTrip)}** | | | **${fmt(g.firstCall)}** | ${fmt(g.gpu)} |`);
+  lines.push('');
+  lines.push(`Ratios are ours/tfjs of the medians. Median of per-repeat (back-to-back) ratios: compute ${fmt(g.computePaired)} (worst layer ${fmt(r.maxRatio.computePaired)}), round trip ${fmt(g.roundTripPaired)}; ratio of the fastest repeats: compute ${fmt(g.computeMin)}.`);
   if (r.fused) {
     lines.push('');
-    lines.push('Fused epilogue (compute ms; overhead over plain):');
+    lines.push('Fused epilogue (compute ms, median; in brackets the median of per-repeat fused/plain ratios - 1):');
     lines.push('');
     lines.push('| layer | ours plain | ours bias+relu6 | ours bias+prelu | tfjs plain | tfjs bias+relu6 | tfjs bias+prelu |');
     lines.push('|---|---:|---:|---:|---:|---:|---:|');
