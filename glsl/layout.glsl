@@ -10,8 +10,59 @@ ivec2 texelCoord(int t, int width) {
   return ivec2(t - y * width, y);
 }
 
+// --- Storage: how a logical texel's four floats are held (mirrors src/gl/textures.ts and
+// src/layout/rgba8.ts). STORAGE 0: RGBA32F. 1: RGBA16F. 2: RGBA8, each float's 32 bits in the
+// bytes of one texel (R the lowest), the four floats of logical texel (x, y) in the 2x2 block at
+// (2x, 2y). Every shader reads tensor texels with loadTexel(sampler, logical coordinate), finds
+// the logical texel it writes with outputCoord() / fragTexel(), and writes storeTexel(value).
+#ifndef STORAGE
+#define STORAGE 0
+#endif
+
+float decodeFloat(vec4 bytes) {
+  uvec4 b = uvec4(round(bytes * 255.0));
+  return uintBitsToFloat(b.r | (b.g << 8) | (b.b << 16) | (b.a << 24));
+}
+
+vec4 encodeFloat(float v) {
+  uint bits = floatBitsToUint(v);
+  return vec4(uvec4(bits, bits >> 8, bits >> 16, bits >> 24) & 0xFFu) / 255.0;
+}
+
+vec4 loadTexel(highp sampler2D s, ivec2 c) {
+#if STORAGE == 2
+  ivec2 p = c * 2;
+  return vec4(decodeFloat(texelFetch(s, p, 0)), decodeFloat(texelFetch(s, p + ivec2(1, 0), 0)),
+              decodeFloat(texelFetch(s, p + ivec2(0, 1), 0)), decodeFloat(texelFetch(s, p + ivec2(1, 1), 0)));
+#else
+  return texelFetch(s, c, 0);
+#endif
+}
+
+// The logical texel coordinate this fragment writes.
+ivec2 outputCoord() {
+#if STORAGE == 2
+  return ivec2(gl_FragCoord.xy) / 2;
+#else
+  return ivec2(gl_FragCoord.xy);
+#endif
+}
+
+// What to write for the logical texel value v.
+vec4 storeTexel(vec4 v) {
+#if STORAGE == 2
+  ivec2 lane = ivec2(gl_FragCoord.xy) & 1;
+  return encodeFloat(v[lane.x + 2 * lane.y]);
+#elif STORAGE == 1
+  // float16 overflow is ±Infinity (IEEE round to nearest) on every GPU; drivers differ otherwise.
+  return mix(v, sign(v) * uintBitsToFloat(0x7f800000u), greaterThanEqual(abs(v), vec4(65520.0)));
+#else
+  return v;
+#endif
+}
+
 // The texel index this fragment writes, for an output texture `width` texels wide.
 int fragTexel(int width) {
-  ivec2 p = ivec2(gl_FragCoord.xy);
+  ivec2 p = outputCoord();
   return p.y * width + p.x;
 }

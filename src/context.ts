@@ -2,11 +2,12 @@ import type {
   ContextOptions, DepthwiseContext, FusedEpilogue, DrawOptions, FromPixelsOptions, GLTensor, MemoryInfo, PixelSource, TensorOptions,
 } from './api';
 import { DepthwiseGLError, fail, show } from './errors';
-import { probeDevice, type Capabilities, type DebugOptions } from './gl/capabilities';
+import { chooseStorage, probeDevice, type Capabilities, type DebugOptions } from './gl/capabilities';
 import { runPass } from './gl/pass';
 import { ProgramCache } from './gl/programs';
-import { AsyncReader, readTexelsSync } from './gl/readback';
-import { TextureStore, type GpuTexture } from './gl/textures';
+import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
+import { STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
+import { decodeTexels } from './layout/rgba8';
 import { pack, texelLayout, unpack, type TexelLayout } from './layout/texels';
 import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
 import { depthwiseConv2d } from './ops/depthwise';
@@ -41,6 +42,8 @@ export interface OpContext {
   readonly textures: TextureStore;
   checkTensor(fn: string, arg: string, t: unknown): Tensor;
   layoutFor(fn: string, what: string, nhwc: readonly number[]): TexelLayout;
+  /** The largest logical layout width/height: MAX_TEXTURE_SIZE, halved for RGBA8 storage. */
+  readonly layoutMax: number;
   pass(program: ReturnType<ProgramCache['get']>, uniforms: Record<string, unknown>, target: GpuTexture): void;
   adopt(texture: GpuTexture, shape: readonly number[], dataFormat: DataFormat, name: string | null): Tensor;
 }
@@ -52,10 +55,14 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   programs!: ProgramCache;
   textures!: TextureStore;
   private reader!: AsyncReader;
+  /** Temporary RGBA8 textures for downloads through an encoding pass (freed straight after). */
+  private encodeStore!: TextureStore;
   private vao!: WebGLVertexArrayObject;
   private readonly tensors = new Set<Tensor>();
   private readonly ownsGL: boolean;
   private readonly debug: DebugOptions | undefined;
+  /** The storage path tensors use (capabilities.storage says the same in GL terms). */
+  readonly storage: StorageFormat;
   private disposed = false;
   /** Between webglcontextlost and webglcontextrestored. */
   private lost = false;
@@ -103,15 +110,20 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
       if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
       fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
     }
-    let chosen: 'float32' | 'float16';
-    if (precision === 'float32' || (precision === 'auto' && device.renderFloat32)) {
-      if (!device.renderFloat32) fail(fn, 'options.precision', `'float32' needs float32 render targets (EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks; use 'auto' or 'float16'`);
-      chosen = 'float32';
-    } else {
-      if (!device.renderFloat16) fail(fn, 'options.precision', `${show(precision)} needs float16 or float32 render targets (EXT_color_buffer_half_float or EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks`);
-      chosen = 'float16';
-    }
-    this.capabilities = Object.freeze({ ...device, precision: chosen });
+    const chosen = chooseStorage(precision, device);
+    if (typeof chosen !== 'string') fail(fn, 'options.precision', chosen.error);
+    this.storage = chosen;
+    const readFloat = chosen === 'float32' ? device.readFloat32 : chosen === 'float16' ? device.readFloat16 : false;
+    this.capabilities = Object.freeze({
+      maxTextureSize: device.maxTextureSize,
+      renderFloat32: device.renderFloat32,
+      renderFloat16: device.renderFloat16,
+      precision: chosen === 'float16' ? 'float16' : 'float32',
+      storage: chosen === 'float32' ? 'RGBA32F' : chosen === 'float16' ? 'RGBA16F' : 'RGBA8',
+      readback: readFloat ? 'float' : 'rgba8',
+      renderer: device.renderer,
+      software: device.software,
+    } as const);
     this.makeGLObjects(fn);
     const canvas = this.gl.canvas as EventTarget | null;
     canvas?.addEventListener?.('webglcontextlost', this.onLost);
@@ -120,8 +132,9 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
 
   /** Programs, textures, reads and the vertex array: made at creation and again after a restore. */
   private makeGLObjects(fn: string): void {
-    this.programs = new ProgramCache(this.gl);
-    this.textures = new TextureStore(this.gl, this.capabilities.precision);
+    this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage]);
+    this.textures = new TextureStore(this.gl, this.storage);
+    this.encodeStore = new TextureStore(this.gl, 'rgba8');
     this.reader = new AsyncReader(this.gl);
     const vao = this.gl.createVertexArray();
     if (!vao) fail(fn, 'gl', 'could not create a vertex array object (is the context lost?)');
@@ -231,13 +244,39 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
       return Promise.reject(e);
     }
     const layout = t.tex.layout;
-    return this.reader.read(t.tex).then((texels) => this.toUserOrder(texels, layout, t.dataFormat));
+    const { src, release } = this.downloadSource(t.tex);
+    const pending = this.reader.read(src);
+    release(); // the copy into the pixel-pack buffer is queued; the source may go
+    return pending.then((pixels) => this.toUserOrder(pixels, layout, t.dataFormat));
   }
 
   readTensorSync(t: Tensor): Float32Array {
     this.checkAlive('readSync');
     this.checkTensor('readSync', 'tensor', t);
-    return this.toUserOrder(readTexelsSync(this.gl, t.tex), t.tex.layout, t.dataFormat);
+    const { src, release } = this.downloadSource(t.tex);
+    try {
+      return this.toUserOrder(readPixelsSync(this.gl, src), t.tex.layout, t.dataFormat);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Where a tensor's pixels are read from: its own framebuffer (float pixels, or the bytes of
+   * RGBA8 storage), or, where float pixels cannot be read back, a temporary RGBA8 texture that
+   * an encoding pass fills with the floats' bytes.
+   */
+  private downloadSource(tex: GpuTexture): { src: ReadSource; release: () => void } {
+    const { width, height } = tex.layout;
+    const none = () => {};
+    if (this.storage === 'rgba8') return { src: { fbi: tex.fbi, width: width * 2, height: height * 2, bytes: true }, release: none };
+    if (this.capabilities.readback === 'float') return { src: { fbi: tex.fbi, width, height, bytes: false }, release: none };
+    const encoded = this.encodeStore.create(tex.layout);
+    this.pass(this.programs.get('encode', {}), { u_source: tex.texture }, encoded);
+    return {
+      src: { fbi: encoded.fbi, width: width * 2, height: height * 2, bytes: true },
+      release: () => this.encodeStore.free(encoded),
+    };
   }
 
   releaseTensor(t: Tensor): void {
@@ -259,9 +298,13 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     return t;
   }
 
+  get layoutMax(): number {
+    return Math.floor(this.capabilities.maxTextureSize / storageScale(this.storage));
+  }
+
   layoutFor(fn: string, what: string, nhwc: readonly number[]): TexelLayout {
     try {
-      return texelLayout(nhwc, this.capabilities.maxTextureSize, what);
+      return texelLayout(nhwc, this.layoutMax, what);
     } catch (e) {
       if (e instanceof DepthwiseGLError) throw new DepthwiseGLError(e.message.replace(/^texelLayout:/, `${fn}:`));
       throw e;
@@ -287,7 +330,8 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost): wait for webglcontextrestored, then make your tensors again');
   }
 
-  private toUserOrder(texels: Float32Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
+  private toUserOrder(pixels: Float32Array | Uint8Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
+    const texels = pixels instanceof Uint8Array ? decodeTexels(pixels, layout) : pixels;
     return fromNHWCData(unpack(texels, layout), layout.shape, fmt);
   }
 }

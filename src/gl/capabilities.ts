@@ -2,7 +2,12 @@ export interface Capabilities {
   maxTextureSize: number;
   renderFloat32: boolean;
   renderFloat16: boolean;
+  /** The precision results are stored in: 'float32' (RGBA32F, or exact RGBA8 encoding) or 'float16'. */
   precision: 'float32' | 'float16';
+  /** The texture format tensors live in (the path in use). */
+  storage: 'RGBA32F' | 'RGBA16F' | 'RGBA8';
+  /** How results come back: float pixels straight, or through an RGBA8 encoding. */
+  readback: 'float' | 'rgba8';
   renderer: string;
   /** A software renderer (SwiftShader, llvmpipe, ...): correct but slow. */
   software: boolean;
@@ -14,6 +19,8 @@ export interface DebugOptions {
   maxTextureSize?: number;
   /** Behave as if these WebGL extensions were missing, e.g. ['EXT_color_buffer_float']. */
   disableExtensions?: string[];
+  /** Behave as if float pixels could not be read back (readPixels with FLOAT). */
+  disableFloatReadback?: boolean;
 }
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|lavapipe|software|basic render|mesa offscreen|apple software/i;
@@ -50,8 +57,51 @@ export interface ProbedDevice {
   maxTextureSize: number;
   renderFloat32: boolean;
   renderFloat16: boolean;
+  /** readPixels(RGBA, FLOAT) works on RGBA32F / RGBA16F framebuffers. */
+  readFloat32: boolean;
+  readFloat16: boolean;
   renderer: string;
   software: boolean;
+}
+
+/** Whether float pixels of a texture of `internalFormat` can be read back with readPixels(RGBA, FLOAT). */
+function canReadFloat(gl: WebGL2RenderingContext, internalFormat: number): boolean {
+  const tex = gl.createTexture();
+  const fb = gl.createFramebuffer();
+  try {
+    gl.bindTexture(gl.TEXTURE_2D, tex);
+    gl.texImage2D(gl.TEXTURE_2D, 0, internalFormat, 1, 1, 0, gl.RGBA, gl.FLOAT, null);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
+    if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return false;
+    while (gl.getError() !== gl.NO_ERROR) { /* start clean */ }
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, new Float32Array(4));
+    return gl.getError() === gl.NO_ERROR;
+  } finally {
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.bindTexture(gl.TEXTURE_2D, null);
+    gl.deleteFramebuffer(fb);
+    gl.deleteTexture(tex);
+    while (gl.getError() !== gl.NO_ERROR) { /* drain errors from the probe */ }
+  }
+}
+
+export type RequestedPrecision = 'auto' | 'float32' | 'float16';
+
+/**
+ * The storage path for a requested precision on a probed device, or a reason it cannot be had:
+ * float32 -> RGBA32F, else exact RGBA8 encoding; float16 -> RGBA16F; auto -> the best of
+ * RGBA32F, RGBA16F, RGBA8, in that order.
+ */
+export function chooseStorage(requested: RequestedPrecision, device: ProbedDevice): 'float32' | 'float16' | 'rgba8' | { error: string } {
+  if (requested === 'float16') {
+    return device.renderFloat16 ? 'float16'
+      : { error: `'float16' needs float16 render targets (EXT_color_buffer_half_float or EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks; use 'auto' or 'float32' (exact RGBA8 encoding)` };
+  }
+  if (device.renderFloat32) return 'float32';
+  if (requested === 'auto' && device.renderFloat16) return 'float16';
+  return 'rgba8';
 }
 
 export function probeDevice(gl: WebGL2RenderingContext, debug: DebugOptions | undefined): ProbedDevice {
@@ -59,9 +109,12 @@ export function probeDevice(gl: WebGL2RenderingContext, debug: DebugOptions | un
   const halfExt = getExtension(gl, 'EXT_color_buffer_half_float', debug);
   const renderFloat32 = !!floatExt && canRenderTo(gl, gl.RGBA32F);
   const renderFloat16 = (!!floatExt || !!halfExt) && canRenderTo(gl, gl.RGBA16F);
+  const readFloat = !debug?.disableFloatReadback;
+  const readFloat32 = readFloat && renderFloat32 && canReadFloat(gl, gl.RGBA32F);
+  const readFloat16 = readFloat && renderFloat16 && canReadFloat(gl, gl.RGBA16F);
   let maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
   if (debug?.maxTextureSize !== undefined) maxTextureSize = Math.min(maxTextureSize, debug.maxTextureSize);
   const info = getExtension(gl, 'WEBGL_debug_renderer_info', debug) as { UNMASKED_RENDERER_WEBGL: number } | null;
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-  return { maxTextureSize, renderFloat32, renderFloat16, renderer, software: isSoftwareRenderer(renderer) };
+  return { maxTextureSize, renderFloat32, renderFloat16, readFloat32, readFloat16, renderer, software: isSoftwareRenderer(renderer) };
 }

@@ -17,13 +17,18 @@ export class ProgramCache {
   /** How many programs this cache has compiled (for tests and the benchmark). */
   compiled = 0;
 
-  constructor(private readonly gl: WebGL2RenderingContext) {}
+  /**
+   * `storage` is the STORAGE define of glsl/layout.glsl (how tensor texels are held); every
+   * program of this cache gets it.
+   */
+  constructor(private readonly gl: WebGL2RenderingContext, private readonly storage = 0) {}
 
   get size(): number {
     return this.programs.size;
   }
 
-  get(fragment: FragmentName, defines: Defines): Program {
+  get(fragment: FragmentName, shaderDefines: Defines): Program {
+    const defines = { ...shaderDefines, STORAGE: this.storage };
     const key = programKey(fragment, defines);
     let program = this.programs.get(key);
     if (!program) {

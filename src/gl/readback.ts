@@ -1,16 +1,37 @@
 import * as twgl from 'twgl.js';
 import { DepthwiseGLError } from '../errors';
-import type { GpuTexture } from './textures';
 
-/** Reads a whole tensor texture, blocking until the GPU is done. */
-export function readTexelsSync(gl: WebGL2RenderingContext, tex: GpuTexture): Float32Array {
-  const { width, height } = tex.layout;
-  const out = new Float32Array(width * height * 4);
-  twgl.bindFramebufferInfo(gl, tex.fbi, gl.READ_FRAMEBUFFER);
-  gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+/**
+ * What to read: a framebuffer of `width` x `height` texels, holding floats (RGBA32F / RGBA16F,
+ * read as FLOAT) or bytes (RGBA8, read as UNSIGNED_BYTE: 4 bytes a texel).
+ */
+export interface ReadSource {
+  fbi: twgl.FramebufferInfo;
+  width: number;
+  height: number;
+  bytes: boolean;
+}
+
+/** The pixels as a typed array over the whole framebuffer: floats, or bytes. */
+function pixelArray(src: ReadSource): Float32Array | Uint8Array {
+  const n = src.width * src.height * 4;
+  return src.bytes ? new Uint8Array(n) : new Float32Array(n);
+}
+
+function readPixelsInto(gl: WebGL2RenderingContext, src: ReadSource, dst: ArrayBufferView | number): void {
+  twgl.bindFramebufferInfo(gl, src.fbi, gl.READ_FRAMEBUFFER);
   gl.pixelStorei(gl.PACK_ALIGNMENT, 4);
-  gl.readPixels(0, 0, width, height, gl.RGBA, gl.FLOAT, out);
+  const type = src.bytes ? gl.UNSIGNED_BYTE : gl.FLOAT;
+  if (typeof dst === 'number') gl.readPixels(0, 0, src.width, src.height, gl.RGBA, type, dst);
+  else gl.readPixels(0, 0, src.width, src.height, gl.RGBA, type, dst);
   gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
+}
+
+/** Reads a whole framebuffer, blocking until the GPU is done. */
+export function readPixelsSync(gl: WebGL2RenderingContext, src: ReadSource): Float32Array | Uint8Array {
+  const out = pixelArray(src);
+  gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+  readPixelsInto(gl, src, out);
   return out;
 }
 
@@ -35,18 +56,18 @@ export class AsyncReader {
     return this.pending.size;
   }
 
-  read(tex: GpuTexture): Promise<Float32Array> {
+  /**
+   * Starts reading `src` into a pixel-pack buffer; `src` may be reused or freed as soon as this
+   * returns (the copy is queued on the GPU).
+   */
+  read(src: ReadSource): Promise<Float32Array | Uint8Array> {
     const { gl } = this;
-    const { width, height } = tex.layout;
-    const byteLength = width * height * 16;
+    const byteLength = src.width * src.height * 4 * (src.bytes ? 1 : 4);
     const buffer = gl.createBuffer();
     if (!buffer) return Promise.reject(new DepthwiseGLError('read: could not create a pixel-pack buffer (is the context lost?)'));
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
     gl.bufferData(gl.PIXEL_PACK_BUFFER, byteLength, gl.STREAM_READ);
-    twgl.bindFramebufferInfo(gl, tex.fbi, gl.READ_FRAMEBUFFER);
-    gl.pixelStorei(gl.PACK_ALIGNMENT, 4);
-    gl.readPixels(0, 0, width, height, gl.RGBA, gl.FLOAT, 0);
-    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
+    readPixelsInto(gl, src, 0);
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
     const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
     if (!sync) {
@@ -54,7 +75,7 @@ export class AsyncReader {
       return Promise.reject(new DepthwiseGLError('read: could not create a fence (is the context lost?)'));
     }
     gl.flush();
-    return new Promise<Float32Array>((resolve, reject) => {
+    return new Promise<Float32Array | Uint8Array>((resolve, reject) => {
       const entry: PendingRead = { buffer, sync, timer: undefined, reject };
       this.pending.add(entry);
       let delay = 0;
@@ -76,7 +97,7 @@ export class AsyncReader {
           entry.timer = setTimeout(poll, delay);
           return;
         }
-        const out = new Float32Array(width * height * 4);
+        const out = pixelArray(src);
         gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
         gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, out);
         gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);

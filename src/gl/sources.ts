@@ -1,6 +1,7 @@
 // Every .glsl file the library uses, imported as text through Vite.
 import fullscreenVert from '../../glsl/fullscreen.vert?raw';
 import layoutGlsl from '../../glsl/layout.glsl?raw';
+import backpropCommonGlsl from '../../glsl/backprop_common.glsl?raw';
 import depthwiseFrag from '../../glsl/depthwise.frag?raw';
 import packFilterFrag from '../../glsl/pack_filter.frag?raw';
 import backpropInputPackFrag from '../../glsl/backprop_input_pack.frag?raw';
@@ -10,10 +11,12 @@ import backpropFilterReduceFrag from '../../glsl/backprop_filter_reduce.frag?raw
 import backpropFilterFinalFrag from '../../glsl/backprop_filter_final.frag?raw';
 import fromPixelsFrag from '../../glsl/from_pixels.frag?raw';
 import drawFrag from '../../glsl/draw.frag?raw';
+import encodeFrag from '../../glsl/encode.frag?raw';
 
 /** Files that `#include "name"` may name. */
 export const INCLUDES: Readonly<Record<string, string>> = {
   'layout.glsl': layoutGlsl,
+  'backprop_common.glsl': backpropCommonGlsl,
 };
 
 export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const;
@@ -29,6 +32,7 @@ export const FRAGMENTS = {
   backpropFilterFinal: { name: 'backprop_filter_final.frag', text: backpropFilterFinalFrag },
   fromPixels: { name: 'from_pixels.frag', text: fromPixelsFrag },
   draw: { name: 'draw.frag', text: drawFrag },
+  encode: { name: 'encode.frag', text: encodeFrag },
 } as const;
 
 export type FragmentName = keyof typeof FRAGMENTS;

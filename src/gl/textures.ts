@@ -1,8 +1,21 @@
 import * as twgl from 'twgl.js';
 import { toHalfBits } from '../layout/half';
+import { encodeTexels, RGBA8_BLOCK } from '../layout/rgba8';
 import type { TexelLayout } from '../layout/texels';
 
-export type StorageFormat = 'float32' | 'float16';
+/**
+ * How tensor texels are stored: RGBA32F; RGBA16F (float16); or RGBA8 with each float's 32 bits
+ * in the bytes of one texel, four texels (a 2x2 block) per logical texel (see layout/rgba8.ts).
+ */
+export type StorageFormat = 'float32' | 'float16' | 'rgba8';
+
+/** The STORAGE define that glsl/layout.glsl reads. */
+export const STORAGE_DEFINE: Record<StorageFormat, number> = { float32: 0, float16: 1, rgba8: 2 };
+
+/** How many texture texels one logical texel takes in each direction. */
+export function storageScale(format: StorageFormat): number {
+  return format === 'rgba8' ? RGBA8_BLOCK : 1;
+}
 
 /** A texture holding one tensor in the texel layout, with the framebuffer that renders into it. */
 export interface GpuTexture {
@@ -16,39 +29,33 @@ export interface GpuTexture {
 export class TextureStore {
   count = 0;
   bytes = 0;
-  private readonly internalFormat: number;
-  private readonly bytesPerTexel: number;
 
-  constructor(private readonly gl: WebGL2RenderingContext, readonly format: StorageFormat) {
-    this.internalFormat = format === 'float32' ? gl.RGBA32F : gl.RGBA16F;
-    this.bytesPerTexel = format === 'float32' ? 16 : 8;
-  }
+  constructor(private readonly gl: WebGL2RenderingContext, readonly format: StorageFormat) {}
 
   /** A texture (and its framebuffer) for `layout`, filled with `texels` (width*height*4 floats) when given. */
   create(layout: TexelLayout, texels?: Float32Array): GpuTexture {
-    const { gl } = this;
+    const { gl, format } = this;
+    const scale = storageScale(format);
+    const width = layout.width * scale;
+    const height = layout.height * scale;
+    const internalFormat = format === 'float32' ? gl.RGBA32F : format === 'float16' ? gl.RGBA16F : gl.RGBA8;
+    const type = format === 'rgba8' ? gl.UNSIGNED_BYTE : format === 'float16' ? gl.HALF_FLOAT : gl.FLOAT;
     const fbi = twgl.createFramebufferInfo(gl, [{
-      internalFormat: this.internalFormat,
-      format: gl.RGBA,
-      type: gl.FLOAT,
-      minMag: gl.NEAREST,
-      wrap: gl.CLAMP_TO_EDGE,
-    }], layout.width, layout.height);
+      internalFormat, format: gl.RGBA, type, minMag: gl.NEAREST, wrap: gl.CLAMP_TO_EDGE,
+    }], width, height);
     const texture = fbi.attachments[0] as WebGLTexture;
     if (texels) {
       gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
       gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
       gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
       gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-      if (this.format === 'float16') {
-        // Converted here, so overflow (to ±Infinity) and rounding do not depend on the driver.
-        gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, layout.width, layout.height, gl.RGBA, gl.HALF_FLOAT, toHalfBits(texels));
-      } else {
-        gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, layout.width, layout.height, gl.RGBA, gl.FLOAT, texels);
-      }
+      gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+      // float16 values are converted here, so overflow (to ±Infinity) and rounding do not depend on the driver.
+      const data = format === 'float32' ? texels : format === 'float16' ? toHalfBits(texels) : encodeTexels(texels, layout);
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, type, data);
     }
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    const bytes = layout.width * layout.height * this.bytesPerTexel;
+    const bytes = width * height * (format === 'float32' ? 16 : format === 'float16' ? 8 : 4);
     this.count++;
     this.bytes += bytes;
     return { layout, fbi, texture, bytes };

@@ -55,7 +55,7 @@ export function depthwiseConv2d(
   }
   // Row-aligned where it fits: the shader then finds its output pixel without dividing.
   let outLayout = ctx.layoutFor(FN, 'output', [g.batch, g.outH, g.outW, g.outC]);
-  outLayout = rowAlignedLayout(outLayout.shape, ctx.capabilities.maxTextureSize);
+  outLayout = rowAlignedLayout(outLayout.shape, ctx.layoutMax);
   const filterLayout = packedFilterLayout(ctx, g);
 
   // GPU work starts here.
@@ -156,7 +156,7 @@ function uniformVectors(gl: WebGL2RenderingContext): number {
  */
 function packedFilterLayout(ctx: OpContext, g: ConvGeometry): TexelLayout {
   const standard = ctx.layoutFor(FN, 'filter', [1, g.fh, g.fw, g.outC]);
-  const max = ctx.capabilities.maxTextureSize;
+  const max = ctx.layoutMax;
   const taps = g.fh * g.fw;
   if (standard.c4 > max || taps > max) return standard;
   return { ...standard, width: standard.c4, height: taps };
