@@ -7,6 +7,10 @@
 // tiles of TILE. Each fragment sums one tile for one tap and one texel of four output channels
 // oc = k*M + q, and writes logical NHWC [TILES, 1, TAPS, OUT_C]: texel (tile*TAPS + tap)*OUT_C4 + oc4.
 // backprop_filter_reduce.frag then adds the tiles up.
+//
+// Walking the tile, the outBackprop texel moves by OUT_C4 and the input texel by SW*IN_C4 per
+// position: constant steps of a texture coordinate, no division; only at the start of an output
+// row is the input coordinate computed afresh.
 #ifndef PART_TEXELS
 #define IN_H 1
 #define IN_W 1
@@ -34,6 +38,7 @@
 #endif
 
 #include "layout.glsl"
+#include "backprop_common.glsl"
 
 uniform highp sampler2D u_input;        // logical NHWC [N, IN_H, IN_W, IN_C]
 uniform highp sampler2D u_outBackprop;  // logical NHWC [N, OUT_H, OUT_W, OUT_C]
@@ -54,14 +59,19 @@ void main() {
   int dj = tap - di * FW;
 
 #if M == 1
-  int kTexel = oc4;
+  int kOffset = oc4;  // output channel oc is input channel oc
 #else
-  // Each lane reads its own input channel k = oc / M (lanes past OUT_C are masked to zero).
+  // Each lane reads its own input channel k = oc / M: texel kTexel[l] of the pixel, component
+  // kComp[l]. With M >= 2 the four lanes span at most two neighbouring texels, kTexel.x and
+  // kTexel.x + 1 (the second read only when needed). Lanes past OUT_C are masked to zero.
   ivec4 oc = oc4 * 4 + ivec4(0, 1, 2, 3);
   ivec4 k = min(oc / M, ivec4(IN_C - 1));
   ivec4 kTexel = k / 4;
   ivec4 kComp = k - kTexel * 4;
   bvec4 live = lessThan(oc, ivec4(OUT_C));
+  bvec4 second = greaterThan(kTexel, kTexel.xxxx);
+  bool twoTexels = second.w;
+  int kOffset = kTexel.x;
 #endif
 
   int p = tile * TILE;
@@ -69,30 +79,42 @@ void main() {
   int q = p / OUT_W;
   int i = q % OUT_H;
   int n = q / OUT_H;
-  int dyIndex = p * OUT_C4 + oc4;
+  ivec2 dyAt = texelCoord(p * OUT_C4 + oc4, DY_TEX_W);
+  int y = i * SH + di * RH - PAD_T;
+  int x = j * SW + dj * RW - PAD_L;
+  bool rowIn = y >= 0 && y < IN_H;
+  // Input texel of (n, y, x) (plus the lane's channel offset): exact even when (y, x) is padding.
+  ivec2 xAt = bpCoord(((n * IN_H + y) * IN_W + x) * IN_C4 + kOffset, IN_TEX_W);
+
   vec4 acc = vec4(0.0);
   for (int s = 0; s < TILE; s++) {
     if (p + s >= POSITIONS) break;
-    int y = i * SH + di * RH - PAD_T;
-    int x = j * SW + dj * RW - PAD_L;
-    if (y >= 0 && y < IN_H && x >= 0 && x < IN_W) {
-      int base = ((n * IN_H + y) * IN_W + x) * IN_C4;
+    if (rowIn && x >= 0 && x < IN_W) {
 #if M == 1
-      vec4 xv = texelFetch(u_input, texelCoord(base + kTexel, IN_TEX_W), 0);
+      vec4 xv = texelFetch(u_input, xAt, 0);
 #else
-      vec4 xv;
-      for (int l = 0; l < 4; l++) xv[l] = texelFetch(u_input, texelCoord(base + kTexel[l], IN_TEX_W), 0)[kComp[l]];
+      vec4 a = texelFetch(u_input, xAt, 0);
+      vec4 b = twoTexels ? texelFetch(u_input, bpForward(xAt, 1, IN_TEX_W), 0) : a;
+      vec4 xv = mix(vec4(a[kComp.x], a[kComp.y], a[kComp.z], a[kComp.w]),
+                    vec4(b[kComp.x], b[kComp.y], b[kComp.z], b[kComp.w]), second);
       xv = mix(vec4(0.0), xv, live);
 #endif
-      acc += xv * texelFetch(u_outBackprop, texelCoord(dyIndex, DY_TEX_W), 0);
+      acc += xv * texelFetch(u_outBackprop, dyAt, 0);
     }
-    dyIndex += OUT_C4;
-    if (++j == OUT_W) {
+    dyAt = bpForward(dyAt, OUT_C4, DY_TEX_W);
+    if (++j < OUT_W) {
+      x += SW;
+      xAt = bpForward(xAt, SW * IN_C4, IN_TEX_W);
+    } else {
       j = 0;
       if (++i == OUT_H) {
         i = 0;
         n++;
       }
+      y = i * SH + di * RH - PAD_T;
+      x = dj * RW - PAD_L;
+      rowIn = y >= 0 && y < IN_H;
+      xAt = bpCoord(((n * IN_H + y) * IN_W + x) * IN_C4 + kOffset, IN_TEX_W);
     }
   }
   o_value = acc;

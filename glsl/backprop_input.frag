@@ -3,8 +3,10 @@
 //
 //   dInput[n, y, x, k] = sum over taps (di, dj) and q < M of filter[di, dj, k, q] * dy[n, i, j, k*M + q]
 //
-// over the taps whose output position (i, j) exists: y = i*SH + di*RH - PAD_T (same for x), so
-// i = (y + PAD_T - di*RH) / SH must divide exactly and lie in [0, OUT_H).
+// over the taps with an output position (i, j): y + PAD_T = i*SH + di*RH (same for x), 0 <= i < OUT_H.
+// Since a rate above 1 needs stride 1, the taps that qualify are di = di0 + SH*u with
+// i = i0 - RH*u, where i0 = (y + PAD_T) / SH and di0 = (y + PAD_T) % SH: the loops visit only
+// those, and reach each tap's outBackprop texel by a constant step back from the previous one.
 //
 // The 4*M outBackprop channels k*M + q of this fragment's four k are exactly dy texels
 // k4*M + r, r < M, and the packed filter (backprop_input_pack.frag) is lined up with them, so
@@ -20,6 +22,7 @@
 #define OUT_W 1
 #define OUT_C4 1
 #define DY_TEX_W 1
+#define F_ALIGNED 1
 #define F_TEX_W 1
 #define FH 1
 #define FW 1
@@ -32,12 +35,27 @@
 #define M 1
 #endif
 
+// Rows and columns of taps that can reach one input pixel.
+#define ROWS ((FH + SH - 1) / SH)
+#define COLS ((FW + SW - 1) / SW)
+
 #include "layout.glsl"
+#include "backprop_common.glsl"
 
 uniform highp sampler2D u_outBackprop;  // logical NHWC [N, OUT_H, OUT_W, IN_C * M]
-uniform highp sampler2D u_filter;       // logical NHWC [1, FH, FW, IN_C * M]
+// The filter as logical [1, FH, FW, IN_C * M]: with F_ALIGNED a texture OUT_C4 wide and FH*FW
+// high (tap t, texel oc4 at column oc4, row t), else the texel layout F_TEX_W wide.
+uniform highp sampler2D u_filter;
 
 out vec4 o_value;
+
+vec4 weights(int tap, int oc4) {
+#if F_ALIGNED
+  return texelFetch(u_filter, ivec2(oc4, tap), 0);
+#else
+  return texelFetch(u_filter, texelCoord(tap * OUT_C4 + oc4, F_TEX_W), 0);
+#endif
+}
 
 void main() {
   int t = fragTexel(DX_TEX_W);
@@ -52,32 +70,50 @@ void main() {
   int y = pixel % IN_H;
   int n = pixel / IN_H;
 
+  int i0 = (y + PAD_T) / SH;
+  int di0 = y + PAD_T - i0 * SH;
+  int j0 = (x + PAD_L) / SW;
+  int dj0 = x + PAD_L - j0 * SW;
+
+  // outBackprop texel (n, i0, j0, first channel of this fragment); (i0, j0) may lie outside the
+  // output: only taps inside it are read, and the steps from here stay exact.
+  ivec2 rowAt = bpCoord(((n * OUT_H + i0) * OUT_W + j0) * OUT_C4 + k4 * M, DY_TEX_W);
   vec4 acc = vec4(0.0);
-  for (int di = 0; di < FH; di++) {
-    int rowNum = y + PAD_T - di * RH;
-    if (rowNum < 0) break;  // only decreases with di
-    int i = rowNum / SH;
-    if (i * SH != rowNum || i >= OUT_H) continue;
-    for (int dj = 0; dj < FW; dj++) {
-      int colNum = x + PAD_L - dj * RW;
-      if (colNum < 0) break;
-      int j = colNum / SW;
-      if (j * SW != colNum || j >= OUT_W) continue;
-      int dyBase = ((n * OUT_H + i) * OUT_W + j) * OUT_C4;
-      int fBase = (di * FW + dj) * OUT_C4;
+  for (int u = 0; u < ROWS; u++) {
+    int di = di0 + SH * u;
+    int i = i0 - RH * u;
+    if (di >= FH || i < 0) break;
+    if (i < OUT_H) {
+      ivec2 at = rowAt;
+      for (int v = 0; v < COLS; v++) {
+        int dj = dj0 + SW * v;
+        int j = j0 - RW * v;
+        if (dj >= FW || j < 0) break;
+        if (j < OUT_W) {
+          int tap = di * FW + dj;
 #if M == 1
-      acc += texelFetch(u_outBackprop, texelCoord(dyBase + k4, DY_TEX_W), 0) *
-             texelFetch(u_filter, texelCoord(fBase + k4, F_TEX_W), 0);
+          acc += texelFetch(u_outBackprop, at, 0) * weights(tap, k4);
 #else
-      for (int r = 0; r < M; r++) {
-        int oc4 = k4 * M + r;
-        if (oc4 >= OUT_C4) break;
-        vec4 prod = texelFetch(u_outBackprop, texelCoord(dyBase + oc4, DY_TEX_W), 0) *
-                    texelFetch(u_filter, texelCoord(fBase + oc4, F_TEX_W), 0);
-        for (int c = 0; c < 4; c++) acc[(4 * r + c) / M] += prod[c];
-      }
+          ivec2 atR = at;
+          for (int r = 0; r < M; r++) {
+            int oc4 = k4 * M + r;
+            if (oc4 >= OUT_C4) break;
+            vec4 prod = texelFetch(u_outBackprop, atR, 0) * weights(tap, oc4);
+            // Component c goes to lane (4r + c) / M: selects (so an Inf or NaN stays in its own
+            // lane) and sums, no dynamic indexing.
+            ivec4 lane = (4 * r + ivec4(0, 1, 2, 3)) / M;
+            acc += vec4(dot(mix(vec4(0.0), prod, equal(lane, ivec4(0))), vec4(1.0)),
+                        dot(mix(vec4(0.0), prod, equal(lane, ivec4(1))), vec4(1.0)),
+                        dot(mix(vec4(0.0), prod, equal(lane, ivec4(2))), vec4(1.0)),
+                        dot(mix(vec4(0.0), prod, equal(lane, ivec4(3))), vec4(1.0)));
+            atR = bpForward(atR, 1, DY_TEX_W);
+          }
 #endif
+        }
+        at = bpBack(at, RW * OUT_C4, DY_TEX_W);
+      }
     }
+    rowAt = bpBack(rowAt, RH * OUT_W * OUT_C4, DY_TEX_W);
   }
   // Lanes past IN_C hold zero, as the layout requires.
   o_value = mix(vec4(0.0), acc, lessThan(k4 * 4 + ivec4(0, 1, 2, 3), ivec4(IN_C)));

@@ -28,6 +28,18 @@ function resolveFormat(fn: string, tensor: Tensor, arg: string, dataFormat: unkn
 const FN_INPUT = 'depthwiseConv2dBackpropInput';
 
 /**
+ * The packed filter [1, FH, FW, C*M] as a texture C4 texels wide and FH*FW high (one tap per
+ * row), so a shader finds tap t's texel oc4 at (oc4, t) without dividing; the ordinary layout
+ * when that does not fit. Either way texel t*C4 + oc4 is the same element (the layout's rule).
+ */
+function alignedFilterLayout(standard: TexelLayout, maxTextureSize: number): TexelLayout {
+  const [, fh, fw] = standard.shape;
+  const width = standard.c4;
+  const height = fh * fw;
+  return width <= maxTextureSize && height <= maxTextureSize ? { ...standard, width, height } : standard;
+}
+
+/**
  * dInput: one repack of the filter to [1, FH, FW, C*M] (a temporary texture, freed at once),
  * then one pass where each fragment gathers the taps that touched its four input channels.
  */
@@ -48,7 +60,7 @@ export function depthwiseConv2dBackpropInput(
   const shape = checkShape(fn, 'inputShape', inputShape);
   const g = gradientGeometry(fn, shape, [...f.shape], 'filter', dy.shape, strides, padding, rate, fmt);
   const dxLayout = ctx.layoutFor(fn, 'input gradient', [g.batch, g.inH, g.inW, g.inC]);
-  const packedLayout = ctx.layoutFor(fn, 'filter', [1, g.fh, g.fw, g.outC]);
+  const packedLayout = alignedFilterLayout(ctx.layoutFor(fn, 'filter', [1, g.fh, g.fw, g.outC]), ctx.layoutMax);
 
   // GPU work starts here.
   const src = f.tex.layout;
@@ -65,7 +77,7 @@ export function depthwiseConv2dBackpropInput(
       IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: dxLayout.c4,
       DX_TEX_W: dxLayout.width, DX_TEXELS: dxLayout.texels,
       OUT_H: g.outH, OUT_W: g.outW, OUT_C4: dy.tex.layout.c4, DY_TEX_W: dy.tex.layout.width,
-      F_TEX_W: packedLayout.width,
+      F_ALIGNED: packedLayout.width === packedLayout.c4, F_TEX_W: packedLayout.width,
       FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
     });
     const out = ctx.textures.create(dxLayout);
@@ -98,13 +110,13 @@ export interface FilterGradPlan {
 
 /** Plans the filter gradient's passes (no GPU work; throws if a stage cannot fit a texture). */
 export function planFilterGrad(
-  ctx: Pick<OpContext, 'capabilities' | 'layoutFor'>, g: ConvGeometry, filterShape: number[],
+  ctx: Pick<OpContext, 'capabilities' | 'layoutFor' | 'layoutMax'>, g: ConvGeometry, filterShape: number[],
 ): FilterGradPlan {
   const positions = g.batch * g.outH * g.outW;
   const taps = g.fh * g.fw;
   const slice = taps * Math.ceil(g.outC / 4);
   // Tiles of FILTER_GRAD_TILE positions, larger only if the partial sums would not fit one texture.
-  const maxTexels = ctx.capabilities.maxTextureSize ** 2;
+  const maxTexels = ctx.layoutMax ** 2;
   let tile = Math.min(FILTER_GRAD_TILE, positions);
   while (Math.ceil(positions / tile) * slice > maxTexels && tile < positions) tile *= 2;
   const stages: FilterGradPlan['stages'] = [];

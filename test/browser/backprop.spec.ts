@@ -214,6 +214,23 @@ test.describe('gradients: larger cases', () => {
         times.push(performance.now() - s);
         df.dispose();
       }
+      // For scale: the input gradient and the forward op on the same sizes, timed the same way.
+      const ft = ctx.tensor(H.randomData(9 * 32, 13), filter);
+      const timeIt = (run: () => any) => {
+        run().dispose(); // compiles
+        const ms: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const s = performance.now();
+          const t = run();
+          t.readSync();
+          ms.push(performance.now() - s);
+          t.dispose();
+        }
+        return ms.sort((a, b) => a - b)[1];
+      };
+      const inputGradMs = timeIt(() => ctx.depthwiseConv2dBackpropInput(input, ft, dyt, strides, 'SAME'));
+      const forwardMs = timeIt(() => ctx.depthwiseConv2d(xt, ft, strides, 'SAME'));
+      ft.dispose();
       const after = ctx.memory();
       xt.dispose();
       dyt.dispose();
@@ -228,12 +245,12 @@ test.describe('gradients: larger cases', () => {
         scale = Math.max(scale, Math.abs(want.data[i]));
       }
       return {
-        cmp: H.compare(got, want.data, { atol: 1e-3, rtol: 1e-4 }), maxAbs, maxRel, scale, medianMs: times[1], refMs,
+        cmp: H.compare(got, want.data, { atol: 1e-3, rtol: 1e-4 }), maxAbs, maxRel, scale, medianMs: times[1], refMs, inputGradMs, forwardMs,
         renderer: ctx.capabilities.renderer, precision: ctx.capabilities.precision,
         memoryBack: after.textures === before.textures && after.bytes === before.bytes && after.tensors === before.tensors,
       };
     });
-    console.log(`[backprop] 1x112x112x32 3x3 SAME filter gradient: max |err| ${r.maxAbs.toExponential(2)} (values up to ${r.scale.toFixed(1)}), max rel ${r.maxRel.toExponential(2)}; GPU ${r.medianMs.toFixed(1)} ms median of 3 (incl. readSync), reference ${r.refMs.toFixed(0)} ms; ${r.precision} on ${r.renderer}`);
+    console.log(`[backprop] 1x112x112x32 3x3 SAME filter gradient: max |err| ${r.maxAbs.toExponential(2)} (values up to ${r.scale.toFixed(1)}), max rel ${r.maxRel.toExponential(2)}; GPU ${r.medianMs.toFixed(1)} ms median of 3 (incl. readSync), reference ${r.refMs.toFixed(0)} ms; input gradient ${r.inputGradMs.toFixed(1)} ms, forward ${r.forwardMs.toFixed(1)} ms; ${r.precision} on ${r.renderer}`);
     expect(r.cmp, JSON.stringify(r.cmp)).toMatchObject({ ok: true, bad: 0 });
     // Tiled sums stay within ~2e-5 of the float64 reference on values up to ~95; one fragment
     // summing all 12,544 positions in a row drifts to ~3e-4 (measured on SwiftShader).
@@ -255,6 +272,13 @@ test.describe('gradients: larger cases', () => {
       dataFormat: 'NCHW', seed: 77, context: { debug: { maxTextureSize: 16 } },
     };
     expectGood(await harness.evaluate(runGradCase, cfg), cfg);
+    // 72 output channels: the packed filter (18 texels a tap) no longer fits 16 wide, so the input
+    // gradient reads it through the ordinary layout.
+    const wide: GradCase = {
+      input: [1, 3, 4, 9], filter: [2, 2, 9, 8], strides: [1, 1, 1, 1], padding: 'SAME', rate: null,
+      dataFormat: 'NHWC', seed: 78, context: { debug: { maxTextureSize: 16 } },
+    };
+    expectGood(await harness.evaluate(runGradCase, wide), wide);
   });
 });
 
