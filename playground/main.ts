@@ -194,7 +194,16 @@ function applySplit(): void {
   const first = outputsBox.querySelector('canvas');
   const split = sel('view') === 'split';
   outputsBox.querySelectorAll('canvas').forEach((c) => { (c as HTMLCanvasElement).style.clipPath = ''; });
-  if (split && first) first.style.clipPath = `inset(0 0 0 ${num('split')}%)`;
+  outputsBox.querySelector('.split-line')?.remove();
+  if (split && first) {
+    first.style.clipPath = `inset(0 0 0 ${num('split')}%)`;
+    const line = document.createElement('div');
+    line.className = 'split-line';
+    line.style.left = `${first.offsetLeft + (first.offsetWidth * num('split')) / 100 - 1}px`;
+    line.style.top = `${first.offsetTop}px`;
+    line.style.height = `${first.offsetHeight}px`;
+    first.parentElement?.append(line);
+  }
 }
 $('split').addEventListener('input', applySplit);
 
@@ -339,6 +348,7 @@ function showStats(now: number): void {
 // --- the frame loop ----------------------------------------------------------------------------
 
 function outputCanvases(n: number): HTMLCanvasElement[] {
+  const had = outputsBox.children.length;
   while (outputsBox.children.length < n) {
     const fig = document.createElement('figure');
     const c = document.createElement('canvas');
@@ -347,7 +357,7 @@ function outputCanvases(n: number): HTMLCanvasElement[] {
     outputsBox.append(fig);
   }
   while (outputsBox.children.length > n) outputsBox.lastElementChild?.remove();
-  applySplit();
+  if (had !== n) applySplit();
   return [...outputsBox.querySelectorAll('canvas')] as HTMLCanvasElement[];
 }
 
@@ -450,8 +460,8 @@ function capture(): Promise<Capture> {
   return new Promise((resolve) => captureWanted.push(resolve));
 }
 
-const inspector = mountInspector($('inspector'));
-const diffInspector = mountInspector($('diff-inspector'));
+const inspector = mountInspector($('inspector'), { tileSize: 240 });
+const diffInspector = mountInspector($('diff-inspector'), { tileSize: 240 });
 
 function verify(cap: Capture): { maxAbs: number; maxRel: number; diff: HostTensor } {
   const ref = depthwiseConv2dReference(cap.input, cap.filter, cap.strides, cap.padding, cap.rate, cap.dataFormat);
@@ -488,7 +498,7 @@ async function inspect(): Promise<void> {
       const text = `GPU vs CPU reference (${cap.output.shape.join('×')}, ${ms.toFixed(0)} ms on the CPU): max abs error ${v.maxAbs.toExponential(2)}, max rel error ${v.maxRel.toExponential(2)}`;
       $('verify-result').textContent = text;
       $('diff-inspector').classList.add('on');
-      await diffInspector.show(v.diff, { title: '|GPU − reference|', note: text, dataFormat: cap.dataFormat, colormap: 'viridis', sharedRange: true });
+      await diffInspector.show(v.diff, { title: '|GPU − reference|', note: `max abs ${v.maxAbs.toExponential(2)}, max rel ${v.maxRel.toExponential(2)}`, dataFormat: cap.dataFormat, colormap: 'viridis', sharedRange: true });
     } else {
       $('verify-result').textContent = '';
       $('diff-inspector').classList.remove('on');

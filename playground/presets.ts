@@ -52,9 +52,9 @@ export const PRESETS: Preset[] = [
   { id: 'sobel', name: 'Sobel edges (x) per channel', note: 'Horizontal gradient of each colour channel on its own; shown as |value|.', fh: 3, fw: 3, m: 1, kernel: () => SOBEL_X, display: { abs: true, range: [0, 1] } },
   { id: 'emboss', name: 'Emboss 3×3', note: 'Directional relief; the weights sum to 1.', fh: 3, fw: 3, m: 1, kernel: () => EMBOSS, display: plain },
   {
-    id: 'per-channel', name: 'A different kernel per channel', note: 'R: 5×5 box blur, G: identity, B: horizontal motion blur (A, if any: identity).',
-    fh: 5, fw: 5, m: 1,
-    kernel: (k) => (k === 0 ? box(5) : k === 2 ? MOTION(5) : pad(IDENTITY3, 3, 5)),
+    id: 'per-channel', name: 'A different kernel per channel', note: 'R: 7×7 box blur, G: identity, B: horizontal motion blur (A, if any: identity): colour fringes where R and B smear.',
+    fh: 7, fw: 7, m: 1,
+    kernel: (k) => (k === 0 ? box(7) : k === 2 ? MOTION(7) : pad(IDENTITY3, 3, 7)),
     display: plain,
   },
   { id: 'dilated', name: 'Dilated (atrous) blur 3×3, rate 4', note: '9 taps spread over a 9×9 window: rate [4, 4].', fh: 3, fw: 3, m: 1, kernel: () => box(3), rate: [4, 4], display: plain },

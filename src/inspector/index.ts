@@ -72,7 +72,7 @@ const CSS = `
 .dgl-inspector figure canvas.dgl-heat { display: block; image-rendering: pixelated; cursor: crosshair; }
 .dgl-inspector figcaption { font-family: ui-monospace, monospace; font-size: 11px; margin-top: 2px; }
 .dgl-inspector .dgl-bar { display: flex; align-items: center; gap: 4px; font-family: ui-monospace, monospace; font-size: 10px; }
-.dgl-inspector .dgl-bar canvas { height: 8px; flex: 1; min-width: 24px; border: 1px solid #999; }
+.dgl-inspector .dgl-bar canvas { height: 8px; width: 24px; flex: 1 1 auto; border: 1px solid #999; }
 .dgl-inspector .dgl-more { color: #666; }
 `;
 
