@@ -34,9 +34,9 @@ void main() {
       int src = tap * OUT_C4 + oc / 4;
       int comp = oc - (oc / 4) * 4;
       float sum = 0.0;
-      for (int s = 0; s < SRC_TILES; s++) sum += texelFetch(u_partial, texelCoord(s * SLICE + src, SRC_TEX_W), 0)[comp];
+      for (int s = 0; s < SRC_TILES; s++) sum += loadTexel(u_partial, texelCoord(s * SLICE + src, SRC_TEX_W))[comp];
       v[l] = sum;
     }
   }
-  o_value = v;
+  o_value = storeTexel(v);
 }

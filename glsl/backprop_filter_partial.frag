@@ -48,7 +48,7 @@ out vec4 o_value;
 void main() {
   int t = fragTexel(PART_TEX_W);
   if (t >= PART_TEXELS) {
-    o_value = vec4(0.0);
+    o_value = storeTexel(vec4(0.0));
     return;
   }
   int oc4 = t % OUT_C4;
@@ -91,15 +91,15 @@ void main() {
     if (p + s >= POSITIONS) break;
     if (rowIn && x >= 0 && x < IN_W) {
 #if M == 1
-      vec4 xv = texelFetch(u_input, xAt, 0);
+      vec4 xv = loadTexel(u_input, xAt);
 #else
-      vec4 a = texelFetch(u_input, xAt, 0);
-      vec4 b = twoTexels ? texelFetch(u_input, bpForward(xAt, 1, IN_TEX_W), 0) : a;
+      vec4 a = loadTexel(u_input, xAt);
+      vec4 b = twoTexels ? loadTexel(u_input, bpForward(xAt, 1, IN_TEX_W)) : a;
       vec4 xv = mix(vec4(a[kComp.x], a[kComp.y], a[kComp.z], a[kComp.w]),
                     vec4(b[kComp.x], b[kComp.y], b[kComp.z], b[kComp.w]), second);
       xv = mix(vec4(0.0), xv, live);
 #endif
-      acc += xv * texelFetch(u_outBackprop, dyAt, 0);
+      acc += xv * loadTexel(u_outBackprop, dyAt);
     }
     dyAt = bpForward(dyAt, OUT_C4, DY_TEX_W);
     if (++j < OUT_W) {
@@ -117,5 +117,5 @@ void main() {
       xAt = bpCoord(((n * IN_H + y) * IN_W + x) * IN_C4 + kOffset, IN_TEX_W);
     }
   }
-  o_value = acc;
+  o_value = storeTexel(acc);
 }

@@ -25,8 +25,8 @@ void main() {
     int first = (t / SLICE) * GROUP;
     for (int s = 0; s < GROUP; s++) {
       if (first + s >= SRC_TILES) break;
-      acc += texelFetch(u_partial, texelCoord((first + s) * SLICE + within, SRC_TEX_W), 0);
+      acc += loadTexel(u_partial, texelCoord((first + s) * SLICE + within, SRC_TEX_W));
     }
   }
-  o_value = acc;
+  o_value = storeTexel(acc);
 }

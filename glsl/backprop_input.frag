@@ -51,16 +51,16 @@ out vec4 o_value;
 
 vec4 weights(int tap, int oc4) {
 #if F_ALIGNED
-  return texelFetch(u_filter, ivec2(oc4, tap), 0);
+  return loadTexel(u_filter, ivec2(oc4, tap));
 #else
-  return texelFetch(u_filter, texelCoord(tap * OUT_C4 + oc4, F_TEX_W), 0);
+  return loadTexel(u_filter, texelCoord(tap * OUT_C4 + oc4, F_TEX_W));
 #endif
 }
 
 void main() {
   int t = fragTexel(DX_TEX_W);
   if (t >= DX_TEXELS) {
-    o_value = vec4(0.0);
+    o_value = storeTexel(vec4(0.0));
     return;
   }
   int k4 = t % IN_C4;
@@ -92,13 +92,13 @@ void main() {
         if (j < OUT_W) {
           int tap = di * FW + dj;
 #if M == 1
-          acc += texelFetch(u_outBackprop, at, 0) * weights(tap, k4);
+          acc += loadTexel(u_outBackprop, at) * weights(tap, k4);
 #else
           ivec2 atR = at;
           for (int r = 0; r < M; r++) {
             int oc4 = k4 * M + r;
             if (oc4 >= OUT_C4) break;
-            vec4 prod = texelFetch(u_outBackprop, atR, 0) * weights(tap, oc4);
+            vec4 prod = loadTexel(u_outBackprop, atR) * weights(tap, oc4);
             // Component c goes to lane (4r + c) / M: selects (so an Inf or NaN stays in its own
             // lane) and sums, no dynamic indexing.
             ivec4 lane = (4 * r + ivec4(0, 1, 2, 3)) / M;
@@ -116,5 +116,5 @@ void main() {
     rowAt = bpBack(rowAt, RH * OUT_W * OUT_C4, DY_TEX_W);
   }
   // Lanes past IN_C hold zero, as the layout requires.
-  o_value = mix(vec4(0.0), acc, lessThan(k4 * 4 + ivec4(0, 1, 2, 3), ivec4(IN_C)));
+  o_value = storeTexel(mix(vec4(0.0), acc, lessThan(k4 * 4 + ivec4(0, 1, 2, 3), ivec4(IN_C))));
 }

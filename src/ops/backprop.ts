@@ -32,11 +32,11 @@ const FN_INPUT = 'depthwiseConv2dBackpropInput';
  * row), so a shader finds tap t's texel oc4 at (oc4, t) without dividing; the ordinary layout
  * when that does not fit. Either way texel t*C4 + oc4 is the same element (the layout's rule).
  */
-function alignedFilterLayout(standard: TexelLayout, maxTextureSize: number): TexelLayout {
+function alignedFilterLayout(standard: TexelLayout, max: number): TexelLayout {
   const [, fh, fw] = standard.shape;
   const width = standard.c4;
   const height = fh * fw;
-  return width <= maxTextureSize && height <= maxTextureSize ? { ...standard, width, height } : standard;
+  return width <= max && height <= max ? { ...standard, width, height } : standard;
 }
 
 /**
@@ -110,7 +110,7 @@ export interface FilterGradPlan {
 
 /** Plans the filter gradient's passes (no GPU work; throws if a stage cannot fit a texture). */
 export function planFilterGrad(
-  ctx: Pick<OpContext, 'capabilities' | 'layoutFor' | 'layoutMax'>, g: ConvGeometry, filterShape: number[],
+  ctx: Pick<OpContext, 'layoutFor' | 'layoutMax'>, g: ConvGeometry, filterShape: number[],
 ): FilterGradPlan {
   const positions = g.batch * g.outH * g.outW;
   const taps = g.fh * g.fw;

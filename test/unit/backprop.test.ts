@@ -285,7 +285,7 @@ describe('filter-gradient plan: tiles and reduction passes', () => {
   const plan = (input: number[], filter: number[], strides: number[], padding: Padding, maxTextureSize = 4096) => {
     const g = convGeometry('test', input, filter, strides, padding, null, 'NHWC');
     const ctx = {
-      capabilities: { maxTextureSize } as never,
+      layoutMax: maxTextureSize,
       layoutFor: (_fn: string, what: string, nhwc: readonly number[]) => texelLayout(nhwc, maxTextureSize, what),
     };
     const p = planFilterGrad(ctx, g, filter);
