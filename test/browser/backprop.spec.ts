@@ -360,6 +360,33 @@ test.describe('gradients: chained with the forward op', () => {
   });
 });
 
+test.describe('gradients: shapes as typed arrays, program cache', () => {
+  test('Int32Array inputShape / filterShape give the same result; a repeat call compiles nothing', async ({ harness }) => {
+    const r = await harness.evaluate(() => {
+      const { H } = window;
+      const ctx = H.ctx();
+      const f = ctx.tensor(H.randomData(2 * 2 * 3 * 2, 1), [2, 2, 3, 2]);
+      const x = ctx.tensor(H.randomData(1 * 4 * 5 * 3, 2), [1, 4, 5, 3]);
+      const dy = ctx.tensor(H.randomData(1 * 2 * 3 * 6, 3), [1, 2, 3, 6]);
+      const args = [[1, 2, 2, 1], 'SAME'];
+      const a = ctx.depthwiseConv2dBackpropInput([1, 4, 5, 3], f, dy, ...args);
+      const b = ctx.depthwiseConv2dBackpropFilter(x, [2, 2, 3, 2], dy, ...args);
+      const compiled = (ctx as any).programs.compiled;
+      const a2 = ctx.depthwiseConv2dBackpropInput(Int32Array.from([1, 4, 5, 3]), f, dy, ...args);
+      const b2 = ctx.depthwiseConv2dBackpropFilter(x, Int32Array.from([2, 2, 3, 2]), dy, ...args);
+      const out = {
+        same: [a.readSync(), b.readSync()].map((v: Float32Array, i: number) => H.compare([a2, b2][i].readSync(), v, { atol: 0, rtol: 0 }).ok),
+        shapes: [[...a2.shape], [...b2.shape]], recompiled: (ctx as any).programs.compiled - compiled,
+      };
+      [f, x, dy, a, b, a2, b2].forEach((t) => t.dispose());
+      return out;
+    });
+    expect(r.same).toEqual([true, true]);
+    expect(r.shapes).toEqual([[1, 4, 5, 3], [2, 2, 3, 2]]);
+    expect(r.recompiled).toBe(0);
+  });
+});
+
 test.describe('gradients: errors', () => {
   test('every bad argument throws before any GPU work, naming it and the values; the context stays usable', async ({ harness }) => {
     const r = await harness.evaluate(async () => {
