@@ -95,8 +95,14 @@ export function depthwiseConv2dBackpropInput(
 
 const FN_FILTER = 'depthwiseConv2dBackpropFilter';
 
-/** Output positions one fragment of the first filter-gradient pass sums. */
-export const FILTER_GRAD_TILE = 64;
+/**
+ * Output positions one fragment of the first filter-gradient pass sums: enough tiles that the
+ * pass has about FILTER_GRAD_FRAGMENTS fragments (a GPU needs thousands to be busy), each tile
+ * between FILTER_GRAD_MIN_TILE and FILTER_GRAD_MAX_TILE positions.
+ */
+export const FILTER_GRAD_FRAGMENTS = 16384;
+export const FILTER_GRAD_MIN_TILE = 16;
+export const FILTER_GRAD_MAX_TILE = 256;
 /** Partial sums one fragment of a reduction pass adds. */
 export const FILTER_GRAD_GROUP = 16;
 
@@ -115,9 +121,10 @@ export function planFilterGrad(
   const positions = g.batch * g.outH * g.outW;
   const taps = g.fh * g.fw;
   const slice = taps * Math.ceil(g.outC / 4);
-  // Tiles of FILTER_GRAD_TILE positions, larger only if the partial sums would not fit one texture.
+  // Larger tiles only if the partial sums would not fit one texture.
   const maxTexels = ctx.layoutMax ** 2;
-  let tile = Math.min(FILTER_GRAD_TILE, positions);
+  const wanted = Math.ceil((positions * slice) / FILTER_GRAD_FRAGMENTS);
+  let tile = Math.min(positions, Math.max(FILTER_GRAD_MIN_TILE, Math.min(FILTER_GRAD_MAX_TILE, wanted)));
   while (Math.ceil(positions / tile) * slice > maxTexels && tile < positions) tile *= 2;
   const stages: FilterGradPlan['stages'] = [];
   let tiles = Math.ceil(positions / tile);
@@ -131,7 +138,7 @@ export function planFilterGrad(
 
 /**
  * dFilter, a sum over the batch and every output position, in tiles: pass 1 sums tiles of
- * FILTER_GRAD_TILE positions per (tap, 4 output channels); reduction passes add FILTER_GRAD_GROUP
+ * 16-256 positions (see FILTER_GRAD_FRAGMENTS) per (tap, 4 output channels); reduction passes add FILTER_GRAD_GROUP
  * partial sums at a time until at most that many remain; the last pass adds those and writes the
  * gradient as [FH, FW, C, M]. Every intermediate texture is freed as soon as it has been read.
  */

@@ -7,7 +7,7 @@ import {
 import type { DataFormat, Padding } from '../../src/semantics/types';
 import { convGeometry } from '../../src/semantics/geometry';
 import { texelLayout } from '../../src/layout/texels';
-import { FILTER_GRAD_GROUP, FILTER_GRAD_TILE, planFilterGrad } from '../../src/ops/backprop';
+import { FILTER_GRAD_GROUP, planFilterGrad } from '../../src/ops/backprop';
 
 /** mulberry32 */
 function rng(seed: number): () => number {
@@ -292,20 +292,28 @@ describe('filter-gradient plan: tiles and reduction passes', () => {
     return { tile: p.tile, tiles: p.stages.map((s) => s.tiles), out: p.out.shape };
   };
 
-  it('1x112x112x32, 3x3, SAME: 196 tiles of 64 positions, one reduction to 13, then the final pass', () => {
+  it('1x112x112x32, 3x3, SAME: 224 tiles of 56 positions (16,128 fragments), one reduction to 14, then the final pass', () => {
     expect(plan([1, 112, 112, 32], [3, 3, 32, 1], [1, 1, 1, 1], 'SAME'))
-      .toEqual({ tile: FILTER_GRAD_TILE, tiles: [196, 13], out: [3, 3, 32, 1] });
+      .toEqual({ tile: 56, tiles: [224, 14], out: [3, 3, 32, 1] });
+  });
+
+  it('tile sizes stay within 16..256 positions', () => {
+    // 1 channel: 9 fragments a tile, so the smallest tiles; 32 x 112 x 112 x 32: the largest.
+    expect(plan([1, 112, 112, 1], [3, 3, 1, 1], [1, 1, 1, 1], 'SAME').tile).toBe(16);
+    expect(plan([32, 112, 112, 32], [3, 3, 32, 1], [1, 1, 1, 1], 'SAME').tile).toBe(256);
   });
 
   it('20,000 positions take two reductions; a small output takes none', () => {
-    expect(plan([2, 100, 100, 3], [3, 3, 3, 2], [1, 1, 1, 1], 'SAME').tiles).toEqual([313, 20, 2]);
-    expect(plan([1, 5, 5, 3], [3, 3, 3, 2], [1, 1, 1, 1], 'SAME')).toEqual({ tile: 25, tiles: [1], out: [3, 3, 3, 2] });
+    expect(plan([2, 100, 100, 3], [3, 3, 3, 2], [1, 1, 1, 1], 'SAME')).toMatchObject({ tile: 22, tiles: [910, 57, 4] });
+    expect(plan([1, 5, 5, 3], [3, 3, 3, 2], [1, 1, 1, 1], 'SAME')).toEqual({ tile: 16, tiles: [2], out: [3, 3, 3, 2] });
+    expect(plan([1, 3, 3, 3], [3, 3, 3, 2], [1, 1, 1, 1], 'SAME')).toEqual({ tile: 9, tiles: [1], out: [3, 3, 3, 2] });
     expect(FILTER_GRAD_GROUP).toBe(16);
   });
 
   it('tiles grow when the partial sums would not fit one texture', () => {
-    // 1x1 filter, 4 channels: one texel per tile; an 8x8 texture holds 64.
-    expect(plan([1, 64, 64, 4], [1, 1, 4, 1], [1, 1, 1, 1], 'VALID', 8).tiles[0]).toBe(64);
+    // 1x1 filter, 4 channels: one texel per tile; an 8x8 texture holds 64. Tiles of 16 would
+    // need 256 texels; 64 positions a tile fit exactly, 65 rows need 128.
+    expect(plan([1, 64, 64, 4], [1, 1, 4, 1], [1, 1, 1, 1], 'VALID', 8)).toMatchObject({ tile: 64, tiles: [64, 4] });
     expect(plan([1, 65, 64, 4], [1, 1, 4, 1], [1, 1, 1, 1], 'VALID', 8)).toMatchObject({ tile: 128, tiles: [33, 3] });
   });
 });
