@@ -57,9 +57,6 @@
 #endif
 
 // Activations (ACTIVATION): 0 linear, 1 relu, 2 relu6, 3 leakyRelu, 4 sigmoid, 5 tanh, 6 elu, 7 prelu.
-// With M == 2 or a multiple of 4 the four lanes' channels share one input texel.
-#define ONE_TEXEL (M == 2 || (M % 4) == 0)
-
 #define ACT_LINEAR 0
 #define ACT_RELU 1
 #define ACT_RELU6 2
@@ -144,7 +141,7 @@ vec4 activate(vec4 v, int oc4) {
 #if PRELU == 1
   vec4 a = u_preluv[oc4];
 #else
-  vec4 a = texelFetch(u_prelu, texelCoord(oc4, VEC_TEX_W), 0);
+  vec4 a = loadTexel(u_prelu, texelCoord(oc4, VEC_TEX_W));
 #endif
   return mix(v, v * a, lessThan(v, vec4(0.0)));
 #else
@@ -160,6 +157,12 @@ ivec4 g_kComp;
 bvec4 g_inNext;
 bvec4 g_live;
 #endif
+
+// Component i of v by selects: indexing a vector with a per-fragment value is a slow path on
+// SwiftShader (measured: M = 4 took ~4x the time of M = 2 with v[i]).
+float pick(vec4 v, int i) {
+  return i < 2 ? (i == 0 ? v.x : v.y) : (i == 2 ? v.z : v.w);
+}
 
 ivec2 nextColumn(ivec2 p) {
 #if IN_ALIGNED
@@ -188,25 +191,29 @@ vec4 tap(ivec2 p, int tapIndex, bool valid) {
   ivec2 q = ivec2(p.x, clamp(p.y, 0, IN_TEX_H - 1));
 #endif
 #if F_ALIGNED
-  vec4 w = texelFetch(u_filter, ivec2(g_oc4, tapIndex), 0);
+  vec4 w = loadTexel(u_filter, ivec2(g_oc4, tapIndex));
 #else
-  vec4 w = texelFetch(u_filter, texelCoord(tapIndex * OUT_C4 + g_oc4, F_TEX_W), 0);
+  vec4 w = loadTexel(u_filter, texelCoord(tapIndex * OUT_C4 + g_oc4, F_TEX_W));
 #endif
 #if M == 1
-  vec4 x = texelFetch(u_input, q, 0);
-#elif ONE_TEXEL
-  vec4 a = texelFetch(u_input, q, 0);
-  vec4 x = mix(vec4(0.0), vec4(a[g_kComp.x], a[g_kComp.y], a[g_kComp.z], a[g_kComp.w]), g_live);
+  vec4 x = loadTexel(u_input, q);
+#elif (M % 4) == 0
+  // All four lanes read the same channel.
+  vec4 x = mix(vec4(0.0), vec4(pick(loadTexel(u_input, q), g_kComp.x)), g_live);
+#elif M == 2
+  // Lanes read channels (k, k, k+1, k+1) with k even: components xxyy or zzww.
+  vec4 a = loadTexel(u_input, q);
+  vec4 x = mix(vec4(0.0), g_kComp.x == 0 ? a.xxyy : a.zzww, g_live);
 #else
-  vec4 a = texelFetch(u_input, q, 0);
+  vec4 a = loadTexel(u_input, q);
 #if IN_ALIGNED
   ivec2 q1 = q + ivec2(1, 0);
 #else
   ivec2 q1 = stepTexel(p, 1);
 #endif
-  vec4 b = texelFetch(u_input, ivec2(min(q1.x, IN_TEX_W - 1), clamp(q1.y, 0, IN_TEX_H - 1)), 0);
-  vec4 x = vec4(g_inNext.x ? b[g_kComp.x] : a[g_kComp.x], g_inNext.y ? b[g_kComp.y] : a[g_kComp.y],
-                g_inNext.z ? b[g_kComp.z] : a[g_kComp.z], g_inNext.w ? b[g_kComp.w] : a[g_kComp.w]);
+  vec4 b = loadTexel(u_input, ivec2(min(q1.x, IN_TEX_W - 1), clamp(q1.y, 0, IN_TEX_H - 1)));
+  vec4 x = vec4(pick(g_inNext.x ? b : a, g_kComp.x), pick(g_inNext.y ? b : a, g_kComp.y),
+                pick(g_inNext.z ? b : a, g_kComp.z), pick(g_inNext.w ? b : a, g_kComp.w));
   x = mix(vec4(0.0), x, g_live);
 #endif
   return valid ? x * w : vec4(0.0);
@@ -223,7 +230,7 @@ vec4 tap(ivec2 p, int tapIndex, bool valid) {
     rowP = nextRow(rowP); }
 
 void main() {
-  ivec2 fc = ivec2(gl_FragCoord.xy);
+  ivec2 fc = outputCoord();
 #if OUT_ALIGNED
   // Row-aligned output: column ow * OUT_C4 + oc4 of row n * OUT_H + oh.
   ivec2 wq = divmod(fc.x, OUT_C4);
@@ -240,7 +247,7 @@ void main() {
 #else
   int t = fc.y * OUT_TEX_W + fc.x;
   if (t >= OUT_TEXELS) {
-    o_value = vec4(0.0);
+    o_value = storeTexel(vec4(0.0));
     return;
   }
   int oc4 = t % OUT_C4;
@@ -305,12 +312,12 @@ void main() {
 #if BIAS == 1
   acc += u_biasv[oc4];
 #elif BIAS == 2
-  acc += texelFetch(u_bias, texelCoord(oc4, VEC_TEX_W), 0);
+  acc += loadTexel(u_bias, texelCoord(oc4, VEC_TEX_W));
 #endif
   vec4 v = activate(acc, oc4);
 #if (OUT_C % 4) != 0 && (BIAS || ACTIVATION != ACT_LINEAR)
   // Lanes past OUT_C hold zero (the layout's promise), whatever the epilogue made of them.
   v = mix(v, vec4(0.0), greaterThanEqual(oc4 * 4 + ivec4(0, 1, 2, 3), ivec4(OUT_C)));
 #endif
-  o_value = v;
+  o_value = storeTexel(v);
 }
