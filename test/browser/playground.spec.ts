@@ -144,6 +144,78 @@ test.describe('with the camera', () => {
     await page.uncheck('#verify');
   });
 
+  test('fromPixels and draw: exact values, channels, NCHW, range/abs, errors, no leaks', async () => {
+    const r = await page.evaluate(() => {
+      const ctx = (window as unknown as { playground: { ctx: import('../../src/index').DepthwiseContext } }).playground.ctx;
+      const W = 5;
+      const H = 4;
+      const img = new ImageData(W, H);
+      for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 37 + 11) % 256;
+      for (let p = 0; p < W * H; p++) img.data[p * 4 + 3] = 255;  // opaque, so no premultiplication question
+      const before = ctx.memory();
+      const t3 = ctx.fromPixels(img);
+      const t4 = ctx.fromPixels(img, { channels: 4 });
+      const t1 = ctx.fromPixels(img, { channels: 1 });
+      const tc = ctx.fromPixels(img, { dataFormat: 'NCHW' });
+      const d3 = t3.readSync();
+      const d4 = t4.readSync();
+      const d1 = t1.readSync();
+      const dc = tc.readSync();
+      let err3 = 0; let err4 = 0; let err1 = 0; let errc = 0;
+      for (let p = 0; p < W * H; p++) {
+        const [R, G, B, A] = [0, 1, 2, 3].map((k) => img.data[p * 4 + k] / 255);
+        for (let k = 0; k < 3; k++) err3 = Math.max(err3, Math.abs(d3[p * 3 + k] - [R, G, B][k]));
+        for (let k = 0; k < 4; k++) err4 = Math.max(err4, Math.abs(d4[p * 4 + k] - [R, G, B, A][k]));
+        err1 = Math.max(err1, Math.abs(d1[p] - (0.299 * R + 0.587 * G + 0.114 * B)));
+        for (let k = 0; k < 3; k++) errc = Math.max(errc, Math.abs(dc[k * W * H + p] - [R, G, B][k]));
+      }
+      // draw: a signed 2-channel tensor, channel 1 as grey with |value| over [0, 2].
+      const vals = [0.5, -2, 1, 0.25, -1, 1.5, 0, -0.5, 2, 1, 0.75, -0.25];  // [1, 2, 3, 2]
+      const t = ctx.tensor(vals, [1, 2, 3, 2]);
+      const canvas = document.createElement('canvas');
+      ctx.draw(t, canvas, { channels: 1, abs: true, range: [0, 2] });
+      const px = canvas.getContext('2d')!.getImageData(0, 0, 3, 2).data;
+      let drawErr = 0;
+      for (let p = 0; p < 6; p++) {
+        const want = Math.min(1, Math.abs(vals[p * 2 + 1]) / 2) * 255;
+        for (let k = 0; k < 3; k++) drawErr = Math.max(drawErr, Math.abs(px[p * 4 + k] - want));
+        drawErr = Math.max(drawErr, Math.abs(px[p * 4 + 3] - 255));
+      }
+      // The RGB image drawn back gives the original bytes.
+      const c2 = document.createElement('canvas');
+      ctx.draw(t3, c2);
+      const back = c2.getContext('2d')!.getImageData(0, 0, W, H).data;
+      let rgbErr = 0;
+      for (let i = 0; i < back.length; i++) if (i % 4 !== 3) rgbErr = Math.max(rgbErr, Math.abs(back[i] - img.data[i]));
+      const size = [canvas.width, canvas.height, c2.width, c2.height];
+      const errors: string[] = [];
+      const expectThrow = (f: () => unknown) => {
+        try { f(); errors.push('no error'); } catch (e) { errors.push((e as Error).message); }
+      };
+      expectThrow(() => ctx.fromPixels(img, { channels: 2 as 3 }));
+      expectThrow(() => ctx.fromPixels(document.createElement('video')));
+      expectThrow(() => ctx.fromPixels({} as ImageData));
+      expectThrow(() => ctx.draw(t, canvas, { channels: [0, 5] }));
+      expectThrow(() => ctx.draw(t, canvas, { range: [1, 1] }));
+      for (const x of [t3, t4, t1, tc, t]) x.dispose();
+      const after = ctx.memory();
+      return { err3, err4, err1, errc, drawErr, rgbErr, size, errors, leak: after.textures - before.textures };
+    });
+    expect(r.err3).toBeLessThan(1e-6);
+    expect(r.err4).toBeLessThan(1e-6);
+    expect(r.err1).toBeLessThan(1e-6);
+    expect(r.errc).toBeLessThan(1e-6);
+    expect(r.drawErr).toBeLessThanOrEqual(1);
+    expect(r.rgbErr).toBeLessThanOrEqual(1);
+    expect(r.size).toEqual([3, 2, 5, 4]);
+    expect(r.errors[0]).toMatch(/^fromPixels: options\.channels must be 1, 3 or 4; got 2/);
+    expect(r.errors[1]).toMatch(/^fromPixels: source is a video with no frame yet/);
+    expect(r.errors[2]).toMatch(/^fromPixels: source must be an HTMLVideoElement/);
+    expect(r.errors[3]).toMatch(/^draw: options\.channels must name channels 0\.\.1/);
+    expect(r.errors[4]).toMatch(/^draw: options\.range/);
+    expect(r.leak).toBe(0);
+  });
+
   test('an invalid setting shows the library error while frames keep coming', async () => {
     await page.selectOption('#preset', 'sharpen');
     await page.fill('#sh', '2');
@@ -179,4 +251,24 @@ test('without camera permission the fallback source is shown @no-camera', async 
   await moreFrames(page, 3);
   expect((await state(page)).error).toBe('');
   await page.screenshot({ path: `${SHOTS}/fallback.png`, fullPage: true });
+
+  // Dropping an image file switches to it.
+  await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 64;
+    c.height = 48;
+    const g = c.getContext('2d')!;
+    g.fillStyle = '#f00';
+    g.fillRect(0, 0, 32, 48);
+    g.fillStyle = '#00f';
+    g.fillRect(32, 0, 32, 48);
+    const blob = await new Promise<Blob>((resolve) => c.toBlob((b) => resolve(b!), 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'dropped.png', { type: 'image/png' }));
+    document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => (window as unknown as { playground: PG }).playground.source === 'file');
+  await moreFrames(page, 2);
+  await expect(page.locator('#source option[value=file]')).toHaveText('File: dropped.png');
+  expect((await state(page)).error).toBe('');
 });
