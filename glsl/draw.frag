@@ -23,7 +23,7 @@ out vec4 o_color;
 float channel(int base, int c) {
   if (c < 0) return 0.0;
   int c4 = c / 4;
-  return texelFetch(u_tensor, texelCoord(base + c4, TEX_W), 0)[c - c4 * 4];
+  return loadTexel(u_tensor, texelCoord(base + c4, TEX_W))[c - c4 * 4];
 }
 
 void main() {

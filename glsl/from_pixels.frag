@@ -18,16 +18,16 @@ out vec4 o_value;
 void main() {
   int t = fragTexel(OUT_TEX_W);
   if (t >= OUT_TEXELS) {
-    o_value = vec4(0.0);
+    o_value = storeTexel(vec4(0.0));
     return;
   }
   int y = t / SRC_W;
   vec4 rgba = texelFetch(u_pixels, ivec2(t - y * SRC_W, y), 0);
 #if C == 1
-  o_value = vec4(dot(rgba.rgb, vec3(0.299, 0.587, 0.114)), 0.0, 0.0, 0.0);
+  o_value = storeTexel(vec4(dot(rgba.rgb, vec3(0.299, 0.587, 0.114)), 0.0, 0.0, 0.0));
 #elif C == 3
-  o_value = vec4(rgba.rgb, 0.0);
+  o_value = storeTexel(vec4(rgba.rgb, 0.0));
 #else
-  o_value = rgba;
+  o_value = storeTexel(rgba);
 #endif
 }

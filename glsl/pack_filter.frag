@@ -29,7 +29,7 @@ float filterAt(int di, int dj, int k, int q) {
   int n = di, h = dj, w = k, c = q;
 #endif
   int c4 = c / 4;
-  return texelFetch(u_source, texelCoord(((n * SRC_H + h) * SRC_W + w) * SRC_C4 + c4, SRC_TEX_W), 0)[c - c4 * 4];
+  return loadTexel(u_source, texelCoord(((n * SRC_H + h) * SRC_W + w) * SRC_C4 + c4, SRC_TEX_W))[c - c4 * 4];
 }
 
 void main() {
@@ -45,5 +45,5 @@ void main() {
       if (oc < OUT_C) v[l] = filterAt(di, dj, oc / M, oc % M);
     }
   }
-  o_value = v;
+  o_value = storeTexel(v);
 }

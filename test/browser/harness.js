@@ -64,13 +64,21 @@ export function ctx(options) {
   return shared;
 }
 
+const byOptions = new Map();
+/** One shared context per distinct options object (e.g. a forced precision path). */
+export function ctxFor(options) {
+  const key = JSON.stringify(options);
+  if (!byOptions.has(key)) byOptions.set(key, createContext(options));
+  return byOptions.get(key);
+}
+
 /**
  * Runs one configuration on the GPU and in the reference, and compares.
  * cfg: { input: shape (dataFormat order), filter: [fh, fw, C, M], strides, padding, rate,
  *        dataFormat, seed, read: 'sync' | 'async', tol, context }
  */
 export async function runCase(cfg) {
-  const c = cfg.context ?? ctx();
+  const c = cfg.context ?? (cfg.contextOptions ? ctxFor(cfg.contextOptions) : ctx());
   const fmt = cfg.dataFormat ?? 'NHWC';
   const x = randomData(size(cfg.input), cfg.seed ?? 1);
   const f = randomData(size(cfg.filter), (cfg.seed ?? 1) + 7919);
