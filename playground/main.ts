@@ -41,7 +41,7 @@ let ctx: DepthwiseContext;
 let filter: { key: string; tensor: GLTensor; host: HostTensor } | null = null;
 let lastError = '';
 let frames = 0;
-let captureWanted: ((c: Capture) => void)[] = [];
+let captureWanted: Array<{ resolve: (c: Capture) => void; reject: (e: Error) => void }> = [];
 
 export interface Capture {
   input: HostTensor & { dataFormat: string };
@@ -420,9 +420,11 @@ function frame(now: number): void {
     } catch (e) {
       $('shape').textContent = `input [${input.shape.join(', ')}] → output: none (invalid arguments)`;
       setError(e instanceof Error ? e.message : String(e));
+      failCaptures(e);
     }
   } catch (e) {
     setError(`source: ${e instanceof Error ? e.message : String(e)}`);
+    failCaptures(e);
   } finally {
     endGpuTimer(query);
     for (const t of live) t.dispose();
@@ -450,14 +452,25 @@ function takeCapture(input: GLTensor, f: HostTensor, out: GLTensor, call: Call, 
       strides: call.strides, padding: call.padding, rate: call.rate, dataFormat: call.dataFormat, preset,
     };
     lastCapture = cap;
-    for (const w of waiting) w(cap);
-  }).catch((e) => setError(`capture: ${(e as Error).message}`)).finally(() => {
+    for (const w of waiting) w.resolve(cap);
+  }).catch((e) => {
+    setError(`capture: ${(e as Error).message}`);
+    for (const w of waiting) w.reject(e as Error);
+  }).finally(() => {
     for (const t of kept) t.dispose();
   });
 }
 
 function capture(): Promise<Capture> {
-  return new Promise((resolve) => captureWanted.push(resolve));
+  return new Promise((resolve, reject) => captureWanted.push({ resolve, reject }));
+}
+
+/** A frame that could not run its convolution cannot be captured: say so instead of waiting. */
+function failCaptures(e: unknown): void {
+  const waiting = captureWanted;
+  captureWanted = [];
+  const err = new Error(`nothing to capture: ${e instanceof Error ? e.message : String(e)}`);
+  for (const w of waiting) w.reject(err);
 }
 
 const inspector = mountInspector($('inspector'), { tileSize: 240 });
@@ -483,7 +496,13 @@ async function inspect(): Promise<void> {
   if (inspecting) return;
   inspecting = true;
   try {
-    const cap = await capture();
+    let cap: Capture;
+    try {
+      cap = await capture();
+    } catch (e) {
+      $('verify-result').textContent = (e as Error).message;
+      return;
+    }
     const which = sel('inspect-which');
     if (which === 'filter') await inspector.show(cap.filter, { kind: 'filter', title: 'filter' });
     else {

@@ -225,6 +225,8 @@ test.describe('with the camera', () => {
     expect(msg).toMatch(/^depthwiseConv2d: /);
     await moreFrames(page, 3);  // the loop keeps running, the input keeps updating
     expect((await state(page)).error).toBe(msg);
+    await page.click('#capture');  // nothing to capture: says so rather than waiting
+    await expect(page.locator('#verify-result')).toContainText('nothing to capture: depthwiseConv2d:');
     await page.screenshot({ path: `${SHOTS}/error.png`, fullPage: true });
 
     await page.fill('#sh', '1');
