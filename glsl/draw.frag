@@ -1,17 +1,13 @@
 // draw: renders one batch entry of a tensor (logical NHWC [N, H, W, C] in the texel layout)
-// onto the default framebuffer, H x W pixels, without reading it back.
+// onto the default framebuffer, H x W pixels (the viewport), without reading it back. The shape
+// comes in uniforms, so one program serves every tensor.
 // Up to four chosen channels go to R, G, B, A (u_channels; -1 = none), or one channel to grey.
 // Each value v becomes (v - lo) / (hi - lo) (of |v| with u_abs), clamped to 0..1.
-#ifndef TEX_W
-#define H 1
-#define W 1
-#define C4 1
-#define TEX_W 1
-#endif
-
 #include "layout.glsl"
 
 uniform highp sampler2D u_tensor;
+uniform ivec3 u_shape;  // H, W, C4 of the tensor's logical NHWC shape
+uniform int u_texW;     // its texture's width in texels
 uniform ivec4 u_channels;
 uniform int u_batch;
 uniform int u_gray;
@@ -23,13 +19,13 @@ out vec4 o_color;
 float channel(int base, int c) {
   if (c < 0) return 0.0;
   int c4 = c / 4;
-  return loadTexel(u_tensor, texelCoord(base + c4, TEX_W))[c - c4 * 4];
+  return loadTexel(u_tensor, texelCoord(base + c4, u_texW))[c - c4 * 4];
 }
 
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
-  int h = H - 1 - p.y;  // the canvas's row 0 is its bottom row
-  int base = ((u_batch * H + h) * W + p.x) * C4;
+  int h = u_shape.x - 1 - p.y;  // the canvas's row 0 is its bottom row
+  int base = ((u_batch * u_shape.x + h) * u_shape.y + p.x) * u_shape.z;
   vec4 v = vec4(channel(base, u_channels.x), channel(base, u_channels.y),
                 channel(base, u_channels.z), channel(base, u_channels.w));
   if (u_abs != 0) v = abs(v);

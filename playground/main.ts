@@ -547,6 +547,8 @@ declare global {
       capture(): Promise<Capture>;
       inspect(): Promise<void>;
       ctx: DepthwiseContext;
+      /** The library's createContext, for tests and the console. */
+      createContext: typeof createContext;
     };
   }
 }
@@ -572,6 +574,7 @@ function start(): void {
     capture,
     inspect,
     ctx,
+    createContext,
   };
   applyPreset(PRESETS.find((p) => p.id === new URLSearchParams(location.search).get('preset')) ?? PRESETS.find((p) => p.id === 'sharpen') ?? PRESETS[0]);
   const wanted = new URLSearchParams(location.search).get('source') as SourceKind | null;

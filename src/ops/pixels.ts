@@ -109,7 +109,8 @@ function pickChannels(fn: string, c: number, arg: unknown): { lanes: number[]; g
 /**
  * `ctx.draw`: renders one batch entry of `tensor` onto `canvas` as a W x H image, on the GPU.
  * Onto the context's own canvas it renders directly; onto any other canvas it renders into the
- * context's canvas (resized to W x H) and copies that with the target's 2D `drawImage`.
+ * context's canvas (grown to at least W x H, drawn in its bottom-left corner) and copies that
+ * with the target's 2D `drawImage`.
  * Either way the canvas is resized to the tensor's width x height (scale it with CSS).
  */
 export function draw(ctx: OpContext, tensor: GLTensor, canvas: HTMLCanvasElement | OffscreenCanvas, options?: DrawOptions): void {
@@ -137,17 +138,27 @@ export function draw(ctx: OpContext, tensor: GLTensor, canvas: HTMLCanvasElement
   }
 
   // GPU work starts here.
-  if (own.width !== w) own.width = w;
-  if (own.height !== h) own.height = h;
+  if (target2d) {
+    // Only grow the context's canvas (resizing reallocates its drawing buffer); draw into its
+    // bottom-left w x h corner and copy that corner.
+    if (own.width < w) own.width = w;
+    if (own.height < h) own.height = h;
+  } else {
+    if (own.width !== w) own.width = w;
+    if (own.height !== h) own.height = h;
+  }
   const layout = t.tex.layout;
-  const program = ctx.programs.get('draw', { H: h, W: w, C4: layout.c4, TEX_W: layout.width });
+  const program = ctx.programs.get('draw', {});
   const vao = gl.createVertexArray();
   if (!vao) fail(fn, 'canvas', 'could not get a vertex array (is the context lost?)');
   try {
-    twgl.bindFramebufferInfo(gl, null);  // the canvas; the viewport becomes its drawing buffer
+    twgl.bindFramebufferInfo(gl, null);  // the canvas
+    gl.viewport(0, 0, w, h);
     gl.useProgram(program.info.program);
     twgl.setUniforms(program.info, {
       u_tensor: t.tex.texture,
+      u_shape: [h, w, layout.c4],
+      u_texW: layout.width,
       u_channels: lanes,
       u_batch: batch,
       u_gray: gray ? 1 : 0,
@@ -164,7 +175,7 @@ export function draw(ctx: OpContext, tensor: GLTensor, canvas: HTMLCanvasElement
     if (canvas.width !== w) canvas.width = w;
     if (canvas.height !== h) canvas.height = h;
     target2d.globalCompositeOperation = 'copy';
-    target2d.drawImage(own, 0, 0);
+    target2d.drawImage(own, 0, own.height - h, w, h, 0, 0, w, h);
     target2d.globalCompositeOperation = 'source-over';
   }
 }

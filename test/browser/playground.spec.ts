@@ -216,6 +216,39 @@ test.describe('with the camera', () => {
     expect(r.leak).toBe(0);
   });
 
+  test('fromPixels and draw on every storage path (RGBA32F, RGBA16F, RGBA8)', async () => {
+    const r = await page.evaluate(() => {
+      const lib = (window as unknown as { playground: { createContext: typeof import('../../src/index').createContext } }).playground;
+      const W = 7;
+      const H = 3;
+      const img = new ImageData(W, H);
+      for (let i = 0; i < img.data.length; i++) img.data[i] = i % 4 === 3 ? 255 : (i * 53 + 7) % 256;
+      const out: Array<{ storage: string; readErr: number; drawErr: number }> = [];
+      const noFloat = ['EXT_color_buffer_float', 'EXT_color_buffer_half_float'];
+      for (const options of [{}, { precision: 'float16' as const }, { debug: { disableExtensions: noFloat } }]) {
+        const ctx = lib.createContext(options);
+        const t = ctx.fromPixels(img);
+        const d = t.readSync();
+        let readErr = 0;
+        for (let p = 0; p < W * H; p++) for (let k = 0; k < 3; k++) readErr = Math.max(readErr, Math.abs(d[p * 3 + k] - img.data[p * 4 + k] / 255));
+        const canvas = document.createElement('canvas');
+        ctx.draw(t, canvas);
+        const px = canvas.getContext('2d')!.getImageData(0, 0, W, H).data;
+        let drawErr = 0;
+        for (let i = 0; i < px.length; i++) drawErr = Math.max(drawErr, Math.abs(px[i] - img.data[i]));
+        out.push({ storage: (ctx.capabilities as unknown as { storage: string }).storage, readErr, drawErr });
+        ctx.dispose();
+      }
+      return out;
+    });
+    console.log(r);
+    expect(r.map((x) => x.storage)).toEqual(['RGBA32F', 'RGBA16F', 'RGBA8']);
+    for (const x of r) {
+      expect(x.readErr, x.storage).toBeLessThan(x.storage === 'RGBA16F' ? 1e-3 : 1e-6);
+      expect(x.drawErr, x.storage).toBeLessThanOrEqual(1);
+    }
+  });
+
   test('an invalid setting shows the library error while frames keep coming', async () => {
     await page.selectOption('#preset', 'sharpen');
     await page.fill('#sh', '2');
