@@ -54,8 +54,9 @@ vec4 storeTexel(vec4 v) {
   ivec2 lane = ivec2(gl_FragCoord.xy) & 1;
   return encodeFloat(v[lane.x + 2 * lane.y]);
 #elif STORAGE == 1
-  // float16 overflow is ±Infinity (IEEE round to nearest) on every GPU; drivers differ otherwise.
-  return mix(v, sign(v) * uintBitsToFloat(0x7f800000u), greaterThanEqual(abs(v), vec4(65520.0)));
+  // float16 storage saturates: ±Infinity and magnitudes beyond 65504 are written as ±65504 (not
+  // every GPU can write a half infinity: SwiftShader writes NaN). NaN fails the test and stays.
+  return mix(sign(v) * 65504.0, v, not(greaterThan(abs(v), vec4(65504.0))));
 #else
   return v;
 #endif

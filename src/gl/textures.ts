@@ -50,7 +50,8 @@ export class TextureStore {
       gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
       gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
       gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-      // float16 values are converted here, so overflow (to ±Infinity) and rounding do not depend on the driver.
+      // float16 values are converted here (round to nearest even, saturating at ±65504), so the
+      // result does not depend on the driver.
       const data = format === 'float32' ? texels : format === 'float16' ? toHalfBits(texels) : encodeTexels(texels, layout);
       gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, type, data);
     }

@@ -33,9 +33,17 @@ export function floatToHalfBits(value: number): number {
   return sign | half;
 }
 
+/**
+ * What float16 storage holds: IEEE half, except that ±Infinity and everything that would round
+ * to it saturate to ±65504, the largest half. Not every GPU can write a half infinity (SwiftShader
+ * writes NaN), so the float16 path never asks one to, on upload or in a shader (storeTexel).
+ */
 export function toHalfBits(values: ArrayLike<number>): Uint16Array {
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = floatToHalfBits(values[i]);
+  for (let i = 0; i < values.length; i++) {
+    const bits = floatToHalfBits(values[i]);
+    out[i] = (bits & 0x7fff) === 0x7c00 ? (bits & 0x8000) | 0x7bff : bits;
+  }
   return out;
 }
 

@@ -64,7 +64,8 @@ for (const path of paths) {
         t.dispose();
         return out.map((v: number) => (Object.is(v, -0) ? '-0' : String(v)));
       }, path.options);
-      expect(r.slice(0, 3)).toEqual(['NaN', 'Infinity', '-Infinity']);
+      // float16 storage saturates infinities at ±65504 (documented); the float32 paths keep them.
+      expect(r.slice(0, 3)).toEqual(path.expect.precision === 'float16' ? ['NaN', '65504', '-65504'] : ['NaN', 'Infinity', '-Infinity']);
       expect(Number(r[4])).toBe(1.5);
       expect(Number(r[5])).toBe(-2.25);
     });

@@ -189,23 +189,27 @@ test.describe('values', () => {
     }
   });
 
-  test('float16 storage: values beyond 65504 become ±Infinity (IEEE half overflow), as documented', async ({ harness }) => {
+  test('float16 storage saturates: ±Infinity and values beyond 65504 are held as ±65504, as documented; NaN stays NaN', async ({ harness }) => {
     const r = await harness.evaluate(() => {
       const ctx = window.H.ctx({ precision: 'float16' });
-      const t = ctx.tensor([70000, -70000, 65504, 1e-8], [1, 1, 1, 4]);
+      const t = ctx.tensor([70000, -Infinity, 65504, 1e-8], [1, 1, 1, 4]);
       const stored = Array.from(t.readSync());
       const f = ctx.tensor([40000, 40000, 1, 1], [1, 1, 4, 1]);
-      const x = ctx.tensor([2, 2, 1, 1], [1, 1, 1, 4]);
+      const x = ctx.tensor([2, -2, 1, NaN], [1, 1, 1, 4]);
       const y = Array.from(ctx.depthwiseConv2d(x, f, [1, 1, 1, 1], 'VALID').readSync());
+      const inf = ctx.tensor([Infinity, 1, 1, 1], [1, 1, 1, 4]);
+      const z = Array.from(ctx.depthwiseConv2d(inf, f, [1, 1, 1, 1], 'VALID').readSync());
       ctx.dispose();
-      return { stored, y };
+      return { stored, y, z };
     });
-    expect(r.stored[0]).toBe(Infinity);
-    expect(r.stored[1]).toBe(-Infinity);
+    expect(r.stored[0]).toBe(65504);
+    expect(r.stored[1]).toBe(-65504);
     expect(r.stored[2]).toBe(65504);
     expect(Math.abs(r.stored[3] as number)).toBeLessThan(1e-7); // below half's subnormal range: flushed toward 0
-    // 2 * 40000 = 80000 overflows half on the way out
-    expect(r.y).toEqual([Infinity, Infinity, 1, 1]);
+    // ±2 * 40000 = ±80000 is beyond half on the way out; NaN stays NaN
+    expect(r.y).toEqual([65504, -65504, 1, NaN]);
+    // an infinity uploaded is already 65504; times 40000 it saturates again
+    expect(r.z).toEqual([65504, 40000, 1, 1]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floatToHalfBits, halfBitsToFloat } from '../../src/layout/half';
+import { floatToHalfBits, halfBitsToFloat, toHalfBits } from '../../src/layout/half';
 
 const roundTrip = (v: number) => halfBitsToFloat(floatToHalfBits(v));
 
@@ -29,6 +29,13 @@ describe('float32 -> float16 conversion', () => {
     expect(roundTrip(Infinity)).toBe(Infinity);
     expect(roundTrip(-Infinity)).toBe(-Infinity);
     expect(roundTrip(NaN)).toBeNaN();
+  });
+
+  it('float16 storage saturates at ±65504 instead of storing infinities; NaN stays NaN', () => {
+    const stored = Array.from(toHalfBits([Infinity, -Infinity, 70000, -65520, 65519, NaN, 1]), halfBitsToFloat);
+    expect(stored.slice(0, 5)).toEqual([65504, -65504, 65504, -65504, 65504]);
+    expect(stored[5]).toBeNaN();
+    expect(stored[6]).toBe(1);
   });
 
   it('sends tiny values to ±0, keeping the sign', () => {
