@@ -562,6 +562,16 @@ function start(): void {
     return;
   }
   timerExt = ctx.gl.getExtension('EXT_disjoint_timer_query_webgl2') as TimerExt | null;
+  // Context loss: the library throws "is lost" from every call until the browser restores the
+  // context (shown as the error, the loop keeps going); after the restore our cached filter
+  // tensor and timer queries are gone, so make them again.
+  const glCanvas = ctx.gl.canvas as HTMLCanvasElement;
+  glCanvas.addEventListener('webglcontextrestored', () => {
+    filter = null;
+    pendingQueries.length = 0;
+    timerExt = ctx.gl.getExtension('EXT_disjoint_timer_query_webgl2') as TimerExt | null;
+    document.body.dataset.restored = String(Number(document.body.dataset.restored ?? 0) + 1);
+  });
   const caps = ctx.capabilities;
   info.textContent = `WebGL2 on ${caps.renderer}${caps.software ? ' (software rendering: expect low fps)' : ''} · ${caps.precision} · ` +
     'frames go video → texture (fromPixels) → depthwiseConv2d → canvas (draw), never through JavaScript.';

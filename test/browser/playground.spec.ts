@@ -249,6 +249,20 @@ test.describe('with the camera', () => {
     }
   });
 
+  test('a lost WebGL context shows the error, and the loop recovers after the restore', async () => {
+    await page.evaluate(() => {
+      const gl = (window as unknown as { playground: { ctx: { gl: WebGL2RenderingContext } } }).playground.ctx.gl;
+      (window as unknown as { loseExt: WEBGL_lose_context }).loseExt = gl.getExtension('WEBGL_lose_context')!;
+      (window as unknown as { loseExt: WEBGL_lose_context }).loseExt.loseContext();
+    });
+    await expect(page.locator('#error')).toContainText('lost', { timeout: 60_000 });
+    await page.evaluate(() => (window as unknown as { loseExt: WEBGL_lose_context }).loseExt.restoreContext());
+    await page.waitForFunction(() => document.body.dataset.restored === '1');
+    await expect(page.locator('#error')).toBeEmpty({ timeout: 60_000 });
+    await moreFrames(page, 2);
+    expect((await state(page)).error).toBe('');
+  });
+
   test('an invalid setting shows the library error while frames keep coming', async () => {
     await page.selectOption('#preset', 'sharpen');
     await page.fill('#sh', '2');
