@@ -2,9 +2,46 @@ import * as twgl from 'twgl.js';
 import type { Program } from './programs';
 import type { GpuTexture } from './textures';
 
+const SAMPLER_TYPES = new Set([
+  0x8b5e, // SAMPLER_2D
+  0x8dca, // INT_SAMPLER_2D
+  0x8dd2, // UNSIGNED_INT_SAMPLER_2D
+]);
+
+/** What a program's uniforms were last set to, so that a pass sets only what changed. */
+interface UniformState {
+  /** Sampler name -> texture unit, assigned (and set with uniform1i) once per program. */
+  readonly units: Map<string, number>;
+  /** Last scalar value set, by uniform name. */
+  readonly scalars: Map<string, number>;
+}
+
+const states = new WeakMap<WebGLProgram, UniformState>();
+
+function uniformState(gl: WebGL2RenderingContext, program: WebGLProgram): UniformState {
+  let state = states.get(program);
+  if (state) return state;
+  const units = new Map<string, number>();
+  const count = gl.getProgramParameter(program, gl.ACTIVE_UNIFORMS) as number;
+  for (let i = 0; i < count; i++) {
+    const info = gl.getActiveUniform(program, i);
+    if (!info || !SAMPLER_TYPES.has(info.type)) continue;
+    const unit = units.size;
+    units.set(info.name, unit);
+    gl.uniform1i(gl.getUniformLocation(program, info.name), unit);
+  }
+  state = { units, scalars: new Map() };
+  states.set(program, state);
+  return state;
+}
+
 /**
  * One fullscreen pass: renders `program` into `target` (the viewport is the whole texture), one
  * fragment per output texel. The triangle comes from gl_VertexID; `vao` is an empty vertex array.
+ *
+ * Textures (values that are WebGLTextures) are bound to units fixed once per program, so their
+ * sampler uniforms are set only on the program's first pass; scalar uniforms are set only when
+ * they change; arrays every time (comparing would cost as much as setting).
  */
 export function runPass(
   gl: WebGL2RenderingContext,
@@ -14,8 +51,26 @@ export function runPass(
   target: GpuTexture,
 ): void {
   twgl.bindFramebufferInfo(gl, target.fbi);
-  gl.useProgram(program.info.program);
-  twgl.setUniforms(program.info, uniforms);
+  const glProgram = program.info.program;
+  gl.useProgram(glProgram);
+  const state = uniformState(gl, glProgram);
+  const setters = program.info.uniformSetters as Record<string, ((v: unknown) => void) | undefined>;
+  for (const name in uniforms) {
+    const value = uniforms[name];
+    const unit = state.units.get(name);
+    if (unit !== undefined) {
+      gl.activeTexture(gl.TEXTURE0 + unit);
+      gl.bindTexture(gl.TEXTURE_2D, value as WebGLTexture);
+      continue;
+    }
+    const set = setters[name];
+    if (!set) continue; // not used by this program (e.g. optimized away)
+    if (typeof value === 'number') {
+      if (state.scalars.get(name) === value) continue;
+      state.scalars.set(name, value);
+    }
+    set(value);
+  }
   gl.bindVertexArray(vao);
   gl.drawArrays(gl.TRIANGLES, 0, 3);
   gl.bindVertexArray(null);
