@@ -62,7 +62,7 @@ export function depthwiseConv2dBackpropInput(
   const dxLayout = ctx.layoutFor(fn, 'input gradient', [g.batch, g.inH, g.inW, g.inC]);
   const packedLayout = alignedFilterLayout(ctx.layoutFor(fn, 'filter', [1, g.fh, g.fw, g.outC]), ctx.layoutMax);
 
-  // GPU work starts here.
+  // GPU work starts here: the programs first (compiled once per shape), then the passes.
   const src = f.tex.layout;
   const pack = ctx.programs.get('backpropInputPack', {
     OUT_C: g.outC, OUT_C4: packedLayout.c4, OUT_TEX_W: packedLayout.width, OUT_TEXELS: packedLayout.texels,
@@ -70,16 +70,16 @@ export function depthwiseConv2dBackpropInput(
     SRC_H: src.shape[1], SRC_W: src.shape[2], SRC_C4: src.c4, SRC_TEX_W: src.width,
     SRC_NCHW: f.dataFormat === 'NCHW',
   });
+  const program = ctx.programs.get('backpropInput', {
+    IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: dxLayout.c4,
+    DX_TEX_W: dxLayout.width, DX_TEXELS: dxLayout.texels,
+    OUT_H: g.outH, OUT_W: g.outW, OUT_C4: dy.tex.layout.c4, DY_TEX_W: dy.tex.layout.width,
+    F_ALIGNED: packedLayout.width === packedLayout.c4, F_TEX_W: packedLayout.width,
+    FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
+  });
   const packed = ctx.textures.create(packedLayout);
   try {
     ctx.pass(pack, { u_filter: f.tex.texture }, packed);
-    const program = ctx.programs.get('backpropInput', {
-      IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: dxLayout.c4,
-      DX_TEX_W: dxLayout.width, DX_TEXELS: dxLayout.texels,
-      OUT_H: g.outH, OUT_W: g.outW, OUT_C4: dy.tex.layout.c4, DY_TEX_W: dy.tex.layout.width,
-      F_ALIGNED: packedLayout.width === packedLayout.c4, F_TEX_W: packedLayout.width,
-      FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
-    });
     const out = ctx.textures.create(dxLayout);
     try {
       ctx.pass(program, { u_outBackprop: dy.tex.texture, u_filter: packed.texture }, out);
@@ -163,7 +163,7 @@ export function depthwiseConv2dBackpropFilter(
   const g = gradientGeometry(fn, [...x.shape], shape, 'filterShape', dy.shape, strides, padding, rate, fmt);
   const plan = planFilterGrad(ctx, g, shape);
 
-  // GPU work starts here.
+  // GPU work starts here: the programs first (compiled once per shape), then the passes.
   const taps = g.fh * g.fw;
   const outC4 = Math.ceil(g.outC / 4);
   const slice = taps * outC4;
@@ -175,19 +175,25 @@ export function depthwiseConv2dBackpropFilter(
     POSITIONS: g.batch * g.outH * g.outW, TILE: plan.tile, TAPS: taps,
     FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
   });
+  const reductions = plan.stages.slice(1).map((to, s) => ctx.programs.get('backpropFilterReduce', {
+    SLICE: slice, SRC_TILES: plan.stages[s].tiles, SRC_TEX_W: plan.stages[s].layout.width,
+    DST_TEX_W: to.layout.width, DST_TEXELS: to.layout.texels, GROUP: FILTER_GRAD_GROUP,
+  }));
+  const last = plan.stages[plan.stages.length - 1];
+  const final = ctx.programs.get('backpropFilterFinal', {
+    C: g.inC, M: g.m, M4: plan.out.c4, OUT_C4: outC4, SLICE: slice,
+    SRC_TILES: last.tiles, SRC_TEX_W: last.layout.width,
+    DST_TEX_W: plan.out.width, DST_TEXELS: plan.out.texels,
+  });
+
+  // Textures from here: each intermediate is freed as soon as the next stage has read it.
   let current = ctx.textures.create(first.layout);
   try {
     ctx.pass(partial, { u_input: x.tex.texture, u_outBackprop: dy.tex.texture }, current);
     for (let s = 1; s < plan.stages.length; s++) {
-      const from = plan.stages[s - 1];
-      const to = plan.stages[s];
-      const reduce = ctx.programs.get('backpropFilterReduce', {
-        SLICE: slice, SRC_TILES: from.tiles, SRC_TEX_W: from.layout.width,
-        DST_TEX_W: to.layout.width, DST_TEXELS: to.layout.texels, GROUP: FILTER_GRAD_GROUP,
-      });
-      const next = ctx.textures.create(to.layout);
+      const next = ctx.textures.create(plan.stages[s].layout);
       try {
-        ctx.pass(reduce, { u_partial: current.texture }, next);
+        ctx.pass(reductions[s - 1], { u_partial: current.texture }, next);
       } catch (e) {
         ctx.textures.free(next);
         throw e;
@@ -195,12 +201,6 @@ export function depthwiseConv2dBackpropFilter(
       ctx.textures.free(current);
       current = next;
     }
-    const last = plan.stages[plan.stages.length - 1];
-    const final = ctx.programs.get('backpropFilterFinal', {
-      C: g.inC, M: g.m, M4: plan.out.c4, OUT_C4: outC4, SLICE: slice,
-      SRC_TILES: last.tiles, SRC_TEX_W: last.layout.width,
-      DST_TEX_W: plan.out.width, DST_TEXELS: plan.out.texels,
-    });
     const out = ctx.textures.create(plan.out);
     try {
       ctx.pass(final, { u_partial: current.texture }, out);
