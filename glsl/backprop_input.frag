@@ -22,6 +22,7 @@
 #define OUT_W 1
 #define OUT_C4 1
 #define DY_TEX_W 1
+#define DY_TEX_H 1
 #define F_ALIGNED 1
 #define F_TEX_W 1
 #define FH 1
@@ -82,36 +83,38 @@ void main() {
   for (int u = 0; u < ROWS; u++) {
     int di = di0 + SH * u;
     int i = i0 - RH * u;
-    if (di >= FH || i < 0) break;
-    if (i < OUT_H) {
-      ivec2 at = rowAt;
-      for (int v = 0; v < COLS; v++) {
-        int dj = dj0 + SW * v;
-        int j = j0 - RW * v;
-        if (dj >= FW || j < 0) break;
-        if (j < OUT_W) {
-          int tap = di * FW + dj;
+    bool rowOk = di < FH && i >= 0 && i < OUT_H;
+    int diSafe = min(di, FH - 1);
+    ivec2 at = rowAt;
+    for (int v = 0; v < COLS; v++) {
+      int dj = dj0 + SW * v;
+      int j = j0 - RW * v;
+      bool ok = rowOk && dj < FW && j >= 0 && j < OUT_W;
+      int tap = diSafe * FW + min(dj, FW - 1);
 #if M == 1
-          acc += loadTexel(u_outBackprop, at) * weights(tap, k4);
+      // Constant trip counts and a select instead of branches; a tap outside the output reads
+      // a clamped coordinate and is dropped by the select (an Inf or NaN there cannot leak).
+      vec4 prod = loadTexel(u_outBackprop, ivec2(at.x, clamp(at.y, 0, DY_TEX_H - 1))) * weights(tap, k4);
+      acc += ok ? prod : vec4(0.0);
 #else
-          ivec2 atR = at;
-          for (int r = 0; r < M; r++) {
-            int oc4 = k4 * M + r;
-            if (oc4 >= OUT_C4) break;
-            vec4 prod = loadTexel(u_outBackprop, atR) * weights(tap, oc4);
-            // Component c goes to lane (4r + c) / M: selects (so an Inf or NaN stays in its own
-            // lane) and sums, no dynamic indexing.
-            ivec4 lane = (4 * r + ivec4(0, 1, 2, 3)) / M;
-            acc += vec4(dot(mix(vec4(0.0), prod, equal(lane, ivec4(0))), vec4(1.0)),
-                        dot(mix(vec4(0.0), prod, equal(lane, ivec4(1))), vec4(1.0)),
-                        dot(mix(vec4(0.0), prod, equal(lane, ivec4(2))), vec4(1.0)),
-                        dot(mix(vec4(0.0), prod, equal(lane, ivec4(3))), vec4(1.0)));
-            atR = bpForward(atR, 1, DY_TEX_W);
-          }
-#endif
+      if (ok) {
+        ivec2 atR = at;
+        for (int r = 0; r < M; r++) {
+          int oc4 = k4 * M + r;
+          if (oc4 >= OUT_C4) break;
+          vec4 prod = loadTexel(u_outBackprop, atR) * weights(tap, oc4);
+          // Component c goes to lane (4r + c) / M: selects (so an Inf or NaN stays in its own
+          // lane) and sums, no dynamic indexing.
+          ivec4 lane = (4 * r + ivec4(0, 1, 2, 3)) / M;
+          acc += vec4(dot(mix(vec4(0.0), prod, equal(lane, ivec4(0))), vec4(1.0)),
+                      dot(mix(vec4(0.0), prod, equal(lane, ivec4(1))), vec4(1.0)),
+                      dot(mix(vec4(0.0), prod, equal(lane, ivec4(2))), vec4(1.0)),
+                      dot(mix(vec4(0.0), prod, equal(lane, ivec4(3))), vec4(1.0)));
+          atR = bpForward(atR, 1, DY_TEX_W);
         }
-        at = bpBack(at, RW * OUT_C4, DY_TEX_W);
       }
+#endif
+      at = bpBack(at, RW * OUT_C4, DY_TEX_W);
     }
     rowAt = bpBack(rowAt, RH * OUT_W * OUT_C4, DY_TEX_W);
   }

@@ -73,7 +73,7 @@ export function depthwiseConv2dBackpropInput(
   const program = ctx.programs.get('backpropInput', {
     IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: dxLayout.c4,
     DX_TEX_W: dxLayout.width, DX_TEXELS: dxLayout.texels,
-    OUT_H: g.outH, OUT_W: g.outW, OUT_C4: dy.tex.layout.c4, DY_TEX_W: dy.tex.layout.width,
+    OUT_H: g.outH, OUT_W: g.outW, OUT_C4: dy.tex.layout.c4, DY_TEX_W: dy.tex.layout.width, DY_TEX_H: dy.tex.layout.height,
     F_ALIGNED: packedLayout.width === packedLayout.c4, F_TEX_W: packedLayout.width,
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
   });
