@@ -120,6 +120,17 @@ bvec4 isNaN(vec4 v) {
 }
 #endif
 
+#if BIAS == 2 || PRELU == 2
+// Texel oc4 of a per-channel vector texture: in row 0 when the texture is that wide.
+ivec2 vecCoord(int oc4) {
+#if VEC_TEX_W >= OUT_C4
+  return ivec2(oc4, 0);
+#else
+  return texelCoord(oc4, VEC_TEX_W);
+#endif
+}
+#endif
+
 vec4 activate(vec4 v, int oc4) {
 #if ACTIVATION == ACT_RELU
   // max() would turn NaN into 0; TensorFlow's relu keeps NaN.
@@ -141,7 +152,7 @@ vec4 activate(vec4 v, int oc4) {
 #if PRELU == 1
   vec4 a = u_preluv[oc4];
 #else
-  vec4 a = loadTexel(u_prelu, texelCoord(oc4, VEC_TEX_W));
+  vec4 a = loadTexel(u_prelu, vecCoord(oc4));
 #endif
   return mix(v, v * a, lessThan(v, vec4(0.0)));
 #else
@@ -312,7 +323,7 @@ void main() {
 #if BIAS == 1
   acc += u_biasv[oc4];
 #elif BIAS == 2
-  acc += loadTexel(u_bias, texelCoord(oc4, VEC_TEX_W));
+  acc += loadTexel(u_bias, vecCoord(oc4));
 #endif
   vec4 v = activate(acc, oc4);
 #if (OUT_C % 4) != 0 && (BIAS || ACTIVATION != ACT_LINEAR)
