@@ -17,6 +17,7 @@
 #define IN_C 1
 #define IN_C4 1
 #define IN_TEX_W 1
+#define IN_TEX_H 1
 #define OUT_H 1
 #define OUT_W 1
 #define OUT_C 1
@@ -89,18 +90,21 @@ void main() {
   vec4 acc = vec4(0.0);
   for (int s = 0; s < TILE; s++) {
     if (p + s >= POSITIONS) break;
-    if (rowIn && x >= 0 && x < IN_W) {
 #if M == 1
-      vec4 xv = loadTexel(u_input, xAt);
+    // A select, not a branch: a position whose tap is padding reads a clamped coordinate and is
+    // dropped (an Inf or NaN there cannot leak).
+    vec4 prod = loadTexel(u_input, ivec2(xAt.x, clamp(xAt.y, 0, IN_TEX_H - 1))) * loadTexel(u_outBackprop, dyAt);
+    acc += rowIn && x >= 0 && x < IN_W ? prod : vec4(0.0);
 #else
+    if (rowIn && x >= 0 && x < IN_W) {
       vec4 a = loadTexel(u_input, xAt);
       vec4 b = twoTexels ? loadTexel(u_input, bpForward(xAt, 1, IN_TEX_W)) : a;
       vec4 xv = mix(vec4(a[kComp.x], a[kComp.y], a[kComp.z], a[kComp.w]),
                     vec4(b[kComp.x], b[kComp.y], b[kComp.z], b[kComp.w]), second);
       xv = mix(vec4(0.0), xv, live);
-#endif
       acc += xv * loadTexel(u_outBackprop, dyAt);
     }
+#endif
     dyAt = bpForward(dyAt, OUT_C4, DY_TEX_W);
     if (++j < OUT_W) {
       x += SW;

@@ -169,7 +169,7 @@ export function depthwiseConv2dBackpropFilter(
   const slice = taps * outC4;
   const first = plan.stages[0];
   const partial = ctx.programs.get('backpropFilterPartial', {
-    IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: x.tex.layout.c4, IN_TEX_W: x.tex.layout.width,
+    IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: x.tex.layout.c4, IN_TEX_W: x.tex.layout.width, IN_TEX_H: x.tex.layout.height,
     OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, DY_TEX_W: dy.tex.layout.width,
     PART_TEX_W: first.layout.width, PART_TEXELS: first.layout.texels,
     POSITIONS: g.batch * g.outH * g.outW, TILE: plan.tile, TAPS: taps,
