@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 // here makes that message the first thing `playwright test` prints.
 import { launchOptions } from './scripts/browser.mjs';
 
-const PORT = 4179;
+// DGL_TEST_PORT moves the test server (e.g. to run two suites side by side).
+const PORT = Number(process.env.DGL_TEST_PORT ?? 4179);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({

@@ -5,7 +5,8 @@ import { launchOptions } from './scripts/browser.mjs';
 // (`npm start`'s server), in Chromium with a fake camera. Two browsers: one that grants the
 // camera (fake UI accepts the prompt), one that does not (headless Chromium denies the prompt).
 //   npx playwright test -c playwright.playground.config.ts
-const PORT = 4180;
+// DGL_PLAYGROUND_PORT moves the playground test server.
+const PORT = Number(process.env.DGL_PLAYGROUND_PORT ?? 4180);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const base = launchOptions();
 const fakeCamera = '--use-fake-device-for-media-stream';
