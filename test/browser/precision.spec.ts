@@ -62,7 +62,7 @@ for (const path of paths) {
         const t = ctx.tensor([NaN, Infinity, -Infinity, -0, 1.5, -2.25, 1e-3], [1, 1, 1, 7]);
         const out = Array.from(t.readSync());
         t.dispose();
-        return out.map((v: number) => (Object.is(v, -0) ? '-0' : String(v)));
+        return out.map((v: unknown) => (Object.is(v, -0) ? '-0' : String(v)));
       }, path.options);
       // float16 storage saturates infinities at ±65504 (documented); the float32 paths keep them.
       expect(r.slice(0, 3)).toEqual(path.expect.precision === 'float16' ? ['NaN', '65504', '-65504'] : ['NaN', 'Infinity', '-Infinity']);
