@@ -34,8 +34,11 @@ export function getExtension(gl: WebGL2RenderingContext, name: string, debug: De
   return gl.getExtension(name);
 }
 
-/** Whether a texture of `internalFormat` can be rendered to: we complete a framebuffer to find out. */
-function canRenderTo(gl: WebGL2RenderingContext, internalFormat: number): boolean {
+/**
+ * Runs `check` with a small texture of `internalFormat` attached to a bound framebuffer, and
+ * cleans up after (GL errors from the probe included). False when the framebuffer is incomplete.
+ */
+function withProbeFramebuffer(gl: WebGL2RenderingContext, internalFormat: number, check: () => boolean): boolean {
   const tex = gl.createTexture();
   const fb = gl.createFramebuffer();
   try {
@@ -43,7 +46,7 @@ function canRenderTo(gl: WebGL2RenderingContext, internalFormat: number): boolea
     gl.texImage2D(gl.TEXTURE_2D, 0, internalFormat, 4, 4, 0, gl.RGBA, gl.FLOAT, null);
     gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
-    return gl.checkFramebufferStatus(gl.FRAMEBUFFER) === gl.FRAMEBUFFER_COMPLETE;
+    return gl.checkFramebufferStatus(gl.FRAMEBUFFER) === gl.FRAMEBUFFER_COMPLETE && check();
   } finally {
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     gl.bindTexture(gl.TEXTURE_2D, null);
@@ -51,6 +54,21 @@ function canRenderTo(gl: WebGL2RenderingContext, internalFormat: number): boolea
     gl.deleteTexture(tex);
     while (gl.getError() !== gl.NO_ERROR) { /* drain errors from the probe */ }
   }
+}
+
+/** Whether a texture of `internalFormat` can be rendered to: we complete a framebuffer to find out. */
+function canRenderTo(gl: WebGL2RenderingContext, internalFormat: number): boolean {
+  return withProbeFramebuffer(gl, internalFormat, () => true);
+}
+
+/** Whether float pixels of a texture of `internalFormat` can be read back with readPixels(RGBA, FLOAT). */
+function canReadFloat(gl: WebGL2RenderingContext, internalFormat: number): boolean {
+  return withProbeFramebuffer(gl, internalFormat, () => {
+    while (gl.getError() !== gl.NO_ERROR) { /* start clean */ }
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, new Float32Array(4));
+    return gl.getError() === gl.NO_ERROR;
+  });
 }
 
 export interface ProbedDevice {
@@ -62,29 +80,6 @@ export interface ProbedDevice {
   readFloat16: boolean;
   renderer: string;
   software: boolean;
-}
-
-/** Whether float pixels of a texture of `internalFormat` can be read back with readPixels(RGBA, FLOAT). */
-function canReadFloat(gl: WebGL2RenderingContext, internalFormat: number): boolean {
-  const tex = gl.createTexture();
-  const fb = gl.createFramebuffer();
-  try {
-    gl.bindTexture(gl.TEXTURE_2D, tex);
-    gl.texImage2D(gl.TEXTURE_2D, 0, internalFormat, 1, 1, 0, gl.RGBA, gl.FLOAT, null);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
-    if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return false;
-    while (gl.getError() !== gl.NO_ERROR) { /* start clean */ }
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
-    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, new Float32Array(4));
-    return gl.getError() === gl.NO_ERROR;
-  } finally {
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    gl.bindTexture(gl.TEXTURE_2D, null);
-    gl.deleteFramebuffer(fb);
-    gl.deleteTexture(tex);
-    while (gl.getError() !== gl.NO_ERROR) { /* drain errors from the probe */ }
-  }
 }
 
 export type RequestedPrecision = 'auto' | 'float32' | 'float16';

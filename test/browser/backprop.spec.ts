@@ -1,4 +1,5 @@
 import { test, expect, caseName } from './fixtures';
+import { rng } from '../rng.js';
 
 // The gradients on the GPU against the pure-TypeScript references (which the unit tests check
 // against finite differences of the forward reference).
@@ -23,18 +24,6 @@ interface GradCase {
   tol?: { atol: number; rtol: number };
   context?: object; // options for a context of its own (else the page's shared one)
   special?: boolean; // sprinkle NaN, +Inf and -Inf into the input and outBackprop
-}
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function inFormat<T>(fmt: 'NHWC' | 'NCHW', [n, h, w, c]: T[]): T[] {

@@ -2,24 +2,9 @@
 // reference, and comparing. Plain JS served as-is next to harness.html.
 import { createContext, depthwiseConv2dReference } from '/dist/depthwise-gl.js';
 
-/** mulberry32: a small seeded PRNG. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng, randomData } from '/test/rng.js';
 
-export function randomData(count, seed, lo = -1, hi = 1) {
-  const r = rng(seed);
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = lo + (hi - lo) * r();
-  return out;
-}
+export { rng, randomData };
 
 export const size = (shape) => shape.reduce((a, b) => a * b, 1);
 

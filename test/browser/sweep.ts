@@ -1,4 +1,5 @@
 // The seeded random sweep of configurations for the GPU-vs-reference tests (Node side).
+import { rng } from '../rng.js';
 
 export interface Case {
   input: number[];
@@ -9,17 +10,6 @@ export interface Case {
   dataFormat: 'NHWC' | 'NCHW';
   seed: number;
   read: 'sync' | 'async';
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

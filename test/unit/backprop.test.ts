@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../rng.js';
 import {
   depthwiseConv2dBackpropFilterReference,
   depthwiseConv2dBackpropInputReference,
@@ -8,18 +9,6 @@ import type { DataFormat, Padding } from '../../src/semantics/types';
 import { convGeometry } from '../../src/semantics/geometry';
 import { texelLayout } from '../../src/layout/texels';
 import { FILTER_GRAD_GROUP, planFilterGrad } from '../../src/ops/backprop';
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
