@@ -2,16 +2,18 @@ import * as twgl from 'twgl.js';
 import type { Program } from './programs';
 import type { GpuTexture } from './textures';
 
-const SAMPLER_TYPES = new Set([
-  0x8b5e, // SAMPLER_2D
-  0x8dca, // INT_SAMPLER_2D
-  0x8dd2, // UNSIGNED_INT_SAMPLER_2D
+/** Sampler uniform type -> the texture target it samples. */
+const SAMPLER_TARGETS = new Map<number, number>([
+  [0x8b5e, 0x0de1], // SAMPLER_2D -> TEXTURE_2D
+  [0x8dca, 0x0de1], // INT_SAMPLER_2D
+  [0x8dd2, 0x0de1], // UNSIGNED_INT_SAMPLER_2D
+  [0x8dc1, 0x8c1a], // SAMPLER_2D_ARRAY -> TEXTURE_2D_ARRAY
 ]);
 
 /** What a program's uniforms were last set to, so that a pass sets only what changed. */
 interface UniformState {
-  /** Sampler name -> texture unit, assigned (and set with uniform1i) once per program. */
-  readonly units: Map<string, number>;
+  /** Sampler name -> texture unit and target, assigned (and set with uniform1i) once per program. */
+  readonly units: Map<string, { unit: number; target: number }>;
   /** Last scalar value set, by uniform name. */
   readonly scalars: Map<string, number>;
 }
@@ -21,13 +23,15 @@ const states = new WeakMap<WebGLProgram, UniformState>();
 function uniformState(gl: WebGL2RenderingContext, program: WebGLProgram): UniformState {
   let state = states.get(program);
   if (state) return state;
-  const units = new Map<string, number>();
+  const units = new Map<string, { unit: number; target: number }>();
   const count = gl.getProgramParameter(program, gl.ACTIVE_UNIFORMS) as number;
   for (let i = 0; i < count; i++) {
     const info = gl.getActiveUniform(program, i);
-    if (!info || !SAMPLER_TYPES.has(info.type)) continue;
+    if (!info) continue;
+    const target = SAMPLER_TARGETS.get(info.type);
+    if (target === undefined) continue;
     const unit = units.size;
-    units.set(info.name, unit);
+    units.set(info.name, { unit, target });
     gl.uniform1i(gl.getUniformLocation(program, info.name), unit);
   }
   state = { units, scalars: new Map() };
@@ -51,16 +55,40 @@ export function runPass(
   target: GpuTexture,
 ): void {
   twgl.bindFramebufferInfo(gl, target.fbi);
+  draw(gl, vao, program, uniforms);
+}
+
+/**
+ * The same into a framebuffer of the caller's (e.g. several color attachments), `width` x
+ * `height`; leaves the default framebuffer bound. With `vao` null the draw uses the default
+ * vertex array (the triangle needs no attributes).
+ */
+export function runPassTo(
+  gl: WebGL2RenderingContext,
+  vao: WebGLVertexArrayObject | null,
+  program: Program,
+  uniforms: Record<string, unknown>,
+  framebuffer: WebGLFramebuffer,
+  width: number,
+  height: number,
+): void {
+  gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
+  gl.viewport(0, 0, width, height);
+  draw(gl, vao, program, uniforms);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+}
+
+function draw(gl: WebGL2RenderingContext, vao: WebGLVertexArrayObject | null, program: Program, uniforms: Record<string, unknown>): void {
   const glProgram = program.info.program;
   gl.useProgram(glProgram);
   const state = uniformState(gl, glProgram);
   const setters = program.info.uniformSetters as Record<string, ((v: unknown) => void) | undefined>;
   for (const name in uniforms) {
     const value = uniforms[name];
-    const unit = state.units.get(name);
-    if (unit !== undefined) {
-      gl.activeTexture(gl.TEXTURE0 + unit);
-      gl.bindTexture(gl.TEXTURE_2D, value as WebGLTexture);
+    const sampler = state.units.get(name);
+    if (sampler !== undefined) {
+      gl.activeTexture(gl.TEXTURE0 + sampler.unit);
+      gl.bindTexture(sampler.target, value as WebGLTexture);
       continue;
     }
     const set = setters[name];

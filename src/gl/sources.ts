@@ -3,6 +3,9 @@ import fullscreenVert from '../../glsl/fullscreen.vert?raw';
 import layoutGlsl from '../../glsl/layout.glsl?raw';
 import backpropCommonGlsl from '../../glsl/backprop_common.glsl?raw';
 import depthwiseFrag from '../../glsl/depthwise.frag?raw';
+import depthwiseCommonGlsl from '../../glsl/depthwise_common.glsl?raw';
+import depthwiseWideFrag from '../../glsl/depthwise_wide.frag?raw';
+import depthwiseMergeFrag from '../../glsl/depthwise_merge.frag?raw';
 import packFilterFrag from '../../glsl/pack_filter.frag?raw';
 import backpropInputPackFrag from '../../glsl/backprop_input_pack.frag?raw';
 import backpropInputFrag from '../../glsl/backprop_input.frag?raw';
@@ -16,6 +19,7 @@ import encodeFrag from '../../glsl/encode.frag?raw';
 /** Files that `#include "name"` may name. */
 export const INCLUDES: Readonly<Record<string, string>> = {
   'layout.glsl': layoutGlsl,
+  'depthwise_common.glsl': depthwiseCommonGlsl,
   'backprop_common.glsl': backpropCommonGlsl,
 };
 
@@ -24,6 +28,8 @@ export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const
 /** Fragment shaders, by the name programs are asked for. */
 export const FRAGMENTS = {
   depthwise: { name: 'depthwise.frag', text: depthwiseFrag },
+  depthwiseWide: { name: 'depthwise_wide.frag', text: depthwiseWideFrag },
+  depthwiseMerge: { name: 'depthwise_merge.frag', text: depthwiseMergeFrag },
   packFilter: { name: 'pack_filter.frag', text: packFilterFrag },
   backpropInputPack: { name: 'backprop_input_pack.frag', text: backpropInputPackFrag },
   backpropInput: { name: 'backprop_input.frag', text: backpropInputFrag },

@@ -1,6 +1,8 @@
 import type { GLTensor } from '../api';
 import type { OpContext } from '../context';
 import { fail, show } from '../errors';
+import { runPassTo } from '../gl/pass';
+import type { Program } from '../gl/programs';
 import type { GpuTexture } from '../gl/textures';
 import { isRowAligned, rowAlignedLayout, type TexelLayout } from '../layout/texels';
 import { checkFused, type Activation, type FusedSpec, type FusedVector } from '../semantics/fused';
@@ -23,8 +25,9 @@ const maxUniformVectors = new WeakMap<WebGL2RenderingContext, number>();
 
 /**
  * The op: validate every argument and resolve the geometry (all before any GPU work), then
- * repack the filter once (cached on the filter tensor) and run one convolution pass, with the
- * fused bias and activation (if any) in the same pass.
+ * repack the filter once (cached on the filter tensor) and run the convolution, with the fused
+ * bias and activation (if any) in the same pass: the wide shader (several output pixels per
+ * fragment, then a merge pass) where it applies, else the plain one (one texel per fragment).
  */
 export function depthwiseConv2d(
   ctx: OpContext,
@@ -65,22 +68,97 @@ export function depthwiseConv2d(
   const uniforms: Record<string, unknown> = {};
   const temporaries: GpuTexture[] = [];
   const epilogue = spec ? epilogueSetup(ctx, spec, g.outC, outLayout.c4, textures, uniforms, temporaries) : {};
-  const program = ctx.programs.get('depthwise', {
+  const common = {
     BATCH: g.batch,
-    IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: inL.c4, IN_TEX_W: inL.width, IN_TEX_H: inL.height,
+    IN_H: g.inH, IN_W: g.inW, IN_C4: inL.c4, IN_TEX_W: inL.width, IN_TEX_H: inL.height,
     IN_ALIGNED: isRowAligned(inL),
-    OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outLayout.c4,
-    OUT_TEX_W: outLayout.width, OUT_TEXELS: outLayout.texels, OUT_ALIGNED: isRowAligned(outLayout),
-    F_ALIGNED: filterLayout.width === outLayout.c4, F_TEX_W: filterLayout.width,
-    FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw,
-    PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
+    OUT_H: g.outH, OUT_C: g.outC, OUT_C4: outLayout.c4,
+    FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, PAD_T: g.padTop, PAD_L: g.padLeft,
     ...epilogue,
+  };
+  const wide = wideFactor(ctx, g, outLayout, filterLayout);
+  if (wide) {
+    const out = ctx.textures.create(outLayout);
+    if (runWide(ctx, wide, g, common, { ...uniforms, ...textures }, outLayout, out)) {
+      for (const t of temporaries) ctx.textures.free(t);
+      return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
+    }
+    ctx.textures.free(out); // no intermediate texture (context lost?): the plain pass below
+  }
+  const program = ctx.programs.get('depthwise', {
+    ...common,
+    IN_C: g.inC, OUT_W: g.outW, OUT_TEX_W: outLayout.width, OUT_TEXELS: outLayout.texels,
+    OUT_ALIGNED: isRowAligned(outLayout), F_ALIGNED: filterLayout.width === outLayout.c4,
+    F_TEX_W: filterLayout.width, RW: g.rw, M: g.m,
   });
   const out = ctx.textures.create(outLayout);
   ctx.pass(program, { ...uniforms, ...textures }, out);
   // Deleting right after the draw is safe: GL keeps a texture alive until the GPU is done with it.
   for (const t of temporaries) ctx.textures.free(t);
   return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
+}
+
+/** WIDE_MAX: output pixels per fragment of the wide shader (color attachments it writes). */
+const WIDE_MAX = 4;
+const maxDrawBuffers = new WeakMap<WebGL2RenderingContext, number>();
+
+/**
+ * How many output pixels along W one fragment computes (depthwise_wide.frag), or 0 for the plain
+ * shader. The wide shader reads each weight once for all of them and each input texel of a
+ * filter row once (stride 1 and 2), then a merge pass interleaves the parts; it needs M = 1,
+ * column rate 1, a float render format, a row-aligned output and WIDE draw buffers.
+ */
+function wideFactor(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, filterLayout: TexelLayout): number {
+  // Stride 2 measured no better than the plain shader (the wide one reads 2*WIDE+1 columns a
+  // row, and its extra compile made first calls slower than tfjs's).
+  if (g.m !== 1 || g.rw !== 1 || g.sw !== 1 || g.fh > 7 || g.fw > 7 || g.outW < 2) return 0;
+  if (ctx.textures.format === 'rgba8' || !isRowAligned(outLayout) || filterLayout.width !== outLayout.c4) return 0;
+  let n = maxDrawBuffers.get(ctx.gl);
+  if (n === undefined) {
+    n = Number(ctx.gl.getParameter(ctx.gl.MAX_DRAW_BUFFERS)) || 4;
+    maxDrawBuffers.set(ctx.gl, n);
+  }
+  const wide = Math.min(WIDE_MAX, n);
+  if (wide < 2) return 0;
+  if (Math.ceil(g.outW / wide) * outLayout.c4 > ctx.layoutMax) return 0;
+  return wide;
+}
+
+/** The wide pass into a WIDE-layer texture array, then the merge pass into `out`. */
+function runWide(
+  ctx: OpContext, wide: number, g: ConvGeometry, common: Record<string, number | boolean>,
+  uniforms: Record<string, unknown>, outLayout: TexelLayout, out: GpuTexture,
+): boolean {
+  const { gl } = ctx;
+  const width = Math.ceil(g.outW / wide) * outLayout.c4;
+  const height = g.batch * g.outH;
+  const tex = gl.createTexture();
+  const fb = gl.createFramebuffer();
+  if (!tex || !fb) {
+    gl.deleteTexture(tex);
+    gl.deleteFramebuffer(fb);
+    return false;
+  }
+  gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
+  gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+  gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, ctx.textures.format === 'float32' ? gl.RGBA32F : gl.RGBA16F, width, height, wide);
+  gl.bindTexture(gl.TEXTURE_2D_ARRAY, null);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  const buffers: number[] = [];
+  for (let k = 0; k < wide; k++) {
+    gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, tex, 0, k);
+    buffers.push(gl.COLOR_ATTACHMENT0 + k);
+  }
+  gl.drawBuffers(buffers);
+  const program: Program = ctx.programs.get('depthwiseWide', { ...common, WIDE: wide, NCOLS: (wide - 1) * g.sw + g.fw });
+  runPassTo(gl, null, program, uniforms, fb, width, height);
+  const merge = ctx.programs.get('depthwiseMerge', { WIDE: wide });
+  ctx.pass(merge, { u_outC4: outLayout.c4, u_parts: tex }, out);
+  // Deleting right after the draws is safe: GL keeps them alive until the GPU is done.
+  gl.deleteFramebuffer(fb);
+  gl.deleteTexture(tex);
+  return true;
 }
 
 /**

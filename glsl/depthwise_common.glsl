@@ -1,0 +1,121 @@
+// What the depthwise shaders (depthwise.frag, depthwise_wide.frag) share: quotients without
+// integer division, and the fused epilogue (bias and activation) applied to a sum before it is
+// written. Included after layout.glsl; needs OUT_C and OUT_C4 defined.
+#ifndef OUT_C4
+#define OUT_C 1
+#define OUT_C4 1
+#endif
+
+// Fused epilogue, applied to the sum before it is written: a bias per output channel and an
+// activation. BIAS and PRELU say where the per-channel values come from: 0 nowhere, 1 a uniform
+// array of OUT_C4 vec4s, 2 a texture (the texel layout of logical [1, 1, 1, OUT_C], VEC_TEX_W wide).
+#ifndef ACTIVATION
+#define ACTIVATION 0
+#endif
+#ifndef BIAS
+#define BIAS 0
+#endif
+#ifndef PRELU
+#define PRELU 0
+#endif
+#ifndef VEC_TEX_W
+#define VEC_TEX_W 1
+#endif
+
+// Activations (ACTIVATION): 0 linear, 1 relu, 2 relu6, 3 leakyRelu, 4 sigmoid, 5 tanh, 6 elu, 7 prelu.
+#define ACT_LINEAR 0
+#define ACT_RELU 1
+#define ACT_RELU6 2
+#define ACT_LEAKY_RELU 3
+#define ACT_SIGMOID 4
+#define ACT_TANH 5
+#define ACT_ELU 6
+#define ACT_PRELU 7
+
+#if BIAS == 1
+uniform vec4 u_biasv[OUT_C4];      // bias of output channels 4*i .. 4*i+3
+#elif BIAS == 2
+uniform highp sampler2D u_bias;
+#endif
+#if PRELU == 1
+uniform vec4 u_preluv[OUT_C4];     // PReLU weights of output channels 4*i .. 4*i+3
+#elif PRELU == 2
+uniform highp sampler2D u_prelu;
+#endif
+#if ACTIVATION == ACT_LEAKY_RELU || ACTIVATION == ACT_ELU
+uniform float u_alpha;
+#endif
+
+// (floor(a / d), a - d * floor(a / d)) for a constant d > 0 and a quotient below 2^22: a float
+// multiply and one correction step instead of an integer division (which SwiftShader, and many
+// GPUs, run as a slow per-lane loop).
+ivec2 divmod(int a, int d) {
+  int q = int(floor(float(a) * (1.0 / float(d))));
+  int r = a - q * d;
+  bool lo = r < 0;
+  bool hi = r >= d;
+  return ivec2(q + (hi ? 1 : 0) - (lo ? 1 : 0), r + (lo ? d : 0) - (hi ? d : 0));
+}
+
+#if ACTIVATION == ACT_TANH || ACTIVATION == ACT_SIGMOID
+// NaN must stay NaN, but exp() of NaN is not NaN on every driver (SwiftShader gives sigmoid 0),
+// and isnan() is optimized away by some: test the bits.
+bvec4 isNaN(vec4 v) {
+  return greaterThan(floatBitsToUint(v) & 0x7fffffffu, uvec4(0x7f800000u));
+}
+#endif
+
+#if BIAS == 2 || PRELU == 2
+// Texel oc4 of a per-channel vector texture: in row 0 when the texture is that wide.
+ivec2 vecCoord(int oc4) {
+#if VEC_TEX_W >= OUT_C4
+  return ivec2(oc4, 0);
+#else
+  return texelCoord(oc4, VEC_TEX_W);
+#endif
+}
+#endif
+
+vec4 activate(vec4 v, int oc4) {
+#if ACTIVATION == ACT_RELU
+  // max() would turn NaN into 0; TensorFlow's relu keeps NaN.
+  return mix(v, vec4(0.0), lessThan(v, vec4(0.0)));
+#elif ACTIVATION == ACT_RELU6
+  return mix(mix(v, vec4(0.0), lessThan(v, vec4(0.0))), vec4(6.0), greaterThan(v, vec4(6.0)));
+#elif ACTIVATION == ACT_LEAKY_RELU
+  return mix(v, v * u_alpha, lessThan(v, vec4(0.0)));
+#elif ACTIVATION == ACT_SIGMOID
+  return mix(1.0 / (1.0 + exp(-v)), v, isNaN(v));
+#elif ACTIVATION == ACT_TANH
+  // tanh() of large |v| is NaN on some drivers (exp overflow); clamp first, keep NaN.
+  vec4 e = exp(-2.0 * abs(clamp(v, -20.0, 20.0)));
+  vec4 t = sign(v) * (1.0 - e) / (1.0 + e);
+  return mix(t, v, isNaN(v));
+#elif ACTIVATION == ACT_ELU
+  return mix(v, u_alpha * (exp(v) - 1.0), lessThan(v, vec4(0.0)));
+#elif ACTIVATION == ACT_PRELU
+#if PRELU == 1
+  vec4 a = u_preluv[oc4];
+#else
+  vec4 a = loadTexel(u_prelu, vecCoord(oc4));
+#endif
+  return mix(v, v * a, lessThan(v, vec4(0.0)));
+#else
+  return v;
+#endif
+}
+
+// The fused epilogue on the sum of output texel oc4: bias, activation, and lanes past OUT_C
+// back to zero (the layout's promise), whatever the epilogue made of them.
+vec4 epilogue(vec4 acc, int oc4) {
+#if BIAS == 1
+  acc += u_biasv[oc4];
+#elif BIAS == 2
+  acc += loadTexel(u_bias, vecCoord(oc4));
+#endif
+  vec4 v = activate(acc, oc4);
+#if (OUT_C % 4) != 0 && (BIAS || ACTIVATION != ACT_LINEAR)
+  v = mix(v, vec4(0.0), greaterThanEqual(oc4 * 4 + ivec4(0, 1, 2, 3), ivec4(OUT_C)));
+#endif
+  return v;
+}
