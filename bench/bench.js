@@ -82,7 +82,8 @@ function oursLib() {
     ctx,
     timer: !!timer,
     upload: (data, shape) => ctx.tensor(data, shape),
-    vector: (data) => data,
+    // Per-channel vectors as GLTensors, as tfjs's are tensors (arrays work too; see RESULTS.md).
+    vector: (data) => ctx.tensor(data, [1, 1, 1, data.length]),
     conv: (x, f, L, fused) => ctx.depthwiseConv2d(x, f, [1, L.s, L.s, 1], 'SAME', [L.r, L.r], null, null, fused),
     read: (t) => t.readSync(),
     free: (t) => t.dispose(),

@@ -222,5 +222,5 @@ void main() {
   }
 #endif
 
-  o_value = storeTexel(epilogue(acc, oc4));
+  o_value = storeTexel(epilogue(acc, channelAt(oc4), oc4));
 }

@@ -76,7 +76,31 @@ ivec2 vecCoord(int oc4) {
 }
 #endif
 
-vec4 activate(vec4 v, int oc4) {
+// The per-channel vectors of output texel oc4, read once per fragment (the wide shader applies
+// them to all its outputs). Unused ones are zero and fold away.
+struct Channel {
+  vec4 bias;
+  vec4 slope;
+};
+
+Channel channelAt(int oc4) {
+  Channel ch = Channel(vec4(0.0), vec4(0.0));
+#if BIAS == 1
+  ch.bias = u_biasv[oc4];
+#elif BIAS == 2
+  ch.bias = loadTexel(u_bias, vecCoord(oc4));
+#endif
+#if ACTIVATION == ACT_PRELU
+#if PRELU == 1
+  ch.slope = u_preluv[oc4];
+#else
+  ch.slope = loadTexel(u_prelu, vecCoord(oc4));
+#endif
+#endif
+  return ch;
+}
+
+vec4 activate(vec4 v, vec4 slope) {
 #if ACTIVATION == ACT_RELU
   // max() would turn NaN into 0; TensorFlow's relu keeps NaN.
   return mix(v, vec4(0.0), lessThan(v, vec4(0.0)));
@@ -94,12 +118,7 @@ vec4 activate(vec4 v, int oc4) {
 #elif ACTIVATION == ACT_ELU
   return mix(v, u_alpha * (exp(v) - 1.0), lessThan(v, vec4(0.0)));
 #elif ACTIVATION == ACT_PRELU
-#if PRELU == 1
-  vec4 a = u_preluv[oc4];
-#else
-  vec4 a = loadTexel(u_prelu, vecCoord(oc4));
-#endif
-  return mix(v, v * a, lessThan(v, vec4(0.0)));
+  return mix(v, v * slope, lessThan(v, vec4(0.0)));
 #else
   return v;
 #endif
@@ -107,13 +126,11 @@ vec4 activate(vec4 v, int oc4) {
 
 // The fused epilogue on the sum of output texel oc4: bias, activation, and lanes past OUT_C
 // back to zero (the layout's promise), whatever the epilogue made of them.
-vec4 epilogue(vec4 acc, int oc4) {
-#if BIAS == 1
-  acc += u_biasv[oc4];
-#elif BIAS == 2
-  acc += loadTexel(u_bias, vecCoord(oc4));
+vec4 epilogue(vec4 acc, Channel ch, int oc4) {
+#if BIAS
+  acc += ch.bias;
 #endif
-  vec4 v = activate(acc, oc4);
+  vec4 v = activate(acc, ch.slope);
 #if (OUT_C % 4) != 0 && (BIAS || ACTIVATION != ACT_LINEAR)
   v = mix(v, vec4(0.0), greaterThanEqual(oc4 * 4 + ivec4(0, 1, 2, 3), ivec4(OUT_C)));
 #endif

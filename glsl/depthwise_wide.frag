@@ -220,12 +220,14 @@ void main() {
   vec4 w;
   ROWS
 
-  o_value0 = storeTexel(epilogue(acc[0], oc4));
-  o_value1 = storeTexel(epilogue(acc[1], oc4));
+  // Bias and PReLU weights read once for all WIDE outputs (they share oc4).
+  Channel ch = channelAt(oc4);
+  o_value0 = storeTexel(epilogue(acc[0], ch, oc4));
+  o_value1 = storeTexel(epilogue(acc[1], ch, oc4));
 #if WIDE > 2
-  o_value2 = storeTexel(epilogue(acc[2], oc4));
+  o_value2 = storeTexel(epilogue(acc[2], ch, oc4));
 #endif
 #if WIDE > 3
-  o_value3 = storeTexel(epilogue(acc[3], oc4));
+  o_value3 = storeTexel(epilogue(acc[3], ch, oc4));
 #endif
 }

@@ -14,8 +14,8 @@ const SAMPLER_TARGETS = new Map<number, number>([
 interface UniformState {
   /** Sampler name -> texture unit and target, assigned (and set with uniform1i) once per program. */
   readonly units: Map<string, { unit: number; target: number }>;
-  /** Last scalar value set, by uniform name. */
-  readonly scalars: Map<string, number>;
+  /** Last value set, by uniform name: numbers, and copies of typed arrays. */
+  readonly values: Map<string, number | Float32Array>;
 }
 
 const states = new WeakMap<WebGLProgram, UniformState>();
@@ -34,7 +34,7 @@ function uniformState(gl: WebGL2RenderingContext, program: WebGLProgram): Unifor
     units.set(info.name, { unit, target });
     gl.uniform1i(gl.getUniformLocation(program, info.name), unit);
   }
-  state = { units, scalars: new Map() };
+  state = { units, values: new Map() };
   states.set(program, state);
   return state;
 }
@@ -44,8 +44,8 @@ function uniformState(gl: WebGL2RenderingContext, program: WebGLProgram): Unifor
  * fragment per output texel. The triangle comes from gl_VertexID; `vao` is an empty vertex array.
  *
  * Textures (values that are WebGLTextures) are bound to units fixed once per program, so their
- * sampler uniforms are set only on the program's first pass; scalar uniforms are set only when
- * they change; arrays every time (comparing would cost as much as setting).
+ * sampler uniforms are set only on the program's first pass; numbers and Float32Arrays are set
+ * only when they change (compared bit for bit, so NaN payloads and -0 count as changes).
  */
 export function runPass(
   gl: WebGL2RenderingContext,
@@ -94,12 +94,25 @@ function draw(gl: WebGL2RenderingContext, vao: WebGLVertexArrayObject | null, pr
     const set = setters[name];
     if (!set) continue; // not used by this program (e.g. optimized away)
     if (typeof value === 'number') {
-      if (state.scalars.get(name) === value) continue;
-      state.scalars.set(name, value);
+      if (state.values.get(name) === value) continue;
+      state.values.set(name, value);
+    } else if (value instanceof Float32Array) {
+      // Comparing a few hundred floats costs far less than a uniform upload in the driver.
+      const last = state.values.get(name);
+      if (last instanceof Float32Array && sameValues(last, value)) continue;
+      state.values.set(name, value.slice());
     }
     set(value);
   }
   gl.bindVertexArray(vao);
   gl.drawArrays(gl.TRIANGLES, 0, 3);
   gl.bindVertexArray(null);
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
