@@ -379,7 +379,7 @@ export async function runBench(options = {}) {
   if (options.fused !== false && supportsFused(ours)) {
     const fusedLayers = tiny ? TINY_LAYERS.slice(0, 1) : (options.fusedLayers ?? MOBILENET_V2.filter((_, i) => i % 3 === 0));
     result.fused = [];
-    const fOpts = { ...opts, reps: tiny ? opts.reps : Math.max(opts.reps, 9) };
+    const fOpts = { ...opts, reps: tiny ? opts.reps : Math.max(opts.reps, 15) };
     for (let i = 0; i < fusedLayers.length; i++) result.fused.push(await benchFused(libs, fusedLayers[i], fOpts, i));
     result.fusedOverhead = {
       'bias+relu6': round(geomean(result.fused.map((r) => 1 + r[ours.name].overhead['bias+relu6'])) - 1),
