@@ -216,6 +216,7 @@ async function benchLayer(libs, L, opts, index) {
   const res = Object.fromEntries(libs.map((l) => [l.name, { compute: [], roundTrip: [] }]));
   const tensors = {};
   const outputs = {};
+  let K = opts.K;
   for (const lib of order(0)) {
     const first = firstCallOnce(lib, xData, fData, L);
     res[lib.name].firstCallMs = first.ms;
@@ -224,9 +225,16 @@ async function benchLayer(libs, L, opts, index) {
     await yieldToPage();
   }
   if (opts.compute !== false) {
-    for (const lib of libs) for (let w = 0; w < opts.warmup; w++) computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K);
+    // K adapts to the layer (the same K for both libraries): enough calls that a sample lasts
+    // about opts.sampleMs, so the one read at its end (and the switch between the two
+    // libraries' GL contexts) is a small share, as in a network that reads once at the end.
+    let slowest = 0;
+    for (const lib of libs) {
+      for (let w = 0; w < opts.warmup; w++) slowest = Math.max(slowest, computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K));
+    }
+    K = opts.sampleMs ? Math.max(opts.K, Math.min(opts.maxK, Math.ceil(opts.sampleMs / slowest))) : opts.K;
     for (let rep = 0; rep < opts.reps; rep++) {
-      for (const lib of order(rep)) res[lib.name].compute.push(computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K));
+      for (const lib of order(rep)) res[lib.name].compute.push(computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, K));
       await yieldToPage();
     }
   }
@@ -237,12 +245,12 @@ async function benchLayer(libs, L, opts, index) {
       await yieldToPage();
     }
   }
-  const out = { name: L.name, shape: [1, L.h, L.w, L.c], filter: [L.f, L.f, L.c, L.m], stride: L.s, rate: L.r };
+  const out = { name: L.name, shape: [1, L.h, L.w, L.c], filter: [L.f, L.f, L.c, L.m], stride: L.s, rate: L.r, K };
   for (const lib of libs) {
     const r = res[lib.name];
     out[lib.name] = {
       computeMs: round(median(r.compute)), computeMinMs: round(Math.min(...r.compute)), roundTripMs: round(median(r.roundTrip)), firstCallMs: round(r.firstCallMs),
-      gpuMs: opts.gpuTimer ? await lib.gpuTime(tensors[lib.name].x, tensors[lib.name].f, L, opts.K) : null,
+      gpuMs: opts.gpuTimer ? await lib.gpuTime(tensors[lib.name].x, tensors[lib.name].f, L, K) : null,
       computeSamples: r.compute.map((x) => round(x)), roundTripSamples: r.roundTrip.map((x) => round(x)),
     };
     lib.free(tensors[lib.name].x);
@@ -340,6 +348,9 @@ export async function runBench(options = {}) {
     reps: options.reps ?? (tiny ? 2 : quick ? 3 : 7),
     warmup: options.warmup ?? 1,
     gpuTimer: options.gpuTimer ?? true,
+    // Compute samples last about this long (K grows up to maxK); 0 keeps K fixed.
+    sampleMs: options.sampleMs ?? (tiny ? 0 : 40),
+    maxK: options.maxK ?? 40,
   };
   let layers = tiny ? TINY_LAYERS : MOBILENET_V2;
   if (options.layers) layers = layers.filter((l) => options.layers.includes(l.name));
@@ -411,7 +422,7 @@ export function formatTable(r) {
   const B = 'tfjs-webgl';
   const lines = [];
   lines.push(`Renderer: ${r.renderer[A]}${r.software ? ' (software)' : ''}; tfjs ${r.tfjs.version}, flags ${JSON.stringify(r.tfjs.flags)}`);
-  lines.push(`Settings: K=${r.settings.K}, repeats=${r.settings.reps} (median), warm-up=${r.settings.warmup}; ${r.date}`);
+  lines.push(`Settings: K=${r.settings.K}${r.settings.sampleMs ? ` or more, so that a compute sample lasts ~${r.settings.sampleMs} ms (at most ${r.settings.maxK}; the K used is in results.json)` : ''}, repeats=${r.settings.reps} (median), warm-up=${r.settings.warmup}; ${r.date}`);
   lines.push('');
   lines.push('| layer | ours compute ms | tfjs compute ms | ratio | ours round trip ms | tfjs round trip ms | ratio | ours first call ms | tfjs first call ms | ratio | GPU ratio |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
