@@ -11,6 +11,7 @@
 //
 // Plain ES module served as-is; runBench() is called by bench/run.mjs (or on opening the page).
 import { createContext } from '/dist/depthwise-gl.js';
+import { randomData } from '/test/rng.js';
 
 /** MobileNetV2's depthwise layers (224x224 input): 3x3, SAME, batch 1, NHWC. */
 export const MOBILENET_V2 = [
@@ -40,24 +41,6 @@ const TINY_SCALING = {
 };
 
 // --- small helpers ------------------------------------------------------------------------
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomData(count, seed) {
-  const r = rng(seed);
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = r() * 2 - 1;
-  return out;
-}
 
 const now = () => performance.now();
 export const median = (xs) => {
