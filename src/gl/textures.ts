@@ -62,6 +62,41 @@ export class TextureStore {
     return { layout, fbi, texture, bytes };
   }
 
+  /**
+   * A `layers`-layer texture array, `width` x `height`, with a framebuffer whose color attachment
+   * k is layer k (all drawn to). Its `layout` is `layout` (the tensor it serves); counted like the
+   * rest. Null when GL gives no texture or framebuffer (context lost).
+   */
+  createLayers(layout: TexelLayout, width: number, height: number, layers: number): GpuTexture | null {
+    const { gl, format } = this;
+    if (format === 'rgba8') throw new Error('createLayers: float storage only');
+    const texture = gl.createTexture();
+    const framebuffer = gl.createFramebuffer();
+    if (!texture || !framebuffer) {
+      gl.deleteTexture(texture);
+      gl.deleteFramebuffer(framebuffer);
+      return null;
+    }
+    gl.bindTexture(gl.TEXTURE_2D_ARRAY, texture);
+    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, format === 'float32' ? gl.RGBA32F : gl.RGBA16F, width, height, layers);
+    gl.bindTexture(gl.TEXTURE_2D_ARRAY, null);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
+    const buffers: number[] = [];
+    for (let k = 0; k < layers; k++) {
+      gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, texture, 0, k);
+      buffers.push(gl.COLOR_ATTACHMENT0 + k);
+    }
+    gl.drawBuffers(buffers);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    const bytes = width * height * layers * (format === 'float32' ? 16 : 8);
+    this.count++;
+    this.bytes += bytes;
+    const fbi = { framebuffer, attachments: [texture], width, height } as twgl.FramebufferInfo;
+    return { layout, fbi, texture, bytes };
+  }
+
   free(tex: GpuTexture): void {
     this.gl.deleteFramebuffer(tex.fbi.framebuffer);
     this.gl.deleteTexture(tex.texture);

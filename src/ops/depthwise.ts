@@ -79,7 +79,7 @@ export function depthwiseConv2d(
   const wide = wideFactor(ctx, g, outLayout, filterLayout);
   if (wide) {
     const out = ctx.textures.create(outLayout);
-    if (runWide(ctx, wide, g, common, { ...uniforms, ...textures }, outLayout, out)) {
+    if (runWide(ctx, wide, g, common, { ...uniforms, ...textures }, outLayout, out, f)) {
       for (const t of temporaries) ctx.textures.free(t);
       return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
     }
@@ -124,41 +124,46 @@ function wideFactor(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, fil
   return wide;
 }
 
-/** The wide pass into a WIDE-layer texture array, then the merge pass into `out`. */
+/**
+ * The wide pass into a WIDE-layer texture array, then the merge pass into `out`. The array is
+ * kept with the filter tensor (one per filter, remade when the shape changes; counted by
+ * memory() and freed with the filter): a texture made and freed on every call measured 15-30 %
+ * slower on the small layers (SwiftShader: allocating and first-rendering a fresh texture costs
+ * about as much as the merge pass).
+ */
 function runWide(
   ctx: OpContext, wide: number, g: ConvGeometry, common: Record<string, number | boolean>,
-  uniforms: Record<string, unknown>, outLayout: TexelLayout, out: GpuTexture,
+  uniforms: Record<string, unknown>, outLayout: TexelLayout, out: GpuTexture, f: Tensor,
 ): boolean {
-  const { gl } = ctx;
   const width = Math.ceil(g.outW / wide) * outLayout.c4;
   const height = g.batch * g.outH;
-  const tex = gl.createTexture();
-  const fb = gl.createFramebuffer();
-  if (!tex || !fb) {
-    gl.deleteTexture(tex);
-    gl.deleteFramebuffer(fb);
-    return false;
-  }
-  gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
-  gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-  gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-  gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, ctx.textures.format === 'float32' ? gl.RGBA32F : gl.RGBA16F, width, height, wide);
-  gl.bindTexture(gl.TEXTURE_2D_ARRAY, null);
-  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
-  const buffers: number[] = [];
-  for (let k = 0; k < wide; k++) {
-    gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, tex, 0, k);
-    buffers.push(gl.COLOR_ATTACHMENT0 + k);
-  }
-  gl.drawBuffers(buffers);
+  const parts = wideScratch(ctx, f, outLayout, width, height, wide);
+  if (!parts) return false;
   const program: Program = ctx.programs.get('depthwiseWide', { ...common, WIDE: wide, NCOLS: (wide - 1) * g.sw + g.fw });
-  runPassTo(gl, null, program, uniforms, fb, width, height);
+  runPassTo(ctx.gl, null, program, uniforms, parts.fbi.framebuffer, width, height);
   const merge = ctx.programs.get('depthwiseMerge', { WIDE: wide });
-  ctx.pass(merge, { u_outC4: outLayout.c4, u_parts: tex }, out);
-  // Deleting right after the draws is safe: GL keeps them alive until the GPU is done.
-  gl.deleteFramebuffer(fb);
-  gl.deleteTexture(tex);
+  // GL runs the passes in order: a later call's wide pass cannot overwrite the array before this merge read it.
+  ctx.pass(merge, { u_outC4: outLayout.c4, u_parts: parts.texture }, out);
   return true;
+}
+
+const WIDE_SCRATCH = 'depthwise-wide-scratch';
+const scratchSizes = new WeakMap<GpuTexture, string>();
+
+/** The filter's intermediate texture array for a `width` x `height` x `wide` wide pass (made on first use). */
+function wideScratch(ctx: OpContext, f: Tensor, layout: TexelLayout, width: number, height: number, wide: number): GpuTexture | null {
+  const size = `${width}x${height}x${wide}`;
+  const cached = f.derived.get(WIDE_SCRATCH);
+  if (cached && scratchSizes.get(cached) === size) return cached;
+  if (cached) {
+    f.derived.delete(WIDE_SCRATCH);
+    ctx.textures.free(cached);
+  }
+  const made = ctx.textures.createLayers(layout, width, height, wide);
+  if (!made) return null;
+  scratchSizes.set(made, size);
+  f.derived.set(WIDE_SCRATCH, made);
+  return made;
 }
 
 /**
