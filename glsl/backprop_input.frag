@@ -9,7 +9,7 @@
 // those, and reach each tap's outBackprop texel by a constant step back from the previous one.
 //
 // The 4*M outBackprop channels k*M + q of this fragment's four k are exactly dy texels
-// k4*M + r, r < M, and the packed filter (backprop_input_pack.frag) is lined up with them, so
+// k4*M + r, r < M, and the packed filter (pack_filter.frag, as the forward op reads it) is lined up with them, so
 // component c of texel r belongs to lane (4*r + c) / M.
 #ifndef DX_TEXELS
 #define IN_H 1

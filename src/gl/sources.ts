@@ -7,7 +7,6 @@ import depthwiseCommonGlsl from '../../glsl/depthwise_common.glsl?raw';
 import depthwiseWideFrag from '../../glsl/depthwise_wide.frag?raw';
 import depthwiseMergeFrag from '../../glsl/depthwise_merge.frag?raw';
 import packFilterFrag from '../../glsl/pack_filter.frag?raw';
-import backpropInputPackFrag from '../../glsl/backprop_input_pack.frag?raw';
 import backpropInputFrag from '../../glsl/backprop_input.frag?raw';
 import backpropFilterPartialFrag from '../../glsl/backprop_filter_partial.frag?raw';
 import backpropFilterReduceFrag from '../../glsl/backprop_filter_reduce.frag?raw';
@@ -31,7 +30,6 @@ export const FRAGMENTS = {
   depthwiseWide: { name: 'depthwise_wide.frag', text: depthwiseWideFrag },
   depthwiseMerge: { name: 'depthwise_merge.frag', text: depthwiseMergeFrag },
   packFilter: { name: 'pack_filter.frag', text: packFilterFrag },
-  backpropInputPack: { name: 'backprop_input_pack.frag', text: backpropInputPackFrag },
   backpropInput: { name: 'backprop_input.frag', text: backpropInputFrag },
   backpropFilterPartial: { name: 'backprop_filter_partial.frag', text: backpropFilterPartialFrag },
   backpropFilterReduce: { name: 'backprop_filter_reduce.frag', text: backpropFilterReduceFrag },

@@ -8,6 +8,7 @@ import type { ConvGeometry } from '../semantics/geometry';
 import type { DataFormat, Padding } from '../semantics/types';
 import { checkDataFormat, checkShape } from '../semantics/validate';
 import type { Tensor } from '../tensor';
+import { packFilter, packedFilterLayout } from './depthwise';
 
 /**
  * The two gradients of the depthwise convolution (TensorFlow's depthwise_conv2d_backprop_input
@@ -26,18 +27,6 @@ function resolveFormat(fn: string, tensor: Tensor, arg: string, dataFormat: unkn
 }
 
 const FN_INPUT = 'depthwiseConv2dBackpropInput';
-
-/**
- * The packed filter [1, FH, FW, C*M] as a texture C4 texels wide and FH*FW high (one tap per
- * row), so a shader finds tap t's texel oc4 at (oc4, t) without dividing; the ordinary layout
- * when that does not fit. Either way texel t*C4 + oc4 is the same element (the layout's rule).
- */
-function alignedFilterLayout(standard: TexelLayout, max: number): TexelLayout {
-  const [, fh, fw] = standard.shape;
-  const width = standard.c4;
-  const height = fh * fw;
-  return width <= max && height <= max ? { ...standard, width, height } : standard;
-}
 
 /**
  * dInput: one repack of the filter to [1, FH, FW, C*M] (a temporary texture, freed at once),
@@ -60,16 +49,10 @@ export function depthwiseConv2dBackpropInput(
   const shape = checkShape(fn, 'inputShape', inputShape);
   const g = gradientGeometry(fn, shape, [...f.shape], 'filter', dy.shape, strides, padding, rate, fmt);
   const dxLayout = ctx.layoutFor(fn, 'input gradient', [g.batch, g.inH, g.inW, g.inC]);
-  const packedLayout = alignedFilterLayout(ctx.layoutFor(fn, 'filter', [1, g.fh, g.fw, g.outC]), ctx.layoutMax);
+  const packedLayout = packedFilterLayout(ctx, g, fn);
 
-  // GPU work starts here: the programs first (compiled once per shape), then the passes.
-  const src = f.tex.layout;
-  const pack = ctx.programs.get('backpropInputPack', {
-    OUT_C: g.outC, OUT_C4: packedLayout.c4, OUT_TEX_W: packedLayout.width, OUT_TEXELS: packedLayout.texels,
-    M: g.m, FW: g.fw,
-    SRC_H: src.shape[1], SRC_W: src.shape[2], SRC_C4: src.c4, SRC_TEX_W: src.width,
-    SRC_NCHW: f.dataFormat === 'NCHW',
-  });
+  // GPU work starts here: the program first (compiled once per shape), then the passes: the
+  // filter repacked as the forward op reads it (a temporary texture), then the gather.
   const program = ctx.programs.get('backpropInput', {
     IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: dxLayout.c4,
     DX_TEX_W: dxLayout.width, DX_TEXELS: dxLayout.texels,
@@ -77,9 +60,8 @@ export function depthwiseConv2dBackpropInput(
     F_ALIGNED: packedLayout.width === packedLayout.c4, F_TEX_W: packedLayout.width,
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
   });
-  const packed = ctx.textures.create(packedLayout);
+  const packed = packFilter(ctx, f, g, packedLayout);
   try {
-    ctx.pass(pack, { u_filter: f.tex.texture }, packed);
     const out = ctx.textures.create(dxLayout);
     try {
       ctx.pass(program, { u_outBackprop: dy.tex.texture, u_filter: packed.texture }, out);

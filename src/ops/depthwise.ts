@@ -237,8 +237,8 @@ function uniformVectors(gl: WebGL2RenderingContext): number {
  * The packed filter: logical [1, FH, FW, C*M] in the texel layout, OUT_C4 texels wide where
  * that fits, so that tap (di, dj) of output texel oc4 sits at column oc4, row di*FW + dj.
  */
-function packedFilterLayout(ctx: OpContext, g: ConvGeometry): TexelLayout {
-  const standard = ctx.layoutFor(FN, 'filter', [1, g.fh, g.fw, g.outC]);
+export function packedFilterLayout(ctx: OpContext, g: ConvGeometry, fn = FN): TexelLayout {
+  const standard = ctx.layoutFor(fn, 'filter', [1, g.fh, g.fw, g.outC]);
   const max = ctx.layoutMax;
   const taps = g.fh * g.fw;
   if (standard.c4 > max || taps > max) return standard;
@@ -249,6 +249,16 @@ function packedFilterLayout(ctx: OpContext, g: ConvGeometry): TexelLayout {
 function packedFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: TexelLayout): GpuTexture {
   const cached = f.derived.get(PACKED_FILTER);
   if (cached) return cached;
+  const packed = packFilter(ctx, f, g, layout);
+  f.derived.set(PACKED_FILTER, packed);
+  return packed;
+}
+
+/**
+ * Repacks filter `f` into a new texture of `layout` (from packedFilterLayout): the caller owns it.
+ * The input gradient reads the filter in this layout too.
+ */
+export function packFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: TexelLayout): GpuTexture {
   const src = f.tex.layout;
   const program = ctx.programs.get('packFilter', {
     OUT_C: g.outC, OUT_C4: layout.c4, OUT_TEX_W: layout.width, OUT_TEXELS: layout.texels,
@@ -258,6 +268,5 @@ function packedFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: TexelL
   });
   const packed = ctx.textures.create(layout);
   ctx.pass(program, { u_source: f.tex.texture }, packed);
-  f.derived.set(PACKED_FILTER, packed);
   return packed;
 }
