@@ -30,16 +30,23 @@ export class TextureStore {
   count = 0;
   bytes = 0;
 
-  constructor(private readonly gl: WebGL2RenderingContext, readonly format: StorageFormat) {}
+  /** The GL internal format, upload type and bytes of one texture texel, for `format`. */
+  private readonly internalFormat: number;
+  private readonly type: number;
+  private readonly bytesPerTexel: number;
+
+  constructor(private readonly gl: WebGL2RenderingContext, readonly format: StorageFormat) {
+    this.internalFormat = format === 'float32' ? gl.RGBA32F : format === 'float16' ? gl.RGBA16F : gl.RGBA8;
+    this.type = format === 'float32' ? gl.FLOAT : format === 'float16' ? gl.HALF_FLOAT : gl.UNSIGNED_BYTE;
+    this.bytesPerTexel = format === 'float32' ? 16 : format === 'float16' ? 8 : 4;
+  }
 
   /** A texture (and its framebuffer) for `layout`, filled with `texels` (width*height*4 floats) when given. */
   create(layout: TexelLayout, texels?: Float32Array): GpuTexture {
-    const { gl, format } = this;
+    const { gl, format, internalFormat, type } = this;
     const scale = storageScale(format);
     const width = layout.width * scale;
     const height = layout.height * scale;
-    const internalFormat = format === 'float32' ? gl.RGBA32F : format === 'float16' ? gl.RGBA16F : gl.RGBA8;
-    const type = format === 'rgba8' ? gl.UNSIGNED_BYTE : format === 'float16' ? gl.HALF_FLOAT : gl.FLOAT;
     const fbi = twgl.createFramebufferInfo(gl, [{
       internalFormat, format: gl.RGBA, type, minMag: gl.NEAREST, wrap: gl.CLAMP_TO_EDGE,
     }], width, height);
@@ -56,7 +63,7 @@ export class TextureStore {
       gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, type, data);
     }
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    const bytes = width * height * (format === 'float32' ? 16 : format === 'float16' ? 8 : 4);
+    const bytes = width * height * this.bytesPerTexel;
     this.count++;
     this.bytes += bytes;
     return { layout, fbi, texture, bytes };
@@ -80,7 +87,7 @@ export class TextureStore {
     gl.bindTexture(gl.TEXTURE_2D_ARRAY, texture);
     gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
     gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, format === 'float32' ? gl.RGBA32F : gl.RGBA16F, width, height, layers);
+    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, this.internalFormat, width, height, layers);
     gl.bindTexture(gl.TEXTURE_2D_ARRAY, null);
     gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
     const buffers: number[] = [];
@@ -90,7 +97,7 @@ export class TextureStore {
     }
     gl.drawBuffers(buffers);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    const bytes = width * height * layers * (format === 'float32' ? 16 : 8);
+    const bytes = width * height * layers * this.bytesPerTexel;
     this.count++;
     this.bytes += bytes;
     const fbi = { framebuffer, attachments: [texture], width, height } as twgl.FramebufferInfo;
