@@ -2,12 +2,11 @@
 // a fragment computes output texel oc4 of pixels ow0 .. ow0 + WIDE - 1 of one output row, reading
 // each tap's weights once for all of them and each input texel of a filter row once, where the
 // plain shader (depthwise.frag) reads FW*FH weights and FW*FH inputs for every output texel.
-// Output k goes to color attachment k, layer k of a texture array that depthwise_merge.frag then
-// interleaves into the output tensor's layout (WebGL2 lets a fragment write one texel per
-// attachment, never several texels of one texture).
-//
-// Intermediate layout: layer k, column g * OUT_C4 + oc4, row n * OUT_H + oh holds output pixel
-// ow = g * WIDE + k. The op (src/ops/depthwise.ts) sets the defines; defaults keep this valid alone.
+// Output k goes to color attachment k: layer k of the output's texture array (WebGL2 lets a
+// fragment write one texel per attachment, never several texels of one texture). That is the
+// layered layout (layout.glsl): layer k, column g * OUT_C4 + oc4, row n * OUT_H + oh holds
+// output pixel ow = g * WIDE + k. The op (src/ops/depthwise.ts) sets the defines; defaults keep
+// this valid alone.
 #ifndef WIDE
 #define WIDE 2
 #define BATCH 1

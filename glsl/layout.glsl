@@ -4,6 +4,10 @@
 // and texel t sits at column t % width, row t / width of a roughly square texture.
 // A row-aligned layout (rowAlignedLayout in texels.ts) has width = W * C4: pixel (n, h, w) then
 // starts at column w * C4 of row n * H + h, with no division.
+// A layered layout (layeredLayout in texels.ts) is a texture array of L layers, each
+// ceil(W / L) * C4 wide and N * H high: pixel (n, h, w) at layer w % L, column (w / L) * C4 of
+// row n * H + h. depthwise_wide.frag writes it (one layer per color attachment);
+// flatten_layers.frag turns it into the row-aligned layout, which every other shader reads.
 
 ivec2 texelCoord(int t, int width) {
   int y = t / width;

@@ -21,6 +21,11 @@ export interface ContextOptions {
    * CPU path instead. Also asks the browser for a context without a major performance caveat.
    */
   failIfMajorPerformanceCaveat?: boolean;
+  /**
+   * Bytes of freed tensor textures kept for reuse by later textures of the same size (default
+   * 64 MiB; 0 keeps none). memory() reports them apart; releasePool() frees them.
+   */
+  texturePoolBytes?: number;
   /** Test and debugging switches: pretend the device is smaller or lacks extensions. */
   debug?: DebugOptions;
 }
@@ -73,9 +78,12 @@ export interface DrawOptions {
 export type FusedEpilogue = FusedOptions<GLTensor>;
 
 export interface MemoryInfo {
+  /** Live tensors, and the textures and bytes they (and what is derived from them) hold. */
   tensors: number;
   textures: number;
   bytes: number;
+  /** Freed textures kept for reuse (ContextOptions.texturePoolBytes), not counted above. */
+  pooled: { textures: number; bytes: number };
 }
 
 export interface DepthwiseContext {
@@ -124,6 +132,8 @@ export interface DepthwiseContext {
   draw(tensor: GLTensor, canvas: HTMLCanvasElement | OffscreenCanvas, options?: DrawOptions): void;
   /** Live GPU resources made by this context. */
   memory(): MemoryInfo;
+  /** Frees the textures kept for reuse (memory().pooled goes to zero); tensors are untouched. */
+  releasePool(): void;
   /** Frees everything this context made. Idempotent. */
   dispose(): void;
 }

@@ -6,11 +6,12 @@ import { chooseStorage, probeDevice, type Capabilities, type DebugOptions } from
 import { runPass } from './gl/pass';
 import { ProgramCache } from './gl/programs';
 import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
-import { STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
+import { DEFAULT_POOL_BYTES, STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
 import { decodeTexels } from './layout/rgba8';
-import { pack, texelLayout, unpack, type TexelLayout } from './layout/texels';
+import { layerCount, pack, texelLayout, unpack, type TexelLayout } from './layout/texels';
 import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
 import { depthwiseConv2d } from './ops/depthwise';
+import { flattenLayers } from './ops/layers';
 import { draw, fromPixels } from './ops/pixels';
 import { fromNHWCData, toNHWCData } from './semantics/format';
 import type { DataFormat, Padding } from './semantics/types';
@@ -61,6 +62,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   private readonly tensors = new Set<Tensor>();
   private readonly ownsGL: boolean;
   private readonly debug: DebugOptions | undefined;
+  private readonly poolBytes: number;
   /** The storage path tensors use (capabilities.storage says the same in GL terms). */
   readonly storage: StorageFormat;
   private disposed = false;
@@ -79,6 +81,11 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     if (!PRECISIONS.includes(precision)) fail(fn, 'options.precision', `must be one of ${PRECISIONS.join(', ')}; got ${show(precision)}`);
     const debug: DebugOptions | undefined = options.debug;
     this.debug = debug;
+    const poolBytes = options.texturePoolBytes ?? DEFAULT_POOL_BYTES;
+    if (typeof poolBytes !== 'number' || !(poolBytes >= 0) || !Number.isFinite(poolBytes)) {
+      fail(fn, 'options.texturePoolBytes', `must be a finite number of bytes >= 0; got ${show(poolBytes)}`);
+    }
+    this.poolBytes = poolBytes;
     if (debug?.maxTextureSize !== undefined && !(Number.isInteger(debug.maxTextureSize) && debug.maxTextureSize > 0)) {
       fail(fn, 'options.debug.maxTextureSize', `must be a positive integer; got ${show(debug.maxTextureSize)}`);
     }
@@ -133,8 +140,8 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   /** Programs, textures, reads and the vertex array: made at creation and again after a restore. */
   private makeGLObjects(fn: string): void {
     this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage]);
-    this.textures = new TextureStore(this.gl, this.storage);
-    this.encodeStore = new TextureStore(this.gl, 'rgba8');
+    this.textures = new TextureStore(this.gl, this.storage, this.poolBytes);
+    this.encodeStore = new TextureStore(this.gl, 'rgba8', 0);
     this.reader = new AsyncReader(this.gl);
     const vao = this.gl.createVertexArray();
     if (!vao) fail(fn, 'gl', 'could not create a vertex array object (is the context lost?)');
@@ -214,7 +221,13 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   }
 
   memory(): MemoryInfo {
-    return { tensors: this.tensors.size, textures: this.textures.count, bytes: this.textures.bytes };
+    const { count, bytes, pooledCount, pooledBytes } = this.textures;
+    return { tensors: this.tensors.size, textures: count, bytes, pooled: { textures: pooledCount, bytes: pooledBytes } };
+  }
+
+  releasePool(): void {
+    if (this.disposed || this.lost) return;
+    this.textures.trim(0);
   }
 
   dispose(): void {
@@ -226,6 +239,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     this.disposed = true;
     this.reader.cancelAll(new DepthwiseGLError('read: the context was disposed before the read finished'));
     for (const t of [...this.tensors]) this.releaseTensor(t);
+    this.textures.trim(0);
     this.programs.dispose();
     this.gl.deleteVertexArray(this.vao);
     if (this.ownsGL) {
@@ -243,8 +257,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     } catch (e) {
       return Promise.reject(e);
     }
-    const layout = t.tex.layout;
-    const { src, release } = this.downloadSource(t.tex);
+    const { src, release, layout } = this.downloadSource(t);
     const pending = this.reader.read(src);
     release(); // the copy into the pixel-pack buffer is queued; the source may go
     return pending.then((pixels) => this.toUserOrder(pixels, layout, t.dataFormat));
@@ -253,9 +266,9 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   readTensorSync(t: Tensor): Float32Array {
     this.checkAlive('readSync');
     this.checkTensor('readSync', 'tensor', t);
-    const { src, release } = this.downloadSource(t.tex);
+    const { src, release, layout } = this.downloadSource(t);
     try {
-      return this.toUserOrder(readPixelsSync(this.gl, src), t.tex.layout, t.dataFormat);
+      return this.toUserOrder(readPixelsSync(this.gl, src), layout, t.dataFormat);
     } finally {
       release();
     }
@@ -266,22 +279,34 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
    * RGBA8 storage), or, where float pixels cannot be read back, a temporary RGBA8 texture that
    * an encoding pass fills with the floats' bytes.
    */
-  private downloadSource(tex: GpuTexture): { src: ReadSource; release: () => void } {
-    const { width, height } = tex.layout;
+  private downloadSource(t: Tensor): { src: ReadSource; release: () => void; layout: TexelLayout } {
     const none = () => {};
-    if (this.storage === 'rgba8') return { src: { fbi: tex.fbi, width: width * 2, height: height * 2, bytes: true }, release: none };
-    if (this.capabilities.readback === 'float') return { src: { fbi: tex.fbi, width, height, bytes: false }, release: none };
+    if (this.capabilities.readback === 'float') {
+      // Float pixels: read as stored, a layered texture layer by layer (no pass to flatten it).
+      const { layout, fbi } = t.stored;
+      return { src: { fbi, width: layout.width, height: layout.height, layers: layerCount(layout), bytes: false }, release: none, layout };
+    }
+    const tex = t.tex;
+    const { width, height } = tex.layout;
+    if (this.storage === 'rgba8') return { src: { fbi: tex.fbi, width: width * 2, height: height * 2, layers: 1, bytes: true }, release: none, layout: tex.layout };
     const encoded = this.encodeStore.create(tex.layout);
     this.pass(this.programs.get('encode', {}), { u_source: tex.texture }, encoded);
     return {
-      src: { fbi: encoded.fbi, width: width * 2, height: height * 2, bytes: true },
+      src: { fbi: encoded.fbi, width: width * 2, height: height * 2, layers: 1, bytes: true },
       release: () => this.encodeStore.free(encoded),
+      layout: tex.layout,
     };
+  }
+
+  flatten(t: Tensor, layered: GpuTexture): GpuTexture {
+    const flat = flattenLayers(this, layered);
+    this.textures.free(layered);
+    return flat;
   }
 
   releaseTensor(t: Tensor): void {
     if (t.disposed) return;
-    this.textures.free(t.tex);
+    this.textures.free(t.stored);
     for (const d of t.derived.values()) this.textures.free(d);
     t.derived.clear();
     t.detach();

@@ -1,5 +1,6 @@
 import type { GLTensor } from './api';
 import type { GpuTexture } from './gl/textures';
+import { layerCount } from './layout/texels';
 import type { DataFormat } from './semantics/types';
 
 /** What a tensor needs from the context that made it. */
@@ -7,6 +8,8 @@ export interface TensorOwner {
   readTensor(t: Tensor): Promise<Float32Array>;
   readTensorSync(t: Tensor): Float32Array;
   releaseTensor(t: Tensor): void;
+  /** `t`'s layered texture laid out flat (one pass into a new texture); `t` frees the layered one. */
+  flatten(t: Tensor, layered: GpuTexture): GpuTexture;
 }
 
 /** A tensor whose data lives in a texture of one context, in the texel layout. */
@@ -41,8 +44,20 @@ export class Tensor implements GLTensor {
     return this.gone === 'lost';
   }
 
-  /** The texture; callers check `disposed` first (the context's checkTensor does). */
+  /**
+   * The texture in a flat (2D) layout, which every shader reads; callers check `disposed` first
+   * (the context's checkTensor does). A tensor an op left in a layered layout (see
+   * layout/texels.ts) is laid out flat here, once, by a GPU pass: its texture is replaced.
+   */
   get tex(): GpuTexture {
+    const t = this.stored;
+    if (layerCount(t.layout) === 1) return t;
+    this.texture = this.owner.flatten(this, t);
+    return this.texture;
+  }
+
+  /** The texture as it is, possibly layered (readback reads either). */
+  get stored(): GpuTexture {
     if (!this.texture) throw new Error('internal: texture of a disposed tensor');
     return this.texture;
   }

@@ -5,7 +5,7 @@ import backpropCommonGlsl from '../../glsl/backprop_common.glsl?raw';
 import depthwiseFrag from '../../glsl/depthwise.frag?raw';
 import depthwiseCommonGlsl from '../../glsl/depthwise_common.glsl?raw';
 import depthwiseWideFrag from '../../glsl/depthwise_wide.frag?raw';
-import depthwiseMergeFrag from '../../glsl/depthwise_merge.frag?raw';
+import flattenLayersFrag from '../../glsl/flatten_layers.frag?raw';
 import packFilterFrag from '../../glsl/pack_filter.frag?raw';
 import backpropInputFrag from '../../glsl/backprop_input.frag?raw';
 import backpropFilterPartialFrag from '../../glsl/backprop_filter_partial.frag?raw';
@@ -28,7 +28,7 @@ export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const
 export const FRAGMENTS = {
   depthwise: { name: 'depthwise.frag', text: depthwiseFrag },
   depthwiseWide: { name: 'depthwise_wide.frag', text: depthwiseWideFrag },
-  depthwiseMerge: { name: 'depthwise_merge.frag', text: depthwiseMergeFrag },
+  flattenLayers: { name: 'flatten_layers.frag', text: flattenLayersFrag },
   packFilter: { name: 'pack_filter.frag', text: packFilterFrag },
   backpropInput: { name: 'backprop_input.frag', text: backpropInputFrag },
   backpropFilterPartial: { name: 'backprop_filter_partial.frag', text: backpropFilterPartialFrag },

@@ -1,7 +1,8 @@
 import * as twgl from 'twgl.js';
 import { toHalfBits } from '../layout/half';
 import { encodeTexels, RGBA8_BLOCK } from '../layout/rgba8';
-import type { TexelLayout } from '../layout/texels';
+import { DepthwiseGLError } from '../errors';
+import { layerCount, type TexelLayout } from '../layout/texels';
 
 /**
  * How tensor texels are stored: RGBA32F; RGBA16F (float16); or RGBA8 with each float's 32 bits
@@ -21,68 +22,131 @@ export function storageScale(format: StorageFormat): number {
 export interface GpuTexture {
   readonly layout: TexelLayout;
   readonly fbi: twgl.FramebufferInfo;
+  /** A TEXTURE_2D, or a TEXTURE_2D_ARRAY for a layered layout. */
   readonly texture: WebGLTexture;
   readonly bytes: number;
 }
 
-/** Makes and frees tensor textures, and counts what is alive. */
+/** A texture kept for reuse: its GL objects and the size they were made for. */
+interface Pooled {
+  readonly fbi: twgl.FramebufferInfo;
+  readonly texture: WebGLTexture;
+  readonly bytes: number;
+}
+
+/** Texture bytes a store keeps for reuse unless told otherwise (ContextOptions.texturePoolBytes). */
+export const DEFAULT_POOL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Makes and frees tensor textures, and counts what is alive. Freed textures are kept for reuse
+ * by the next texture of the same size (up to `poolBytes` in all, oldest dropped first): on
+ * SwiftShader a fresh texture's allocation and first render cost as much as a small layer's
+ * convolution (bench/RESULTS.md). `count`/`bytes` are the textures in use; `pooledCount`/
+ * `pooledBytes` what is kept.
+ */
 export class TextureStore {
   count = 0;
   bytes = 0;
+  pooledCount = 0;
+  pooledBytes = 0;
 
   /** The GL internal format, upload type and bytes of one texture texel, for `format`. */
   private readonly internalFormat: number;
   private readonly type: number;
   private readonly bytesPerTexel: number;
+  /** Freed textures by size key (see sizeKey), in the order they were freed. */
+  private readonly pool = new Map<string, Pooled[]>();
 
-  constructor(private readonly gl: WebGL2RenderingContext, readonly format: StorageFormat) {
+  constructor(
+    private readonly gl: WebGL2RenderingContext,
+    readonly format: StorageFormat,
+    readonly poolBytes = DEFAULT_POOL_BYTES,
+  ) {
     this.internalFormat = format === 'float32' ? gl.RGBA32F : format === 'float16' ? gl.RGBA16F : gl.RGBA8;
     this.type = format === 'float32' ? gl.FLOAT : format === 'float16' ? gl.HALF_FLOAT : gl.UNSIGNED_BYTE;
     this.bytesPerTexel = format === 'float32' ? 16 : format === 'float16' ? 8 : 4;
   }
 
-  /** A texture (and its framebuffer) for `layout`, filled with `texels` (width*height*4 floats) when given. */
+  /**
+   * A texture (and its framebuffer) for `layout`, filled with `texels` (width*height*4 floats)
+   * when given; without them its contents are undefined (every op overwrites its whole output).
+   * A layered layout gives a texture array whose framebuffer draws to every layer (attachment k
+   * is layer k). Throws when GL makes no texture (context lost).
+   */
   create(layout: TexelLayout, texels?: Float32Array): GpuTexture {
-    const { gl, format, internalFormat, type } = this;
-    const scale = storageScale(format);
+    const layers = layerCount(layout);
+    if (texels && layers > 1) throw new Error('TextureStore.create: layered textures are not uploaded');
+    const scale = storageScale(this.format);
     const width = layout.width * scale;
     const height = layout.height * scale;
-    const fbi = twgl.createFramebufferInfo(gl, [{
-      internalFormat, format: gl.RGBA, type, minMag: gl.NEAREST, wrap: gl.CLAMP_TO_EDGE,
-    }], width, height);
-    const texture = fbi.attachments[0] as WebGLTexture;
-    if (texels) {
-      gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
-      gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
-      gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
-      gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-      gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-      // float16 values are converted here (round to nearest even, saturating at ±65504), so the
-      // result does not depend on the driver.
-      const data = format === 'float32' ? texels : format === 'float16' ? toHalfBits(texels) : encodeTexels(texels, layout);
-      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, type, data);
-    }
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    const bytes = width * height * this.bytesPerTexel;
+    const made = this.reuse(width, height, layers) ?? (layers > 1 ? this.makeArray(width, height, layers) : this.make2D(width, height));
+    if (texels) this.upload(made.texture, width, height, layout, texels);
     this.count++;
-    this.bytes += bytes;
-    return { layout, fbi, texture, bytes };
+    this.bytes += made.bytes;
+    return { layout, fbi: made.fbi, texture: made.texture, bytes: made.bytes };
   }
 
-  /**
-   * A `layers`-layer texture array, `width` x `height`, with a framebuffer whose color attachment
-   * k is layer k (all drawn to). Its `layout` is `layout` (the tensor it serves); counted like the
-   * rest. Null when GL gives no texture or framebuffer (context lost).
-   */
-  createLayers(layout: TexelLayout, width: number, height: number, layers: number): GpuTexture | null {
-    const { gl, format } = this;
-    if (format === 'rgba8') throw new Error('createLayers: float storage only');
+  /** Gives `tex` back: kept for reuse while the pool has room, else deleted. */
+  free(tex: GpuTexture): void {
+    this.count--;
+    this.bytes -= tex.bytes;
+    if (tex.bytes > this.poolBytes) {
+      this.destroy(tex);
+      return;
+    }
+    const key = sizeKey(tex.fbi.width, tex.fbi.height, layerCount(tex.layout));
+    let list = this.pool.get(key);
+    if (!list) this.pool.set(key, (list = []));
+    list.push({ fbi: tex.fbi, texture: tex.texture, bytes: tex.bytes });
+    this.pooledCount++;
+    this.pooledBytes += tex.bytes;
+    this.trim(this.poolBytes);
+  }
+
+  /** Deletes kept textures, oldest first, until they hold at most `maxBytes`. */
+  trim(maxBytes = 0): void {
+    for (const [key, list] of this.pool) {
+      while (this.pooledBytes > maxBytes && list.length) {
+        const old = list.shift()!;
+        this.pooledCount--;
+        this.pooledBytes -= old.bytes;
+        this.destroy(old);
+      }
+      if (!list.length) this.pool.delete(key);
+      if (this.pooledBytes <= maxBytes) return;
+    }
+  }
+
+  private reuse(width: number, height: number, layers: number): Pooled | undefined {
+    const list = this.pool.get(sizeKey(width, height, layers));
+    const hit = list?.pop();
+    if (hit) {
+      this.pooledCount--;
+      this.pooledBytes -= hit.bytes;
+    }
+    return hit;
+  }
+
+  private make2D(width: number, height: number): Pooled {
+    const { gl } = this;
+    const fbi = twgl.createFramebufferInfo(gl, [{
+      internalFormat: this.internalFormat, format: gl.RGBA, type: this.type, minMag: gl.NEAREST, wrap: gl.CLAMP_TO_EDGE,
+    }], width, height);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    const texture = fbi.attachments[0] as WebGLTexture | null;
+    if (!texture) throw new DepthwiseGLError('TextureStore: GL made no texture (is the context lost?)');
+    return { fbi, texture, bytes: width * height * this.bytesPerTexel };
+  }
+
+  private makeArray(width: number, height: number, layers: number): Pooled {
+    const { gl } = this;
+    if (this.format === 'rgba8') throw new Error('TextureStore: layered textures need float storage');
     const texture = gl.createTexture();
     const framebuffer = gl.createFramebuffer();
     if (!texture || !framebuffer) {
       gl.deleteTexture(texture);
       gl.deleteFramebuffer(framebuffer);
-      return null;
+      throw new DepthwiseGLError('TextureStore: GL made no texture array (is the context lost?)');
     }
     gl.bindTexture(gl.TEXTURE_2D_ARRAY, texture);
     gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
@@ -97,17 +161,31 @@ export class TextureStore {
     }
     gl.drawBuffers(buffers);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    const bytes = width * height * layers * this.bytesPerTexel;
-    this.count++;
-    this.bytes += bytes;
     const fbi = { framebuffer, attachments: [texture], width, height } as twgl.FramebufferInfo;
-    return { layout, fbi, texture, bytes };
+    return { fbi, texture, bytes: width * height * layers * this.bytesPerTexel };
   }
 
-  free(tex: GpuTexture): void {
-    this.gl.deleteFramebuffer(tex.fbi.framebuffer);
-    this.gl.deleteTexture(tex.texture);
-    this.count--;
-    this.bytes -= tex.bytes;
+  private upload(texture: WebGLTexture, width: number, height: number, layout: TexelLayout, texels: Float32Array): void {
+    const { gl, format, type } = this;
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+    gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+    // float16 values are converted here (round to nearest even, saturating at ±65504), so the
+    // result does not depend on the driver.
+    const data = format === 'float32' ? texels : format === 'float16' ? toHalfBits(texels) : encodeTexels(texels, layout);
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, type, data);
+    gl.bindTexture(gl.TEXTURE_2D, null);
   }
+
+  private destroy(t: Pooled): void {
+    this.gl.deleteFramebuffer(t.fbi.framebuffer);
+    this.gl.deleteTexture(t.texture);
+  }
+}
+
+function sizeKey(width: number, height: number, layers: number): string {
+  return `${width}x${height}x${layers}`;
 }

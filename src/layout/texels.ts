@@ -22,6 +22,12 @@ import { fail } from '../errors';
  * row n * H + h and a shader finds it without dividing. It is used only where W * C4 and N * H
  * both fit under MAX_TEXTURE_SIZE; everything that reads a layout uses its `width`, so tensors of
  * either kind mix freely.
+ *
+ * A layered layout ({@link layeredLayout}, `layers` = L > 1) is what the wide convolution shader
+ * writes: a texture array of L layers, each ceil(W / L) * C4 wide and N * H high, pixel
+ * (n, h, w) at layer w % L, column floor(w / L) * C4 of row n * H + h (pixels past W in the last
+ * column group hold anything). It is only ever an op's output: readback reads it as it is, and
+ * everything else reads it after one pass that lays it out flat again (see Tensor.tex).
  */
 export interface TexelLayout {
   /** Logical NHWC shape. */
@@ -32,6 +38,8 @@ export interface TexelLayout {
   readonly texels: number;
   readonly width: number;
   readonly height: number;
+  /** Layers of a texture array (layered layout), or absent for a 2D texture. */
+  readonly layers?: number;
 }
 
 export function texelLayout(nhwc: readonly number[], maxTextureSize: number, what = 'tensor'): TexelLayout {
@@ -60,6 +68,24 @@ export function rowAlignedLayout(nhwc: readonly number[], maxTextureSize: number
   return { ...standard, width, height };
 }
 
+/**
+ * The layered layout of `nhwc` in `layers` layers (see the top of this file), or null when a
+ * layer would not fit under `maxTextureSize`.
+ */
+export function layeredLayout(nhwc: readonly number[], layers: number, maxTextureSize: number): TexelLayout | null {
+  const [n, h, w, c] = nhwc;
+  const c4 = Math.ceil(c / 4);
+  const width = Math.ceil(w / layers) * c4;
+  const height = n * h;
+  if (width > maxTextureSize || height > maxTextureSize || layers < 2) return null;
+  return { shape: [n, h, w, c], c4, texels: n * h * w * c4, width, height, layers };
+}
+
+/** Layers of `layout`'s texture: 1 for a 2D texture. */
+export function layerCount(layout: TexelLayout): number {
+  return layout.layers ?? 1;
+}
+
 /** Whether `layout` is row-aligned: width = W * C4 (then height = N * H). */
 export function isRowAligned(layout: TexelLayout): boolean {
   return layout.width === layout.shape[2] * layout.c4;
@@ -67,6 +93,7 @@ export function isRowAligned(layout: TexelLayout): boolean {
 
 /** NHWC data to a width*height*4 texel array (zero-filled padding). */
 export function pack(nhwcData: ArrayLike<number>, layout: TexelLayout): Float32Array {
+  if (layerCount(layout) > 1) throw new Error('pack: layered layouts are written by shaders only');
   const [, , , c] = layout.shape;
   const out = new Float32Array(layout.width * layout.height * 4);
   if (c % 4 === 0) {
@@ -82,9 +109,11 @@ export function pack(nhwcData: ArrayLike<number>, layout: TexelLayout): Float32A
   return out;
 }
 
-/** A width*height*4 texel array back to NHWC data. */
+/** A width*height*4 texel array (layer after layer for a layered layout) back to NHWC data. */
 export function unpack(texelData: Float32Array, layout: TexelLayout): Float32Array {
   const [n, h, w, c] = layout.shape;
+  const layers = layerCount(layout);
+  if (layers > 1) return unpackLayered(texelData, layout, layers);
   const count = n * h * w * c;
   if (c % 4 === 0) return texelData.slice(0, count);
   const out = new Float32Array(count);
@@ -93,6 +122,27 @@ export function unpack(texelData: Float32Array, layout: TexelLayout): Float32Arr
   for (let p = 0, dst = 0; p < pixels; p++) {
     const base = p * stride;
     for (let k = 0; k < c; k++) out[dst++] = texelData[base + k];
+  }
+  return out;
+}
+
+function unpackLayered(texelData: Float32Array, layout: TexelLayout, layers: number): Float32Array {
+  const [n, h, w, c] = layout.shape;
+  const { c4, width, height } = layout;
+  const out = new Float32Array(n * h * w * c);
+  const layerSize = width * height * 4;
+  const pixel = c4 * 4;
+  let dst = 0;
+  for (let row = 0; row < n * h; row++) {
+    for (let x = 0; x < w; x++) {
+      const base = (x % layers) * layerSize + (row * width + Math.floor(x / layers) * c4) * 4;
+      if (c === pixel) {
+        out.set(texelData.subarray(base, base + c), dst);
+        dst += c;
+      } else {
+        for (let k = 0; k < c; k++) out[dst++] = texelData[base + k];
+      }
+    }
   }
   return out;
 }

@@ -1,10 +1,8 @@
 import type { GLTensor } from '../api';
 import type { OpContext } from '../context';
 import { fail, show } from '../errors';
-import { runPassTo } from '../gl/pass';
-import type { Program } from '../gl/programs';
 import type { GpuTexture } from '../gl/textures';
-import { isRowAligned, rowAlignedLayout, type TexelLayout } from '../layout/texels';
+import { isRowAligned, layeredLayout, rowAlignedLayout, type TexelLayout } from '../layout/texels';
 import { checkFused, type Activation, type FusedSpec, type FusedVector } from '../semantics/fused';
 import { convGeometry, type ConvGeometry } from '../semantics/geometry';
 import type { DataFormat, Padding } from '../semantics/types';
@@ -27,7 +25,7 @@ const maxUniformVectors = new WeakMap<WebGL2RenderingContext, number>();
  * The op: validate every argument and resolve the geometry (all before any GPU work), then
  * repack the filter once (cached on the filter tensor) and run the convolution, with the fused
  * bias and activation (if any) in the same pass: the wide shader (several output pixels per
- * fragment, then a merge pass) where it applies, else the plain one (one texel per fragment).
+ * fragment, into a layered output) where it applies, else the plain one (one texel per fragment).
  */
 export function depthwiseConv2d(
   ctx: OpContext,
@@ -76,14 +74,15 @@ export function depthwiseConv2d(
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, PAD_T: g.padTop, PAD_L: g.padLeft,
     ...epilogue,
   };
-  const wide = wideFactor(ctx, g, outLayout, filterLayout);
+  const wide = wideLayout(ctx, g, outLayout, filterLayout);
   if (wide) {
-    const out = ctx.textures.create(outLayout);
-    if (runWide(ctx, wide, g, common, { ...uniforms, ...textures }, outLayout, out, f)) {
-      for (const t of temporaries) ctx.textures.free(t);
-      return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
-    }
-    ctx.textures.free(out); // no intermediate texture (context lost?): the plain pass below
+    // Several output pixels per fragment, written straight into a layered output (no pass to
+    // interleave them: readback reads the layers, other consumers flatten it once; Tensor.tex).
+    const out = ctx.textures.create(wide);
+    const program = ctx.programs.get('depthwiseWide', { ...common, WIDE: wide.layers!, NCOLS: (wide.layers! - 1) * g.sw + g.fw });
+    ctx.pass(program, { ...uniforms, ...textures }, out);
+    for (const t of temporaries) ctx.textures.free(t);
+    return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
   }
   const program = ctx.programs.get('depthwise', {
     ...common,
@@ -103,67 +102,23 @@ const WIDE_MAX = 4;
 const maxDrawBuffers = new WeakMap<WebGL2RenderingContext, number>();
 
 /**
- * How many output pixels along W one fragment computes (depthwise_wide.frag), or 0 for the plain
- * shader. The wide shader reads each weight once for all of them and each input texel of a
- * filter row once (stride 1 and 2), then a merge pass interleaves the parts; it needs M = 1,
- * column rate 1, a float render format, a row-aligned output and WIDE draw buffers.
+ * The layered output layout of the wide shader (depthwise_wide.frag: WIDE = its layers output
+ * pixels along W per fragment), or null for the plain shader. The wide shader reads each weight
+ * once for all of them and each input texel of a filter row once; it needs M = 1, column rate 1,
+ * a float render format, WIDE draw buffers, and layers (and the flat row-aligned layout a
+ * consumer may ask for) that fit in a texture.
  */
-function wideFactor(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, filterLayout: TexelLayout): number {
+function wideLayout(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, filterLayout: TexelLayout): TexelLayout | null {
   // Stride 2 measured no better than the plain shader (the wide one reads 2*WIDE+1 columns a
   // row, and its extra compile made first calls slower than tfjs's).
-  if (g.m !== 1 || g.rw !== 1 || g.sw !== 1 || g.fh > 7 || g.fw > 7 || g.outW < 2) return 0;
-  if (ctx.textures.format === 'rgba8' || !isRowAligned(outLayout) || filterLayout.width !== outLayout.c4) return 0;
+  if (g.m !== 1 || g.rw !== 1 || g.sw !== 1 || g.fh > 7 || g.fw > 7 || g.outW < 2) return null;
+  if (ctx.textures.format === 'rgba8' || !isRowAligned(outLayout) || filterLayout.width !== outLayout.c4) return null;
   let n = maxDrawBuffers.get(ctx.gl);
   if (n === undefined) {
     n = Number(ctx.gl.getParameter(ctx.gl.MAX_DRAW_BUFFERS)) || 4;
     maxDrawBuffers.set(ctx.gl, n);
   }
-  const wide = Math.min(WIDE_MAX, n);
-  if (wide < 2) return 0;
-  if (Math.ceil(g.outW / wide) * outLayout.c4 > ctx.layoutMax) return 0;
-  return wide;
-}
-
-/**
- * The wide pass into a WIDE-layer texture array, then the merge pass into `out`. The array is
- * kept with the filter tensor (one per filter, remade when the shape changes; counted by
- * memory() and freed with the filter): a texture made and freed on every call measured 15-30 %
- * slower on the small layers (SwiftShader: allocating and first-rendering a fresh texture costs
- * about as much as the merge pass).
- */
-function runWide(
-  ctx: OpContext, wide: number, g: ConvGeometry, common: Record<string, number | boolean>,
-  uniforms: Record<string, unknown>, outLayout: TexelLayout, out: GpuTexture, f: Tensor,
-): boolean {
-  const width = Math.ceil(g.outW / wide) * outLayout.c4;
-  const height = g.batch * g.outH;
-  const parts = wideScratch(ctx, f, outLayout, width, height, wide);
-  if (!parts) return false;
-  const program: Program = ctx.programs.get('depthwiseWide', { ...common, WIDE: wide, NCOLS: (wide - 1) * g.sw + g.fw });
-  runPassTo(ctx.gl, null, program, uniforms, parts.fbi.framebuffer, width, height);
-  const merge = ctx.programs.get('depthwiseMerge', { WIDE: wide });
-  // GL runs the passes in order: a later call's wide pass cannot overwrite the array before this merge read it.
-  ctx.pass(merge, { u_outC4: outLayout.c4, u_parts: parts.texture }, out);
-  return true;
-}
-
-const WIDE_SCRATCH = 'depthwise-wide-scratch';
-const scratchSizes = new WeakMap<GpuTexture, string>();
-
-/** The filter's intermediate texture array for a `width` x `height` x `wide` wide pass (made on first use). */
-function wideScratch(ctx: OpContext, f: Tensor, layout: TexelLayout, width: number, height: number, wide: number): GpuTexture | null {
-  const size = `${width}x${height}x${wide}`;
-  const cached = f.derived.get(WIDE_SCRATCH);
-  if (cached && scratchSizes.get(cached) === size) return cached;
-  if (cached) {
-    f.derived.delete(WIDE_SCRATCH);
-    ctx.textures.free(cached);
-  }
-  const made = ctx.textures.createLayers(layout, width, height, wide);
-  if (!made) return null;
-  scratchSizes.set(made, size);
-  f.derived.set(WIDE_SCRATCH, made);
-  return made;
+  return layeredLayout(outLayout.shape, Math.min(WIDE_MAX, n), ctx.layoutMax);
 }
 
 /**
@@ -260,13 +215,12 @@ function packedFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: TexelL
  */
 export function packFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: TexelLayout): GpuTexture {
   const src = f.tex.layout;
-  const program = ctx.programs.get('packFilter', {
-    OUT_C: g.outC, OUT_C4: layout.c4, OUT_TEX_W: layout.width, OUT_TEXELS: layout.texels,
-    FW: g.fw, M: g.m,
-    SRC_H: src.shape[1], SRC_W: src.shape[2], SRC_C4: src.c4, SRC_TEX_W: src.width,
-    SRC_NCHW: f.dataFormat === 'NCHW',
-  });
+  const program = ctx.programs.get('packFilter', { SRC_NCHW: f.dataFormat === 'NCHW' });
   const packed = ctx.textures.create(layout);
-  ctx.pass(program, { u_source: f.tex.texture }, packed);
+  ctx.pass(program, {
+    u_source: f.tex.texture,
+    u_outC: g.outC, u_outC4: layout.c4, u_outTexW: layout.width, u_outTexels: layout.texels,
+    u_fw: g.fw, u_m: g.m, u_srcH: src.shape[1], u_srcW: src.shape[2], u_srcC4: src.c4, u_srcTexW: src.width,
+  }, packed);
   return packed;
 }

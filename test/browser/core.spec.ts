@@ -86,7 +86,7 @@ test.describe('large shapes on a device whose MAX_TEXTURE_SIZE is 4096', () => {
       }, [input, filter, strides]);
       expect(r.maxTextureSize).toBe(4096);
       expect(r, JSON.stringify(r.first)).toMatchObject({ ok: true, bad: 0 });
-      expect(r.memoryAfter).toEqual({ tensors: 0, textures: 0, bytes: 0 });
+      expect(r.memoryAfter).toMatchObject({ tensors: 0, textures: 0, bytes: 0 });
     });
   }
 
@@ -137,7 +137,7 @@ test.describe('chained layers', () => {
     });
     expect(r.shape).toEqual(r.refShape);
     expect(r, JSON.stringify(r.first)).toMatchObject({ ok: true });
-    expect(r.memory).toEqual({ tensors: 0, textures: 0, bytes: 0 });
+    expect(r.memory).toMatchObject({ tensors: 0, textures: 0, bytes: 0 });
   });
 });
 
@@ -239,14 +239,90 @@ test.describe('resources and capabilities', () => {
       }
       return { baseline, during, after, afterContextDispose, finalMemory: ctx.memory() };
     });
-    expect(r.baseline).toEqual({ tensors: 0, textures: 0, bytes: 0 });
+    expect(r.baseline).toEqual({ tensors: 0, textures: 0, bytes: 0, pooled: { textures: 0, bytes: 0 } });
     expect(r.during.tensors).toBe(5);
     expect(r.during.textures).toBeGreaterThanOrEqual(5);
     expect(r.during.bytes).toBeGreaterThan(0);
     // one tensor (the inline filter of z) was never disposed by the page
     expect(r.after.tensors).toBe(1);
     expect(r.afterContextDispose).toMatch(/context has been disposed/);
-    expect(r.finalMemory).toEqual({ tensors: 0, textures: 0, bytes: 0 });
+    expect(r.after.pooled.textures).toBeGreaterThan(0); // freed textures kept for reuse
+    expect(r.finalMemory).toEqual({ tensors: 0, textures: 0, bytes: 0, pooled: { textures: 0, bytes: 0 } });
+  });
+
+  test('a layered (wide-shader) output: read as it is, flattened once for every other consumer, same values', async ({ harness }) => {
+    const r = await harness.evaluate(async () => {
+      const { H, DGL } = window;
+      const ctx = H.ctx({});
+      const xd = H.randomData(1 * 6 * 11 * 8, 21);
+      const fd = H.randomData(3 * 3 * 8, 22);
+      const gd = H.randomData(3 * 3 * 8, 23);
+      const x = ctx.tensor(xd, [1, 6, 11, 8]);
+      const f = ctx.tensor(fd, [3, 3, 8, 1]);
+      const g = ctx.tensor(gd, [3, 3, 8, 1]);
+      const y = ctx.depthwiseConv2d(x, f, [1, 1, 1, 1], 'SAME'); // stride 1, M = 1: the wide shader
+      const want = DGL.depthwiseConv2dReference({ data: xd, shape: [1, 6, 11, 8] }, { data: fd, shape: [3, 3, 8, 1] }, [1, 1, 1, 1], 'SAME');
+      const texturesBefore = ctx.memory().textures;
+      const direct = H.compare(y.readSync(), want.data, { atol: 1e-5, rtol: 1e-5 });
+      const directAsync = H.compare(await y.read(), want.data, { atol: 1e-5, rtol: 1e-5 });
+      // As the input of another convolution (flattened here, once) ...
+      const z = ctx.depthwiseConv2d(y, g, [1, 2, 1, 1], 'VALID');
+      const wantZ = DGL.depthwiseConv2dReference(want, { data: gd, shape: [3, 3, 8, 1] }, [1, 2, 1, 1], 'VALID');
+      const chained = H.compare(await z.read(), wantZ.data, { atol: 1e-4, rtol: 1e-4 });
+      // ... and as outBackprop of the filter gradient, reading the flat texture now.
+      const df = ctx.depthwiseConv2dBackpropFilter(x, [3, 3, 8, 1], y, [1, 1, 1, 1], 'SAME');
+      const wantDf = DGL.depthwiseConv2dBackpropFilterReference({ data: xd, shape: [1, 6, 11, 8] }, [3, 3, 8, 1], want, [1, 1, 1, 1], 'SAME');
+      const grad = H.compare(df.readSync(), wantDf.data, { atol: 1e-3, rtol: 1e-4 });
+      const after = H.compare(y.readSync(), want.data, { atol: 1e-5, rtol: 1e-5 });
+      const texturesAfter = ctx.memory().textures;
+      for (const t of [x, f, g, y, z, df]) t.dispose();
+      const memory = ctx.memory();
+      ctx.dispose();
+      return { direct, directAsync, chained, grad, after, texturesBefore, texturesAfter, memory };
+    });
+    for (const k of ['direct', 'directAsync', 'chained', 'grad', 'after'] as const) expect(r[k], `${k}: ${JSON.stringify(r[k].first)}`).toMatchObject({ ok: true });
+    expect(r.texturesAfter).toBe(r.texturesBefore + 3); // z, df and g's repacked filter; y is still one texture
+    expect(r.memory).toMatchObject({ tensors: 0, textures: 0, bytes: 0 });
+  });
+
+  test('texture pool: freed textures are reused by the same size, bounded, reported apart, released on request', async ({ harness }) => {
+    const r = await harness.evaluate(() => {
+      const { H } = window;
+      const ctx = H.ctx({});
+      const x = ctx.tensor(H.randomData(1 * 8 * 8 * 4, 1), [1, 8, 8, 4]);
+      const f = ctx.tensor(H.randomData(3 * 3 * 4, 2), [3, 3, 4, 1]);
+      const first = ctx.depthwiseConv2d(x, f, [1, 1, 1, 1], 'SAME');
+      first.dispose();
+      const afterOne = ctx.memory();
+      for (let i = 0; i < 5; i++) ctx.depthwiseConv2d(x, f, [1, 1, 1, 1], 'SAME').dispose();
+      const afterSix = ctx.memory();
+      ctx.releasePool();
+      const released = ctx.memory();
+      ctx.dispose();
+      const none = ctx2();
+      function ctx2() {
+        const c = H.ctx({ texturePoolBytes: 0 });
+        c.tensor([1, 2, 3, 4], [1, 1, 1, 4]).dispose();
+        const m = c.memory();
+        c.dispose();
+        return m;
+      }
+      let bad = '';
+      try {
+        H.ctx({ texturePoolBytes: -1 });
+      } catch (e) {
+        bad = String((e as Error).message);
+      }
+      return { afterOne, afterSix, released, none, bad };
+    });
+    expect(r.afterOne.pooled.textures).toBe(1);
+    expect(r.afterOne.pooled.bytes).toBeGreaterThan(0);
+    expect(r.afterSix.pooled).toEqual(r.afterOne.pooled); // the same texture each time, not five more
+    expect(r.afterSix.textures).toBe(r.afterOne.textures);
+    expect(r.released.pooled).toEqual({ textures: 0, bytes: 0 });
+    expect(r.released.textures).toBe(r.afterOne.textures);
+    expect(r.none).toEqual({ tensors: 0, textures: 0, bytes: 0, pooled: { textures: 0, bytes: 0 } });
+    expect(r.bad).toMatch(/createContext: options.texturePoolBytes must be a finite number of bytes >= 0; got -1/);
   });
 
   test('capabilities: float32 rendering found by completing a framebuffer; software renderer recognised', async ({ harness }) => {

@@ -54,7 +54,9 @@ async function runFused(harness: import('@playwright/test').Page, cfg: FusedCase
       }
       return kind === 'array' ? Array.from(data) : undefined;
     };
-    const baseline = JSON.stringify(ctx.memory());
+    // What live tensors hold (freed textures go to the pool, reported apart).
+    const live = () => { const m = ctx.memory(); return JSON.stringify([m.tensors, m.textures, m.bytes]); };
+    const baseline = live();
     const xt = ctx.tensor(x, c.input, { dataFormat: c.dataFormat });
     const ft = ctx.tensor(f, c.filter);
     const fused: any = { activation: c.activation };
@@ -75,7 +77,7 @@ async function runFused(harness: import('@playwright/test').Page, cfg: FusedCase
     r.refShape = want.shape;
     [y, xt, ft, ...made].forEach((t) => t.dispose());
     // Temporary textures (bias/weights too large for uniforms) are freed by the call itself.
-    r.grew = JSON.stringify(ctx.memory()) !== baseline;
+    r.grew = live() !== baseline;
     return r;
   }, cfg);
 }

@@ -53,7 +53,7 @@ test.describe('context loss', () => {
     expect(r.oldTensor).toMatch(/depthwiseConv2d: input GLTensor\(unnamed, \[1, 16, 16, 3\], NHWC, lost\) lost its data when the WebGL context was lost/);
     expect(r.oldRead).toMatch(/read: tensor .* lost its data/);
     expect(r.ok).toBe(true);
-    expect(r.memory).toEqual({ tensors: 0, textures: 0, bytes: 0 });
+    expect(r.memory).toMatchObject({ tensors: 0, textures: 0, bytes: 0 });
   });
 });
 

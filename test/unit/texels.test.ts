@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pack, texelLayout, unpack } from '../../src/layout/texels';
+import { layeredLayout, pack, texelLayout, unpack } from '../../src/layout/texels';
 import { nchwToNhwc, nhwcToNchw } from '../../src/semantics/format';
 
 function seeded(n: number, seed: number): Float32Array {
@@ -61,5 +61,26 @@ describe('texel layout', () => {
     const nchw = nhwcToNchw(data, [2, 3, 4, 5]);
     expect(nchw[((1 * 5 + 4) * 3 + 2) * 4 + 3]).toBe(data[((1 * 3 + 2) * 4 + 3) * 5 + 4]);
     expect(Array.from(nchwToNhwc(nchw, [2, 5, 3, 4]))).toEqual(Array.from(data));
+  });
+
+  it('layered layout: pixel w in layer w % L, column floor(w / L) * C4 (hand-checked)', () => {
+    // [2, 2, 5, 6], 4 layers: each layer ceil(5/4) * 2 = 4 texels wide, 2 * 2 = 4 rows.
+    const l = layeredLayout([2, 2, 5, 6], 4, 64)!;
+    expect(l).toMatchObject({ c4: 2, width: 4, height: 4, layers: 4, texels: 2 * 2 * 5 * 2 });
+    const texels = new Float32Array(4 * 4 * 4 * 4).fill(NaN); // unused texels must not be read
+    const put = (layer: number, x: number, y: number, comp: number, v: number) => { texels[((layer * 4 + y) * 4 + x) * 4 + comp] = v; };
+    for (let n = 0; n < 2; n++) for (let h = 0; h < 2; h++) for (let w = 0; w < 5; w++) for (let c = 0; c < 6; c++) {
+      put(w % 4, Math.floor(w / 4) * 2 + (c >> 2), n * 2 + h, c & 3, ((n * 2 + h) * 5 + w) * 6 + c);
+    }
+    const out = unpack(texels, l);
+    expect(Array.from(out)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    // (n=1, h=1, w=4, c=5): layer 0, column 1*2 + 1 = 3, row 3, component 1.
+    expect(texels[((0 * 4 + 3) * 4 + 3) * 4 + 1]).toBe(out[((1 * 2 + 1) * 5 + 4) * 6 + 5]);
+  });
+
+  it('layered layout: refused when a layer would not fit, or with fewer than 2 layers', () => {
+    expect(layeredLayout([1, 4, 40, 8], 4, 16)).toBeNull(); // 10 * 2 = 20 > 16 wide
+    expect(layeredLayout([1, 4, 8, 8], 1, 64)).toBeNull();
+    expect(() => pack(new Float32Array(8), layeredLayout([1, 1, 2, 4], 2, 64)!)).toThrow(/layered/);
   });
 });
