@@ -59,7 +59,8 @@ ivec2 stepTexel(ivec2 p, int d) {
   int q = d / IN_TEX_W;
   int x = p.x + (d - q * IN_TEX_W);
   bool carry = x >= IN_TEX_W;
-  return ivec2(carry ? x - IN_TEX_W : x, p.y + q + (carry ? 1 : 0));
+  int c = int(carry); // arithmetic, not a ternary (ANGLE makes a ternary a branch)
+  return ivec2(x - c * IN_TEX_W, p.y + q + c);
 }
 
 // Per-fragment values the taps share (set once at the top of main()).
@@ -73,8 +74,10 @@ bvec4 g_live;
 
 // Component i of v by selects: indexing a vector with a per-fragment value is a slow path on
 // SwiftShader (measured: M = 4 took ~4x the time of M = 2 with v[i]).
+// Selects (mix with a bool), not ternaries: ANGLE turns a ternary into a branch.
 float pick(vec4 v, int i) {
-  return i < 2 ? (i == 0 ? v.x : v.y) : (i == 2 ? v.z : v.w);
+  vec2 h = mix(v.xy, v.zw, bvec2(i >= 2));
+  return mix(h.x, h.y, (i & 1) == 1);
 }
 
 ivec2 nextColumn(ivec2 p) {
@@ -116,7 +119,7 @@ vec4 tap(ivec2 p, int tapIndex, bool valid) {
 #elif M == 2
   // Lanes read channels (k, k, k+1, k+1) with k even: components xxyy or zzww.
   vec4 a = loadTexel(u_input, q);
-  vec4 x = mix(vec4(0.0), g_kComp.x == 0 ? a.xxyy : a.zzww, g_live);
+  vec4 x = mix(vec4(0.0), mix(a.zzww, a.xxyy, bvec4(g_kComp.x == 0)), g_live);
 #else
   vec4 a = loadTexel(u_input, q);
 #if IN_ALIGNED
@@ -125,11 +128,11 @@ vec4 tap(ivec2 p, int tapIndex, bool valid) {
   ivec2 q1 = stepTexel(p, 1);
 #endif
   vec4 b = loadTexel(u_input, ivec2(min(q1.x, IN_TEX_W - 1), clamp(q1.y, 0, IN_TEX_H - 1)));
-  vec4 x = vec4(pick(g_inNext.x ? b : a, g_kComp.x), pick(g_inNext.y ? b : a, g_kComp.y),
-                pick(g_inNext.z ? b : a, g_kComp.z), pick(g_inNext.w ? b : a, g_kComp.w));
+  vec4 x = vec4(pick(mix(a, b, bvec4(g_inNext.x)), g_kComp.x), pick(mix(a, b, bvec4(g_inNext.y)), g_kComp.y),
+                pick(mix(a, b, bvec4(g_inNext.z)), g_kComp.z), pick(mix(a, b, bvec4(g_inNext.w)), g_kComp.w));
   x = mix(vec4(0.0), x, g_live);
 #endif
-  return valid ? x * w : vec4(0.0);
+  return mix(vec4(0.0), x * w, bvec4(valid)); // a select, not a branch (see depthwise_wide.frag)
 }
 
 // The unrolled loops: column DJ of row DI, and row DI (rows/columns past FH/FW are dead code).

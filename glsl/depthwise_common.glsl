@@ -52,9 +52,8 @@ uniform float u_alpha;
 ivec2 divmod(int a, int d) {
   int q = int(floor(float(a) * (1.0 / float(d))));
   int r = a - q * d;
-  bool lo = r < 0;
-  bool hi = r >= d;
-  return ivec2(q + (hi ? 1 : 0) - (lo ? 1 : 0), r + (lo ? d : 0) - (hi ? d : 0));
+  int fix = int(r >= d) - int(r < 0); // arithmetic, not ternaries (ANGLE makes those branches)
+  return ivec2(q + fix, r - fix * d);
 }
 
 #if ACTIVATION == ACT_TANH || ACTIVATION == ACT_SIGMOID

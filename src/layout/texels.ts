@@ -17,11 +17,11 @@ import { fail } from '../errors';
  *
  * Components past C in the last texel of a pixel, and texels past the end, hold zero.
  *
- * Any width gives the same t; an op may ask for a row-aligned width ({@link rowAlignedLayout}):
- * width = W * C4, one image row per texture row, so pixel (n, h, w) starts at column w * C4 of
- * row n * H + h and a shader finds it without dividing. It is used only where W * C4 and N * H
- * both fit under MAX_TEXTURE_SIZE; everything that reads a layout uses its `width`, so tensors of
- * either kind mix freely.
+ * Any width gives the same t; uploads and op outputs ask for a row-aligned width
+ * ({@link rowAlignedLayout}): width = W * C4, one image row per texture row, so pixel (n, h, w)
+ * starts at column w * C4 of row n * H + h and a shader finds it without dividing. It is used
+ * only where W * C4 and N * H both fit under MAX_TEXTURE_SIZE (else the wrapped one above);
+ * everything that reads a layout uses its `width`, so tensors of either kind mix freely.
  *
  * A layered layout ({@link layeredLayout}, `layers` = L > 1) is what the wide convolution shader
  * writes: a texture array of L layers, each ceil(W / L) * C4 wide and N * H high, pixel

@@ -127,7 +127,7 @@ function wideLayout(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, fil
  */
 function checkVectorTensor(ctx: OpContext, arg: string, t: Tensor, outC: number): void {
   ctx.checkTensor(FN, arg, t);
-  const [n, h, w, c] = t.tex.layout.shape;
+  const [n, h, w, c] = t.stored.layout.shape;
   if (n !== 1 || h !== 1 || w !== 1 || c !== outC) {
     const want = t.dataFormat === 'NHWC' ? `[1, 1, 1, ${outC}]` : `[1, ${outC}, 1, 1]`;
     fail(FN, arg, `must hold the ${outC} output channels (C*M) along its channel dimension: shape ${want} (${t.dataFormat}); got ${t}`);

@@ -120,7 +120,7 @@ export function draw(ctx: OpContext, tensor: GLTensor, canvas: HTMLCanvasElement
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     fail(fn, 'options', `must be an object like { channels: [0, 1, 2], range: [0, 1] }; got ${show(options)}`);
   }
-  const [n, h, w, c] = t.tex.layout.shape;
+  const [n, h, w, c] = t.stored.layout.shape;
   const { lanes, gray } = pickChannels(fn, c, options?.channels);
   const range = options?.range ?? [0, 1];
   if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) || range[0] === range[1]) {
