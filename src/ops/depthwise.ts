@@ -97,28 +97,31 @@ export function depthwiseConv2d(
   return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
 }
 
-/** WIDE_MAX: output pixels per fragment of the wide shader (color attachments it writes). */
-const WIDE_MAX = 4;
+/**
+ * Output pixels per fragment of the wide shader (the color attachments it writes), by column
+ * stride: 4 at stride 1; 2 at stride 2, where 4 ran a few % faster still but compiled so much
+ * longer that a new shape's first call took longer than tfjs's (bench/RESULTS.md).
+ */
+const WIDE_BY_STRIDE: Record<number, number> = { 1: 4, 2: 2 };
 const maxDrawBuffers = new WeakMap<WebGL2RenderingContext, number>();
 
 /**
  * The layered output layout of the wide shader (depthwise_wide.frag: WIDE = its layers output
  * pixels along W per fragment), or null for the plain shader. The wide shader reads each weight
  * once for all of them and each input texel of a filter row once; it needs M = 1, column rate 1,
- * a float render format, WIDE draw buffers, and layers (and the flat row-aligned layout a
- * consumer may ask for) that fit in a texture.
+ * column stride 1 or 2, a float render format, WIDE draw buffers, and layers (and the flat
+ * row-aligned layout a consumer may ask for) that fit in a texture.
  */
 function wideLayout(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, filterLayout: TexelLayout): TexelLayout | null {
-  // Stride 2 measured no better than the plain shader (the wide one reads 2*WIDE+1 columns a
-  // row, and its extra compile made first calls slower than tfjs's).
-  if (g.m !== 1 || g.rw !== 1 || g.sw !== 1 || g.fh > 7 || g.fw > 7 || g.outW < 2) return null;
+  const wide = WIDE_BY_STRIDE[g.sw];
+  if (!wide || g.m !== 1 || g.rw !== 1 || g.fh > 7 || g.fw > 7 || g.outW < 2) return null;
   if (ctx.textures.format === 'rgba8' || !isRowAligned(outLayout) || filterLayout.width !== outLayout.c4) return null;
   let n = maxDrawBuffers.get(ctx.gl);
   if (n === undefined) {
     n = Number(ctx.gl.getParameter(ctx.gl.MAX_DRAW_BUFFERS)) || 4;
     maxDrawBuffers.set(ctx.gl, n);
   }
-  return layeredLayout(outLayout.shape, Math.min(WIDE_MAX, n), ctx.layoutMax);
+  return n >= wide ? layeredLayout(outLayout.shape, wide, ctx.layoutMax) : null;
 }
 
 /**
