@@ -1,4 +1,4 @@
-// Depthwise convolution, WIDE output pixels per fragment (channel multiplier 1, column rate 1):
+// Depthwise convolution, WIDE output pixels per fragment (channel multiplier 1):
 // a fragment computes output texel oc4 of pixels ow0 .. ow0 + WIDE - 1 of one output row, reading
 // each tap's weights once for all of them and each input texel of a filter row once, where the
 // plain shader (depthwise.frag) reads FW*FH weights and FW*FH inputs for every output texel.
@@ -23,6 +23,7 @@
 #define FW 1
 #define SH 1
 #define SW 1
+#define RW 1
 #define RH 1
 #define PAD_T 0
 #define PAD_L 0
@@ -40,7 +41,8 @@
 #define VEC_TEX_W 1
 #endif
 
-// NCOLS: the input columns one filter row of the WIDE outputs reads, (WIDE - 1) * SW + FW, as a
+// NCOLS: the input columns one filter row of the WIDE outputs reads, (WIDE - 1) * SW +
+// (FW - 1) * RW + 1 (output k, tap column dj reads column k * SW + dj * RW), as a
 // literal (it names a macro below).
 #ifndef NCOLS
 #define NCOLS 2
@@ -101,7 +103,7 @@ ivec2 colCoord(ivec2 rowP, int c) {
 // A tap in the padding adds exactly zero: a select (mix with a bvec4), never a multiply by 0 (an
 // Inf or NaN read through a clamped coordinate must not leak in). Not `ok ? a : b`: ANGLE turns a
 // ternary into a branch, which compiled 35 % slower on SwiftShader (bench/RESULTS.md).
-#define MAC(K, DJ) acc[K] += mix(vec4(0.0), xs[(K) * SW + (DJ)] * w, bvec4(ok[(K) * SW + (DJ)]));
+#define MAC(K, DJ) acc[K] += mix(vec4(0.0), xs[(K) * SW + (DJ) * RW] * w, bvec4(ok[(K) * SW + (DJ) * RW]));
 #define A2(DJ) MAC(0, DJ) MAC(1, DJ)
 #define A3(DJ) A2(DJ) MAC(2, DJ)
 #define A4(DJ) A3(DJ) MAC(3, DJ)

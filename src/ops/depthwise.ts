@@ -79,7 +79,7 @@ export function depthwiseConv2d(
     // Several output pixels per fragment, written straight into a layered output (no pass to
     // interleave them: readback reads the layers, other consumers flatten it once; Tensor.tex).
     const out = ctx.textures.create(wide);
-    const program = ctx.programs.get('depthwiseWide', { ...common, WIDE: wide.layers!, NCOLS: (wide.layers! - 1) * g.sw + g.fw });
+    const program = ctx.programs.get('depthwiseWide', { ...common, RW: g.rw, WIDE: wide.layers!, NCOLS: wideColumns(g, wide.layers!) });
     ctx.pass(program, { ...uniforms, ...textures }, out);
     for (const t of temporaries) ctx.textures.free(t);
     return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
@@ -104,17 +104,25 @@ export function depthwiseConv2d(
  */
 const WIDE_BY_STRIDE: Record<number, number> = { 1: 4, 2: 2 };
 const maxDrawBuffers = new WeakMap<WebGL2RenderingContext, number>();
+/** Input columns a filter row of the wide shader may fetch (its FETCH macros go that far). */
+const MAX_WIDE_COLUMNS = 13;
+
+/** Input columns one filter row of `wide` output pixels reads (NCOLS in depthwise_wide.frag). */
+function wideColumns(g: ConvGeometry, wide: number): number {
+  return (wide - 1) * g.sw + (g.fw - 1) * g.rw + 1;
+}
 
 /**
  * The layered output layout of the wide shader (depthwise_wide.frag: WIDE = its layers output
  * pixels along W per fragment), or null for the plain shader. The wide shader reads each weight
- * once for all of them and each input texel of a filter row once; it needs M = 1, column rate 1,
- * column stride 1 or 2, a float render format, WIDE draw buffers, and layers (and the flat
- * row-aligned layout a consumer may ask for) that fit in a texture.
+ * once for all of them and each input texel of a filter row once; it needs M = 1, column stride
+ * 1 or 2, at most MAX_WIDE_COLUMNS input columns a filter row (dilation widens it), a float
+ * render format, WIDE draw buffers, and layers (and the flat row-aligned layout a consumer may
+ * ask for) that fit in a texture.
  */
 function wideLayout(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, filterLayout: TexelLayout): TexelLayout | null {
   const wide = WIDE_BY_STRIDE[g.sw];
-  if (!wide || g.m !== 1 || g.rw !== 1 || g.fh > 7 || g.fw > 7 || g.outW < 2) return null;
+  if (!wide || g.m !== 1 || g.fh > 7 || g.fw > 7 || g.outW < 2 || wideColumns(g, wide) > MAX_WIDE_COLUMNS) return null;
   if (ctx.textures.format === 'rgba8' || !isRowAligned(outLayout) || filterLayout.width !== outLayout.c4) return null;
   let n = maxDrawBuffers.get(ctx.gl);
   if (n === undefined) {
