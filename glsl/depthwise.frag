@@ -53,16 +53,6 @@ ivec4 divmodQ(ivec4 a, int d) {
   return q + ivec4(greaterThanEqual(r, ivec4(d))) - ivec4(lessThan(r, ivec4(0)));
 }
 
-// The coordinate of texel t + d, from the coordinate p of texel t, for a step d >= 0 known at
-// compile time (the division by IN_TEX_W folds away): an add, a compare and a select.
-ivec2 stepTexel(ivec2 p, int d) {
-  int q = d / IN_TEX_W;
-  int x = p.x + (d - q * IN_TEX_W);
-  bool carry = x >= IN_TEX_W;
-  int c = int(carry); // arithmetic, not a ternary (ANGLE makes a ternary a branch)
-  return ivec2(x - c * IN_TEX_W, p.y + q + c);
-}
-
 // Per-fragment values the taps share (set once at the top of main()).
 int g_oc4;
 int g_iw0;

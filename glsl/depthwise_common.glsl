@@ -1,6 +1,6 @@
 // What the depthwise shaders (depthwise.frag, depthwise_wide.frag) share: quotients without
-// integer division, and the fused epilogue (bias and activation) applied to a sum before it is
-// written. Included after layout.glsl; needs OUT_C and OUT_C4 defined.
+// integer division, input texel steps, and the fused epilogue (bias and activation) applied to a
+// sum before it is written. Included after layout.glsl; needs OUT_C and OUT_C4 defined.
 #ifndef OUT_C4
 #define OUT_C 1
 #define OUT_C4 1
@@ -55,6 +55,18 @@ ivec2 divmod(int a, int d) {
   int fix = int(r >= d) - int(r < 0); // arithmetic, not ternaries (ANGLE makes those branches)
   return ivec2(q + fix, r - fix * d);
 }
+
+#ifdef IN_TEX_W
+// The coordinate of input texel t + d, from the coordinate p of texel t, for a step d >= 0 known
+// at compile time (the division by IN_TEX_W folds away): an add, a compare and arithmetic (not a
+// ternary: ANGLE makes a ternary a branch). For the convolution shaders, which define IN_TEX_W.
+ivec2 stepTexel(ivec2 p, int d) {
+  int q = d / IN_TEX_W;
+  int x = p.x + (d - q * IN_TEX_W);
+  int c = int(x >= IN_TEX_W);
+  return ivec2(x - c * IN_TEX_W, p.y + q + c);
+}
+#endif
 
 #if ACTIVATION == ACT_TANH || ACTIVATION == ACT_SIGMOID
 // NaN must stay NaN, but exp() of NaN is not NaN on every driver (SwiftShader gives sigmoid 0),

@@ -63,14 +63,6 @@ layout(location = 2) out vec4 o_value2;
 layout(location = 3) out vec4 o_value3;
 #endif
 
-ivec2 stepTexel(ivec2 p, int d) {
-  int q = d / IN_TEX_W;
-  int x = p.x + (d - q * IN_TEX_W);
-  bool carry = x >= IN_TEX_W;
-  int c = int(carry); // arithmetic, not a ternary (ANGLE makes a ternary a branch)
-  return ivec2(x - c * IN_TEX_W, p.y + q + c);
-}
-
 // Input column C of the row starting at rowP, clamped into the texture (padding taps are dropped
 // by a select on the product, so what a clamped fetch reads never matters).
 ivec2 colCoord(ivec2 rowP, int c) {

@@ -33,9 +33,7 @@ float filterAt(int di, int dj, int k, int q) {
   int n = di, h = dj, w = k, c = q;
 #endif
   int c4 = c / 4;
-  vec4 v = loadTexel(u_source, texelCoord(((n * u_srcH + h) * u_srcW + w) * u_srcC4 + c4, u_srcTexW));
-  int lane = c - c4 * 4;
-  return lane < 2 ? (lane == 0 ? v.x : v.y) : (lane == 2 ? v.z : v.w);
+  return loadTexel(u_source, texelCoord(((n * u_srcH + h) * u_srcW + w) * u_srcC4 + c4, u_srcTexW))[c - c4 * 4];
 }
 
 void main() {

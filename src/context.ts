@@ -300,7 +300,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     };
   }
 
-  flatten(t: Tensor, layered: GpuTexture): GpuTexture {
+  flatten(layered: GpuTexture): GpuTexture {
     const flat = flattenLayers(this, layered);
     this.textures.free(layered);
     return flat;

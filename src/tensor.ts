@@ -8,8 +8,8 @@ export interface TensorOwner {
   readTensor(t: Tensor): Promise<Float32Array>;
   readTensorSync(t: Tensor): Float32Array;
   releaseTensor(t: Tensor): void;
-  /** `t`'s layered texture laid out flat (one pass into a new texture); `t` frees the layered one. */
-  flatten(t: Tensor, layered: GpuTexture): GpuTexture;
+  /** A layered texture laid out flat (one pass into a new texture); the owner frees the layered one. */
+  flatten(layered: GpuTexture): GpuTexture;
 }
 
 /** A tensor whose data lives in a texture of one context, in the texel layout. */
@@ -52,7 +52,7 @@ export class Tensor implements GLTensor {
   get tex(): GpuTexture {
     const t = this.stored;
     if (layerCount(t.layout) === 1) return t;
-    this.texture = this.owner.flatten(this, t);
+    this.texture = this.owner.flatten(t);
     return this.texture;
   }
 

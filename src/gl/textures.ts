@@ -39,7 +39,8 @@ export const DEFAULT_POOL_BYTES = 64 * 1024 * 1024;
 
 /**
  * Makes and frees tensor textures, and counts what is alive. Freed textures are kept for reuse
- * by the next texture of the same size (up to `poolBytes` in all, oldest dropped first): on
+ * by the next texture of the same size (up to `poolBytes` in all; over that, textures go by
+ * size, the size pooled longest first, and oldest first within a size): on
  * SwiftShader a fresh texture's allocation and first render cost as much as a small layer's
  * convolution (bench/RESULTS.md). `count`/`bytes` are the textures in use; `pooledCount`/
  * `pooledBytes` what is kept.
@@ -103,7 +104,7 @@ export class TextureStore {
     this.trim(this.poolBytes);
   }
 
-  /** Deletes kept textures, oldest first, until they hold at most `maxBytes`. */
+  /** Deletes kept textures (the size pooled longest first, oldest first within it) until they hold at most `maxBytes`. */
   trim(maxBytes = 0): void {
     for (const [key, list] of this.pool) {
       while (this.pooledBytes > maxBytes && list.length) {
