@@ -12,6 +12,7 @@ import { layerCount, pack, rowAlignedLayout, texelLayout, unpack, type TexelLayo
 import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
 import { depthwiseConv2d } from './ops/depthwise';
 import { flattenLayers } from './ops/layers';
+import type { OpContext } from './ops/host';
 import { draw, fromPixels } from './ops/pixels';
 import { fromNHWCData, toNHWCData } from './semantics/format';
 import type { DataFormat, Padding } from './semantics/types';
@@ -33,20 +34,6 @@ function isWebGL2(gl: unknown): gl is WebGL2RenderingContext {
 /** Makes a context: the GL state, caches and every GPU resource of one user. */
 export function createContext(options?: ContextOptions): DepthwiseContext {
   return new Context(options ?? {});
-}
-
-/** The parts of a context that ops use. */
-export interface OpContext {
-  readonly gl: WebGL2RenderingContext;
-  readonly capabilities: Capabilities;
-  readonly programs: ProgramCache;
-  readonly textures: TextureStore;
-  checkTensor(fn: string, arg: string, t: unknown): Tensor;
-  layoutFor(fn: string, what: string, nhwc: readonly number[]): TexelLayout;
-  /** The largest logical layout width/height: MAX_TEXTURE_SIZE, halved for RGBA8 storage. */
-  readonly layoutMax: number;
-  pass(program: ReturnType<ProgramCache['get']>, uniforms: Record<string, unknown>, target: GpuTexture): void;
-  adopt(texture: GpuTexture, shape: readonly number[], dataFormat: DataFormat, name: string | null): Tensor;
 }
 
 class Context implements DepthwiseContext, TensorOwner, OpContext {

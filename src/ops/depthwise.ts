@@ -1,5 +1,5 @@
 import type { GLTensor } from '../api';
-import type { OpContext } from '../context';
+import type { OpContext } from './host';
 import { fail, show } from '../errors';
 import type { GpuTexture } from '../gl/textures';
 import { isRowAligned, layeredLayout, rowAlignedLayout, type TexelLayout } from '../layout/texels';

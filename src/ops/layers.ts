@@ -1,4 +1,4 @@
-import type { OpContext } from '../context';
+import type { OpContext } from './host';
 import type { GpuTexture } from '../gl/textures';
 import { isRowAligned, layerCount, rowAlignedLayout } from '../layout/texels';
 

@@ -1,7 +1,7 @@
 // fromPixels (image/video/canvas -> tensor) and draw (tensor -> canvas), both on the GPU only.
 import * as twgl from 'twgl.js';
 import type { DrawOptions, FromPixelsOptions, GLTensor, PixelSource } from '../api';
-import type { OpContext } from '../context';
+import type { OpContext } from './host';
 import { fail, show } from '../errors';
 import type { DataFormat } from '../semantics/types';
 import { checkDataFormat, fromNHWC } from '../semantics/validate';

@@ -1,0 +1,25 @@
+import type { Capabilities } from '../gl/capabilities';
+import type { ProgramCache } from '../gl/programs';
+import type { GpuTexture, TextureStore } from '../gl/textures';
+import type { TexelLayout } from '../layout/texels';
+import type { DataFormat } from '../semantics/types';
+import type { Tensor } from '../tensor';
+
+/**
+ * What the ops (src/ops/*) need from whoever hosts them: the GL context, its programs and
+ * textures, tensor checks and a fullscreen pass. Two hosts implement it: a depthwise-gl context
+ * (src/context.ts) and, through one, the TensorFlow.js kernels (src/tfjs/). The ops import only
+ * this module, never a host.
+ */
+export interface OpContext {
+  readonly gl: WebGL2RenderingContext;
+  readonly capabilities: Capabilities;
+  readonly programs: ProgramCache;
+  readonly textures: TextureStore;
+  checkTensor(fn: string, arg: string, t: unknown): Tensor;
+  layoutFor(fn: string, what: string, nhwc: readonly number[]): TexelLayout;
+  /** The largest logical layout width/height: MAX_TEXTURE_SIZE, halved for RGBA8 storage. */
+  readonly layoutMax: number;
+  pass(program: ReturnType<ProgramCache['get']>, uniforms: Record<string, unknown>, target: GpuTexture): void;
+  adopt(texture: GpuTexture, shape: readonly number[], dataFormat: DataFormat, name: string | null): Tensor;
+}
