@@ -5,6 +5,8 @@ export { depthwiseConv2dBackpropFilterReference, depthwiseConv2dBackpropInputRef
 export { applyFusedReference } from './semantics/fused';
 export { DepthwiseGLError } from './errors';
 export { mountInspector } from './inspector/index';
+export { registerTfjsKernels, TFJS_KERNELS } from './tfjs/kernels';
+export type { TfjsKernels, TfjsKernelOptions, TfjsKernelStats, TfjsCapturedCall, TfjsNamespace } from './tfjs/kernels';
 export type { TensorInspector, InspectorOptions, InspectOptions, ColormapName } from './inspector/index';
 export type {
   Capabilities, ContextOptions, DataFormat, DebugOptions, DepthwiseContext, GLTensor, HostTensor,

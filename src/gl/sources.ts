@@ -14,12 +14,16 @@ import backpropFilterFinalFrag from '../../glsl/backprop_filter_final.frag?raw';
 import fromPixelsFrag from '../../glsl/from_pixels.frag?raw';
 import drawFrag from '../../glsl/draw.frag?raw';
 import encodeFrag from '../../glsl/encode.frag?raw';
+import tfjsLayoutGlsl from '../../glsl/tfjs_layout.glsl?raw';
+import tfjsImportFrag from '../../glsl/tfjs_import.frag?raw';
+import tfjsExportFrag from '../../glsl/tfjs_export.frag?raw';
 
 /** Files that `#include "name"` may name. */
 export const INCLUDES: Readonly<Record<string, string>> = {
   'layout.glsl': layoutGlsl,
   'depthwise_common.glsl': depthwiseCommonGlsl,
   'backprop_common.glsl': backpropCommonGlsl,
+  'tfjs_layout.glsl': tfjsLayoutGlsl,
 };
 
 export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const;
@@ -37,6 +41,8 @@ export const FRAGMENTS = {
   fromPixels: { name: 'from_pixels.frag', text: fromPixelsFrag },
   draw: { name: 'draw.frag', text: drawFrag },
   encode: { name: 'encode.frag', text: encodeFrag },
+  tfjsImport: { name: 'tfjs_import.frag', text: tfjsImportFrag },
+  tfjsExport: { name: 'tfjs_export.frag', text: tfjsExportFrag },
 } as const;
 
 export type FragmentName = keyof typeof FRAGMENTS;

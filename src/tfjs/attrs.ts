@@ -1,0 +1,69 @@
+import type { Activation } from '../semantics/fused';
+import type { DataFormat, Padding } from '../semantics/types';
+import type { Conv2DInfo } from './types';
+
+/**
+ * TF.js's attributes turned into depthwise-gl's arguments: pure functions, no GL, no TF.js
+ * (the geometry comes from TF.js's own computeConv2DInfo, so every rounding rule and error is
+ * TF.js's).
+ */
+
+/** TF.js fused activation names -> ours (TF.js's elu has no alpha: ours with alpha 1). */
+const ACTIVATIONS: Record<string, Activation> = {
+  linear: 'linear', relu: 'relu', relu6: 'relu6', elu: 'elu', leakyrelu: 'leakyRelu', prelu: 'prelu', sigmoid: 'sigmoid',
+};
+
+export function activationOf(name: unknown): Activation | null {
+  if (name === undefined || name === null) return 'linear';
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ACTIVATIONS, name) ? ACTIVATIONS[name] : null;
+}
+
+export interface ConvArgs {
+  strides: number[];
+  padding: Padding;
+  rate: [number, number];
+  dataFormat: DataFormat;
+}
+
+/**
+ * Our op's arguments for TF.js's conv info: explicit padding whose top/left are TF.js's and whose
+ * bottom/right make our output size (floor((in + pads - fe) / s) + 1) equal TF.js's, whatever
+ * rounding TF.js used; null when no non-negative padding does (never seen: then TF.js's kernel runs).
+ */
+export function convArgs(info: Conv2DInfo, dataFormat: DataFormat): ConvArgs | null {
+  const feh = (info.filterHeight - 1) * info.dilationHeight + 1;
+  const few = (info.filterWidth - 1) * info.dilationWidth + 1;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  if (!(top >= 0 && left >= 0)) return null;
+  const bottom = Math.max(0, (info.outHeight - 1) * info.strideHeight + feh - info.inHeight - top);
+  const right = Math.max(0, (info.outWidth - 1) * info.strideWidth + few - info.inWidth - left);
+  const outH = Math.floor((info.inHeight + top + bottom - feh) / info.strideHeight) + 1;
+  const outW = Math.floor((info.inWidth + left + right - few) / info.strideWidth) + 1;
+  if (outH !== info.outHeight || outW !== info.outWidth || outH < 1 || outW < 1) return null;
+  const nhwc = dataFormat === 'NHWC';
+  return {
+    strides: nhwc ? [1, info.strideHeight, info.strideWidth, 1] : [1, 1, info.strideHeight, info.strideWidth],
+    padding: nhwc ? [[0, 0], [top, bottom], [left, right], [0, 0]] : [[0, 0], [0, 0], [top, bottom], [left, right]],
+    rate: [info.dilationHeight, info.dilationWidth],
+    dataFormat,
+  };
+}
+
+/**
+ * How a fused bias or PReLU weight tensor of `shape` applies to `outC` output channels (NHWC):
+ * 'vector' (outC values along the last axis, every other axis 1), 'scalar' (one value for all),
+ * or null (any other broadcast, e.g. per position: TF.js's kernel runs).
+ */
+export function channelVector(shape: readonly number[], outC: number): 'vector' | 'scalar' | null {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size === 1) return 'scalar';
+  if (shape.length === 0 || shape[shape.length - 1] !== outC) return null;
+  return size === outC ? 'vector' : null;
+}
+
+/** TF.js dataFormat attr ('NHWC' | 'NCHW', default NHWC) or null for anything else. */
+export function dataFormatOf(v: unknown): DataFormat | null {
+  if (v === undefined || v === null) return 'NHWC';
+  return v === 'NHWC' || v === 'NCHW' ? v : null;
+}

@@ -1,0 +1,118 @@
+import type { DepthwiseContext } from '../api';
+import { fail } from '../errors';
+import { runPassTo } from '../gl/pass';
+import { layerCount, rowAlignedLayout } from '../layout/texels';
+import type { OpContext } from '../ops/host';
+import type { DataFormat } from '../semantics/types';
+import type { Tensor } from '../tensor';
+import { nhwcOf, packedRowsAreColumns, tfjsTextureLayout } from './layout';
+import { SPECIAL_USAGE, type TensorInfo, type WebGLBackend } from './types';
+
+/** A depthwise-gl context on TF.js's own WebGL2 context: the ops' host, for the kernels. */
+export type HostContext = DepthwiseContext & OpContext;
+
+/** Why a TF.js tensor cannot be read by our passes, or null when it can. */
+export function unreadable(backend: WebGLBackend, info: TensorInfo, what: string): string | null {
+  if (info.dtype !== 'float32') return `${what} has dtype ${info.dtype} (only float32 runs on depthwise-gl)`;
+  const td = backend.texData.get(info.dataId);
+  if (td.complexTensorInfos) return `${what} is complex`;
+  if (td.texture == null) {
+    if (!(td.values instanceof Float32Array)) return `${what} has neither a texture nor float32 values`;
+    return null;
+  }
+  if (SPECIAL_USAGE.has(td.usage)) return `${what} lives in a texture of TF.js usage ${td.usage} (PIXELS or DOWNLOAD, not tensor data)`;
+  if (td.isPacked && td.slice) return `${what} is a packed slice`;
+  return null;
+}
+
+/**
+ * The GL objects that move tensors between TF.js's textures and ours: a framebuffer to render
+ * into TF.js's textures, and an empty vertex array for the attributeless fullscreen triangle.
+ */
+export class Bridge {
+  private readonly framebuffer: WebGLFramebuffer;
+  private readonly vao: WebGLVertexArrayObject;
+
+  constructor(readonly host: HostContext) {
+    const { gl } = host;
+    const framebuffer = gl.createFramebuffer();
+    const vao = gl.createVertexArray();
+    if (!framebuffer || !vao) fail('registerTfjsKernels', 'gl', 'could not make a framebuffer or vertex array (is the context lost?)');
+    this.framebuffer = framebuffer;
+    this.vao = vao;
+  }
+
+  /**
+   * A TF.js tensor as one of ours (a new tensor the caller disposes), without a readback: values
+   * still on the CPU are uploaded straight into our layout; a texture, packed or not, is copied by
+   * one pass (glsl/tfjs_import.frag). `shape` is the tensor's in `dataFormat` order (may differ
+   * from what TF.js holds, e.g. a bias vector read as [1, 1, 1, C]).
+   */
+  importTensor(backend: WebGLBackend, info: TensorInfo, shape: readonly number[], dataFormat: DataFormat): Tensor {
+    const { host } = this;
+    const td = backend.texData.get(info.dataId);
+    if (td.texture == null) {
+      return host.tensor(td.values as Float32Array, [...shape], { dataFormat }) as unknown as Tensor;
+    }
+    const nhwc = nhwcOf(shape, dataFormat);
+    const texShape = td.texShape ?? td.texture.texShape;
+    const src = tfjsTextureLayout(texShape, td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
+    const fast = td.isPacked && dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, td.shape);
+    const layout = rowAlignedLayout(host.layoutFor('registerTfjsKernels', 'tensor', nhwc).shape, host.layoutMax);
+    const out = host.textures.create(layout);
+    const program = host.programs.get('tfjsImport', { TFJS_PACKED: td.isPacked, SRC_NCHW: dataFormat === 'NCHW', FAST: fast });
+    host.pass(program, {
+      u_source: td.texture.texture,
+      u_shape: nhwc,
+      u_outTexW: layout.width,
+      u_outTexels: layout.texels,
+      u_tfTexW: src.width,
+      u_tfOffset: src.offset,
+      u_tfRows: src.rows,
+      u_tfCols: src.cols,
+    }, out);
+    return host.adopt(out, shape, dataFormat, null);
+  }
+
+  /**
+   * One of our tensors as a new TF.js tensor of `shape` (the same elements in `dataFormat`
+   * order), in a texture that TF.js's texture manager gives and takes back: packed (2x2 blocks,
+   * what TF.js's packed programs read) or not, by one pass (glsl/tfjs_export.frag).
+   */
+  exportTensor(backend: WebGLBackend, t: Tensor, packed: boolean): TensorInfo {
+    const { host } = this;
+    const gl = host.gl;
+    const shape = [...t.shape];
+    const info = backend.makeTensorInfo(shape, 'float32');
+    const td = backend.texData.get(info.dataId);
+    td.isPacked = packed;
+    backend.uploadToGPU(info.dataId);
+    const tex = td.texture!;
+    const dst = tfjsTextureLayout(td.texShape ?? tex.texShape, packed, shape);
+    const src = t.stored;
+    const layers = layerCount(src.layout);
+    const nhwc = src.layout.shape;
+    const fast = packed && t.dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, shape);
+    const program = host.programs.get('tfjsExport', { TFJS_PACKED: packed, DST_NCHW: t.dataFormat === 'NCHW', LAYERS: layers, FAST: fast });
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex.texture, 0);
+    runPassTo(gl, this.vao, program, {
+      u_source: src.texture,
+      u_shape: [...nhwc],
+      u_srcTexW: src.layout.width,
+      u_size: shape.reduce((a, b) => a * b, 1),
+      u_tfTexW: dst.width,
+      u_tfRows: dst.rows,
+      u_tfCols: dst.cols,
+    }, this.framebuffer, dst.width, dst.height);
+    // Leave no TF.js texture attached to our framebuffer (TF.js may delete or reuse it).
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+    return info;
+  }
+
+  dispose(): void {
+    this.host.gl.deleteFramebuffer(this.framebuffer);
+    this.host.gl.deleteVertexArray(this.vao);
+  }
+}

@@ -1,0 +1,486 @@
+import type { FusedEpilogue, GLTensor, HostTensor, MemoryInfo } from '../api';
+import { createContext } from '../context';
+import { DepthwiseGLError, fail, show } from '../errors';
+import type { Activation } from '../semantics/fused';
+import type { Padding } from '../semantics/types';
+import type { Tensor } from '../tensor';
+import { activationOf, channelVector, convArgs, dataFormatOf, type ConvArgs } from './attrs';
+import { Bridge, unreadable, type HostContext } from './bridge';
+import { saveState } from './state';
+import type { Conv2DInfo, DataId, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
+
+export type { TfjsNamespace } from './types';
+
+/** The TF.js kernels depthwise-gl can serve. */
+export const TFJS_KERNELS = [
+  'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
+] as const;
+export type TfjsKernelName = (typeof TFJS_KERNELS)[number];
+
+export interface TfjsKernelOptions {
+  /** The TF.js WebGL backend to serve; default 'webgl'. */
+  backendName?: string;
+  /** A subset of TFJS_KERNELS; default all four. */
+  kernels?: string[];
+}
+
+export interface TfjsKernelStats {
+  calls: number;
+  fallbacks: number;
+  byKernel: Record<string, { calls: number; fallbacks: number }>;
+  lastFallback: string | null;
+}
+
+/** One forward depthwise call seen while capturing (TfjsKernels.capture). */
+export interface TfjsCapturedCall {
+  /** Order of the call within the capture, from 0. */
+  index: number;
+  kernel: 'DepthwiseConv2dNative' | 'FusedDepthwiseConv2D';
+  /** True when it ran on depthwise-gl; false when it fell back (see `fallback`; no tensors then). */
+  served: boolean;
+  fallback: string | null;
+  dataFormat: 'NHWC' | 'NCHW';
+  inputShape: number[];
+  filterShape: number[];
+  outputShape: number[];
+  /** depthwise-gl's arguments for the call (TF.js's pad resolved to explicit padding). */
+  strides: number[];
+  padding: Padding;
+  rate: [number, number];
+  /** TF.js's own attribute values, as passed. */
+  attrs: Record<string, unknown>;
+  /** The fused epilogue in depthwise-gl's terms (applyFusedReference takes it), or null. */
+  fused: { activation: Activation; alpha?: number; bias?: Float32Array; preluWeights?: Float32Array } | null;
+  /** The call's tensors as read back after it (in dataFormat order); absent when it fell back. */
+  input?: HostTensor;
+  filter?: HostTensor;
+  output?: HostTensor;
+}
+
+export interface TfjsKernels {
+  readonly kernels: readonly string[];
+  stats(): TfjsKernelStats;
+  memory(): MemoryInfo;
+  /**
+   * Runs `fn` (e.g. one model.predict) and records every forward depthwise call made while it
+   * runs, with its input, filter and output read back. Reading back costs: only while capturing.
+   */
+  capture<T>(fn: () => T | Promise<T>): Promise<{ result: T; calls: TfjsCapturedCall[] }>;
+  unregister(): void;
+}
+
+const FN = 'registerTfjsKernels';
+
+/** Registrations alive, by TF.js namespace's kernel registry (one per backend name). */
+const live = new WeakMap<object, Map<string, Registration>>();
+
+/**
+ * Replaces TF.js's WebGL depthwise kernels with depthwise-gl's, on TF.js's own WebGL2 context.
+ * See the README "Use with TensorFlow.js" and ../shared/API.md.
+ */
+export function registerTfjsKernels(tf: TfjsNamespace, options?: TfjsKernelOptions): TfjsKernels {
+  if (typeof tf !== 'object' || tf === null || typeof tf.registerKernel !== 'function' || typeof tf.getKernel !== 'function' ||
+    typeof tf.findBackend !== 'function' || typeof tf.backend_util?.computeConv2DInfo !== 'function') {
+    fail(FN, 'tf', `must be the TensorFlow.js namespace (import * as tf from '@tensorflow/tfjs', or window.tf); got ${show(tf)}`);
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    fail(FN, 'options', `must be an object like { backendName: 'webgl' }; got ${show(options)}`);
+  }
+  const backendName = options?.backendName ?? 'webgl';
+  if (typeof backendName !== 'string' || !backendName) fail(FN, 'options.backendName', `must be a backend name like 'webgl'; got ${show(backendName)}`);
+  const kernels = options?.kernels ?? [...TFJS_KERNELS];
+  if (!Array.isArray(kernels) || kernels.length === 0 || kernels.some((k) => !(TFJS_KERNELS as readonly string[]).includes(k))) {
+    fail(FN, 'options.kernels', `must be a non-empty subset of ${TFJS_KERNELS.join(', ')}; got ${show(kernels)}`);
+  }
+  const key = tf.registerKernel as unknown as object;
+  let byBackend = live.get(key);
+  if (!byBackend) live.set(key, (byBackend = new Map()));
+  if (byBackend.has(backendName)) {
+    fail(FN, 'backendName', `${show(backendName)} already has depthwise-gl's kernels; call unregister() on the object the first registerTfjsKernels returned before registering again`);
+  }
+  if (!tf.findBackend(backendName)) {
+    fail(FN, 'backendName', `${show(backendName)} is not a TF.js backend that exists yet; register after it is made: await tf.setBackend(${show(backendName)}) (or await tf.ready()), then call registerTfjsKernels`);
+  }
+  for (const k of kernels) {
+    if (!tf.getKernel(k, backendName)) {
+      fail(FN, 'backendName', `${show(backendName)} has no ${k} kernel of TF.js's to fall back to; is @tensorflow/tfjs-backend-webgl loaded?`);
+    }
+  }
+  const reg = new Registration(tf, backendName, [...new Set(kernels)] as TfjsKernelName[], () => byBackend!.delete(backendName));
+  byBackend.set(backendName, reg);
+  return reg.api;
+}
+
+/** Why a call goes to TF.js's kernel: thrown inside a kernel before any GPU work. */
+class Fallback {
+  constructor(readonly reason: string) {}
+}
+
+function need<T>(v: T | null | undefined, reason: string): T {
+  if (v === null || v === undefined) throw new Fallback(reason);
+  return v;
+}
+
+/** What we keep per TF.js backend instance: our context on its GL, the bridge, cached weights. */
+interface BackendState {
+  host: HostContext;
+  bridge: Bridge;
+  /** Tensors derived from a TF.js tensor (a filter, a bias), by its dataId, freed with it. */
+  derived: Map<DataId, Map<string, Tensor>>;
+  restoreDispose: () => void;
+}
+
+class Registration {
+  readonly originals = new Map<TfjsKernelName, KernelConfig>();
+  private readonly backends = new Map<object, BackendState>();
+  private calls = 0;
+  private fallbacks = 0;
+  private readonly byKernel: Record<string, { calls: number; fallbacks: number }> = {};
+  private lastFallback: string | null = null;
+  private capturing: { calls: TfjsCapturedCall[]; reads: Promise<void>[] } | null = null;
+  private done = false;
+  readonly api: TfjsKernels;
+
+  constructor(private readonly tf: TfjsNamespace, private readonly backendName: string, kernels: TfjsKernelName[], private readonly forget: () => void) {
+    for (const name of kernels) {
+      const original = tf.getKernel(name, backendName)!;
+      this.originals.set(name, original);
+      this.byKernel[name] = { calls: 0, fallbacks: 0 };
+      tf.unregisterKernel(name, backendName);
+      tf.registerKernel({ ...original, kernelFunc: (args) => this.run(name, args) });
+    }
+    const self = this;
+    this.api = Object.freeze({
+      kernels: Object.freeze([...kernels]),
+      stats: () => self.stats(),
+      memory: () => self.memory(),
+      capture: <T>(fn: () => T | Promise<T>) => self.capture(fn),
+      unregister: () => self.unregister(),
+    });
+  }
+
+  stats(): TfjsKernelStats {
+    const byKernel: Record<string, { calls: number; fallbacks: number }> = {};
+    for (const k in this.byKernel) byKernel[k] = { ...this.byKernel[k] };
+    return { calls: this.calls, fallbacks: this.fallbacks, byKernel, lastFallback: this.lastFallback };
+  }
+
+  memory(): MemoryInfo {
+    const sum: MemoryInfo = { tensors: 0, textures: 0, bytes: 0, pooled: { textures: 0, bytes: 0 } };
+    for (const s of this.backends.values()) {
+      const m = s.host.memory();
+      sum.tensors += m.tensors;
+      sum.textures += m.textures;
+      sum.bytes += m.bytes;
+      sum.pooled.textures += m.pooled.textures;
+      sum.pooled.bytes += m.pooled.bytes;
+    }
+    return sum;
+  }
+
+  async capture<T>(fn: () => T | Promise<T>): Promise<{ result: T; calls: TfjsCapturedCall[] }> {
+    if (typeof fn !== 'function') fail('capture', 'fn', `must be a function to run while capturing (e.g. () => model.predict(x)); got ${show(fn)}`);
+    if (this.capturing) fail('capture', 'fn', 'cannot start a capture while another is running; await the first');
+    if (this.done) fail('capture', 'kernels', 'have been unregistered');
+    const session = { calls: [] as TfjsCapturedCall[], reads: [] as Promise<void>[] };
+    this.capturing = session;
+    let result: T;
+    try {
+      result = await fn();
+    } finally {
+      this.capturing = null;
+    }
+    await Promise.all(session.reads);
+    return { result, calls: session.calls };
+  }
+
+  unregister(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const [name, original] of this.originals) {
+      this.tf.unregisterKernel(name, this.backendName);
+      this.tf.registerKernel(original);
+    }
+    for (const s of this.backends.values()) {
+      s.restoreDispose();
+      const saved = saveState(s.host.gl);
+      try {
+        for (const m of s.derived.values()) for (const t of m.values()) t.dispose();
+        s.derived.clear();
+        s.bridge.dispose();
+        s.host.dispose();
+      } finally {
+        saved.restore();
+      }
+    }
+    this.backends.clear();
+    this.forget();
+  }
+
+  // --- a kernel call --------------------------------------------------------------------------
+
+  private run(name: TfjsKernelName, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo | TensorInfo[] {
+    const original = this.originals.get(name)!;
+    const tf = this.tf;
+    // Compile-only warm-up runs (ENGINE_COMPILE_ONLY) compute nothing: TF.js's kernel does them.
+    if (tf.env().get('ENGINE_COMPILE_ONLY') === true) return original.kernelFunc(args);
+    let result: TensorInfo;
+    try {
+      result = this.serve(name, args);
+    } catch (e) {
+      if (!(e instanceof Fallback)) throw e;
+      this.fallbacks++;
+      this.byKernel[name].fallbacks++;
+      this.lastFallback = `${name}: ${e.reason}`;
+      if (this.capturing && (name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D')) this.recordFallback(name, args, e.reason);
+      return original.kernelFunc(args);
+    }
+    this.calls++;
+    this.byKernel[name].calls++;
+    return result;
+  }
+
+  private backendState(backend: WebGLBackend): BackendState {
+    let s = this.backends.get(backend);
+    if (s) return s;
+    const gl = need(backend?.gpgpu?.gl, 'the backend is not a TF.js WebGL backend (no gpgpu.gl)');
+    if (typeof WebGL2RenderingContext === 'undefined' || !(gl instanceof WebGL2RenderingContext)) {
+      throw new Fallback('the backend runs on WebGL1 (WEBGL_VERSION 1); depthwise-gl needs WebGL2');
+    }
+    const saved = saveState(gl);
+    let host: HostContext;
+    let bridge: Bridge;
+    try {
+      try {
+        host = createContext({ gl }) as HostContext;
+      } catch (e) {
+        throw new Fallback(`depthwise-gl cannot run on this context: ${(e as Error).message}`);
+      }
+      if (host.capabilities.storage === 'RGBA8') {
+        host.dispose();
+        throw new Fallback('this device renders no float textures (depthwise-gl would use RGBA8 storage)');
+      }
+      bridge = new Bridge(host);
+    } finally {
+      saved.restore();
+    }
+    const derived = new Map<DataId, Map<string, Tensor>>();
+    // Free what we derived from a TF.js tensor when TF.js frees its data.
+    const own = Object.prototype.hasOwnProperty.call(backend, 'disposeData');
+    const previous = backend.disposeData;
+    const wrapped = function (this: WebGLBackend, dataId: DataId, force?: boolean): boolean {
+      const r = previous.call(this, dataId, force);
+      const mine = derived.get(dataId);
+      if (mine && !backend.texData.has(dataId)) {
+        derived.delete(dataId);
+        const st = saveState(gl);
+        try {
+          for (const t of mine.values()) t.dispose();
+        } finally {
+          st.restore();
+        }
+      }
+      return r;
+    };
+    backend.disposeData = wrapped;
+    const restoreDispose = () => {
+      if (backend.disposeData !== wrapped) return; // someone wrapped it after us: leave theirs
+      if (own) backend.disposeData = previous;
+      else delete (backend as { disposeData?: unknown }).disposeData;
+    };
+    s = { host: host!, bridge: bridge!, derived, restoreDispose };
+    this.backends.set(backend, s);
+    return s;
+  }
+
+  private serve(name: TfjsKernelName, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo {
+    const backend = args.backend as WebGLBackend;
+    const attrs = args.attrs ?? {};
+    const inputs = args.inputs;
+    const tf = this.tf;
+    const s = this.backendState(backend);
+    const packedOut = tf.env().getBool('WEBGL_PACK');
+    const geometry = (inShape: number[], filterShape: number[], dataFormat: 'NHWC' | 'NCHW'): { info: Conv2DInfo; conv: ConvArgs } => {
+      let info: Conv2DInfo;
+      try {
+        info = tf.backend_util.computeConv2DInfo(
+          inShape, filterShape, attrs.strides as [number, number], (attrs.dilations ?? 1) as [number, number], attrs.pad,
+          attrs.dimRoundingMode, true, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+      } catch (e) {
+        throw new Fallback(`TF.js rejects the attributes: ${(e as Error).message}`);
+      }
+      return { info, conv: need(convArgs(info, dataFormat), `no explicit padding gives TF.js's output size for pad ${show(attrs.pad)}`) };
+    };
+
+    if (name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D') {
+      const x = need(inputs.x, 'no input x');
+      const filter = need(inputs.filter, 'no filter');
+      const fmt = need(dataFormatOf(attrs.dataFormat), `dataFormat ${show(attrs.dataFormat)} is not NHWC or NCHW`);
+      checkReadable(backend, x, 'the input');
+      checkReadable(backend, filter, 'the filter');
+      if (x.shape.length !== 4 || filter.shape.length !== 4) throw new Fallback(`input ${show(x.shape)} or filter ${show(filter.shape)} is not 4-D`);
+      const { info, conv } = geometry(x.shape, filter.shape, fmt);
+      const outC = info.outChannels;
+      let fused: FusedEpilogue | null = null;
+      let captureFused: TfjsCapturedCall['fused'] = null;
+      const vectors: { bias?: TensorInfo; prelu?: TensorInfo } = {};
+      if (name === 'FusedDepthwiseConv2D') {
+        const activation = need(activationOf(attrs.activation), `activation ${show(attrs.activation)} is not one depthwise-gl fuses`);
+        if (fmt === 'NCHW' && (inputs.bias || inputs.preluActivationWeights)) throw new Fallback('a fused bias or PReLU weights with NCHW data');
+        if (activation === 'prelu' && !inputs.preluActivationWeights) throw new Fallback('prelu without preluActivationWeights');
+        const alpha = activation === 'leakyRelu' ? Number(attrs.leakyreluAlpha ?? 0.2) : activation === 'elu' ? 1 : undefined;
+        fused = { activation, ...(alpha !== undefined ? { alpha } : {}) };
+        captureFused = { activation, ...(alpha !== undefined ? { alpha } : {}) };
+        if (inputs.bias) vectors.bias = inputs.bias;
+        if (activation === 'prelu') vectors.prelu = inputs.preluActivationWeights!;
+      }
+      // Everything is checked; GPU work starts here.
+      return this.gpu(s, backend, name, () => {
+        const xT = s.bridge.importTensor(backend, x, x.shape, fmt);
+        const temporaries: Tensor[] = [xT];
+        try {
+          const fT = this.derivedTensor(s, backend, filter, 'filter', filter.shape, fmt);
+          if (fused) {
+            if (vectors.bias) fused.bias = this.vectorOf(s, backend, vectors.bias, outC, 'bias');
+            if (vectors.prelu) fused.preluWeights = this.vectorOf(s, backend, vectors.prelu, outC, 'preluActivationWeights');
+          }
+          const out = s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor;
+          temporaries.push(out);
+          if (this.capturing) this.record(name, attrs, conv, fused, captureFused, xT, fT, out);
+          return s.bridge.exportTensor(backend, out, packedOut);
+        } finally {
+          for (const t of temporaries) t.dispose();
+        }
+      });
+    }
+
+    if (name === 'DepthwiseConv2dNativeBackpropInput') {
+      const dy = need(inputs.dy, 'no dy');
+      const filter = need(inputs.filter, 'no filter');
+      const inputShape = attrs.inputShape as number[];
+      if (!Array.isArray(inputShape) || inputShape.length !== 4) throw new Fallback(`inputShape ${show(inputShape)} is not 4-D`);
+      checkReadable(backend, dy, 'dy');
+      checkReadable(backend, filter, 'the filter');
+      const { conv } = geometry(inputShape, filter.shape, 'NHWC');
+      return this.gpu(s, backend, name, () => {
+        const dyT = s.bridge.importTensor(backend, dy, dy.shape, 'NHWC');
+        const temporaries: Tensor[] = [dyT];
+        try {
+          const fT = this.derivedTensor(s, backend, filter, 'filter', filter.shape, 'NHWC');
+          const out = s.host.depthwiseConv2dBackpropInput([...inputShape], fT, dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor;
+          temporaries.push(out);
+          return s.bridge.exportTensor(backend, out, packedOut);
+        } finally {
+          for (const t of temporaries) t.dispose();
+        }
+      });
+    }
+
+    // DepthwiseConv2dNativeBackpropFilter
+    const x = need(inputs.x, 'no input x');
+    const dy = need(inputs.dy, 'no dy');
+    const filterShape = attrs.filterShape as number[];
+    if (!Array.isArray(filterShape) || filterShape.length !== 4) throw new Fallback(`filterShape ${show(filterShape)} is not 4-D`);
+    checkReadable(backend, x, 'the input');
+    checkReadable(backend, dy, 'dy');
+    const { conv } = geometry(x.shape, filterShape, 'NHWC');
+    return this.gpu(s, backend, name, () => {
+      const xT = s.bridge.importTensor(backend, x, x.shape, 'NHWC');
+      const temporaries: Tensor[] = [xT];
+      try {
+        const dyT = s.bridge.importTensor(backend, dy, dy.shape, 'NHWC');
+        temporaries.push(dyT);
+        const out = s.host.depthwiseConv2dBackpropFilter(xT, [...filterShape], dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor;
+        temporaries.push(out);
+        return s.bridge.exportTensor(backend, out, packedOut);
+      } finally {
+        for (const t of temporaries) t.dispose();
+      }
+    });
+  }
+
+  /**
+   * Runs our passes with TF.js's GL state saved and put back, timed for tf.time()/tf.profile()
+   * when TF.js is timing. An error from our op here (a limit, e.g. a texture too large) still
+   * falls back: nothing has been handed to TF.js yet.
+   */
+  private gpu(s: BackendState, backend: WebGLBackend, name: TfjsKernelName, work: () => TensorInfo): TensorInfo {
+    const timers = backend.activeTimers;
+    const query = timers && backend.startTimer ? backend.startTimer() : null;
+    const saved = saveState(s.host.gl);
+    try {
+      return work();
+    } catch (e) {
+      if (e instanceof DepthwiseGLError) throw new Fallback(e.message);
+      throw e;
+    } finally {
+      saved.restore();
+      if (timers && query !== null && backend.endTimer && backend.getQueryTime) {
+        timers.push({ name: `depthwise-gl ${name}`, query: backend.getQueryTime(backend.endTimer(query)) });
+      }
+    }
+  }
+
+  /** A TF.js weight (filter, bias) as our tensor, made once per TF.js tensor and kept until TF.js frees it. */
+  private derivedTensor(s: BackendState, backend: WebGLBackend, info: TensorInfo, key: string, shape: readonly number[], fmt: 'NHWC' | 'NCHW'): Tensor {
+    const fullKey = `${key}|${shape.join('x')}|${fmt}`;
+    let m = s.derived.get(info.dataId);
+    const hit = m?.get(fullKey);
+    if (hit && !hit.disposed) return hit;
+    const t = s.bridge.importTensor(backend, info, shape, fmt);
+    if (!m) s.derived.set(info.dataId, (m = new Map()));
+    m.set(fullKey, t);
+    return t;
+  }
+
+  /** A fused per-channel vector: host values when TF.js has them on the CPU, else our tensor [1, 1, 1, C]. */
+  private vectorOf(s: BackendState, backend: WebGLBackend, info: TensorInfo, outC: number, what: string): Float32Array | GLTensor {
+    const kind = channelVector(info.shape, outC);
+    const td = backend.texData.get(info.dataId);
+    if (td.texture == null && td.values instanceof Float32Array) {
+      const v = td.values;
+      return kind === 'scalar' ? new Float32Array(outC).fill(v[0]) : v;
+    }
+    if (kind !== 'vector') throw new DepthwiseGLError(`${what} of shape ${show(info.shape)} is one value on the GPU (broadcast served only from the CPU)`);
+    return this.derivedTensor(s, backend, info, what, [1, 1, 1, outC], 'NHWC');
+  }
+
+  private recordFallback(kernel: 'DepthwiseConv2dNative' | 'FusedDepthwiseConv2D', args: Parameters<KernelConfig['kernelFunc']>[0], reason: string): void {
+    const session = this.capturing!;
+    const attrs = { ...(args.attrs ?? {}) };
+    session.calls.push({
+      index: session.calls.length, kernel, served: false, fallback: reason, dataFormat: dataFormatOf(attrs.dataFormat) ?? 'NHWC',
+      inputShape: [...(args.inputs.x?.shape ?? [])], filterShape: [...(args.inputs.filter?.shape ?? [])], outputShape: [],
+      strides: [], padding: 'VALID', rate: [1, 1], attrs, fused: null,
+    });
+  }
+
+  private record(
+    kernel: 'DepthwiseConv2dNative' | 'FusedDepthwiseConv2D', attrs: Record<string, unknown>, conv: ConvArgs,
+    fused: FusedEpilogue | null, captureFused: TfjsCapturedCall['fused'], x: Tensor, f: Tensor, out: Tensor,
+  ): void {
+    const session = this.capturing!;
+    const call: TfjsCapturedCall = {
+      index: session.calls.length, kernel, served: true, fallback: null, dataFormat: conv.dataFormat,
+      inputShape: [...x.shape], filterShape: [...f.shape], outputShape: [...out.shape],
+      strides: conv.strides, padding: conv.padding, rate: conv.rate, attrs: { ...attrs }, fused: captureFused,
+    };
+    session.calls.push(call);
+    const host = (t: Tensor, set: (h: HostTensor) => void) =>
+      session.reads.push(t.read().then((data) => set({ data, shape: [...t.shape] })));
+    host(x, (h) => { call.input = h; });
+    host(f, (h) => { call.filter = h; });
+    host(out, (h) => { call.output = h; });
+    if (fused && captureFused) {
+      for (const [k, v] of [['bias', fused.bias], ['preluWeights', fused.preluWeights]] as const) {
+        if (v instanceof Float32Array) captureFused[k] = v.slice();
+        else if (v) host(v as unknown as Tensor, (h) => { captureFused[k] = h.data; });
+      }
+    }
+  }
+}
+
+function checkReadable(backend: WebGLBackend, info: TensorInfo, what: string): void {
+  const why = unreadable(backend, info, what);
+  if (why) throw new Fallback(why);
+}

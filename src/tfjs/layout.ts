@@ -1,0 +1,78 @@
+/**
+ * TensorFlow.js's texture layouts, as far as depthwise-gl reads and writes them; the one place
+ * that decides them on our side. `glsl/tfjs_layout.glsl` mirrors it; keep the two in step.
+ *
+ * An element is found by its flat index i in row-major order of a shape:
+ * - unpacked: one value per texel (R), texel i + offset at (i % width, floor(i / width)),
+ *   width = texShape[1] (a slice shares its source's texture at a flat offset);
+ * - packed: the shape the data was written with (texData.shape; a reshape may leave it different
+ *   from the tensor's own) seen as [B, R, C]; texel t = (b*ceil(R/2) + floor(r/2))*ceil(C/2) +
+ *   floor(c/2) holds (r, c), (r, c+1), (r+1, c), (r+1, c+1) in x, y, z, w, at
+ *   (t % width, floor(t / width)), width = ceil(texShape[1] / 2).
+ */
+
+/** Where a TF.js tensor's values live in its texture. */
+export interface TfjsTextureLayout {
+  readonly packed: boolean;
+  /** Texture width and height in texels. */
+  readonly width: number;
+  readonly height: number;
+  /** Packed: R and C of the written shape folded to [B, R, C]; unpacked: 1 and 1. */
+  readonly rows: number;
+  readonly cols: number;
+  /** Unpacked slices: the flat offset into the shared texture. */
+  readonly offset: number;
+}
+
+/** A shape folded to [B, R, C]: every leading dimension into B (rank 0 and 1 give R = 1). */
+export function foldTo3D(shape: readonly number[]): [number, number, number] {
+  if (shape.length === 0) return [1, 1, 1];
+  if (shape.length === 1) return [1, 1, shape[0]];
+  const r = shape[shape.length - 2];
+  const c = shape[shape.length - 1];
+  let b = 1;
+  for (let i = 0; i < shape.length - 2; i++) b *= shape[i];
+  return [b, r, c];
+}
+
+/** The layout of a texture TF.js made for `texShape` ([rows, columns] in its own units). */
+export function tfjsTextureLayout(
+  texShape: readonly [number, number] | readonly number[], packed: boolean, writtenShape: readonly number[], offset = 0,
+): TfjsTextureLayout {
+  if (!packed) return { packed, width: texShape[1], height: texShape[0], rows: 1, cols: 1, offset };
+  const [, rows, cols] = foldTo3D(writtenShape);
+  return { packed, width: Math.ceil(texShape[1] / 2), height: Math.ceil(texShape[0] / 2), rows, cols, offset: 0 };
+}
+
+/** Texel (x, y) and component of flat element i (the reference for the GLSL's tfTexelOf). */
+export function tfjsTexelOf(layout: TfjsTextureLayout, i: number): { x: number; y: number; component: number } {
+  let t: number;
+  let component = 0;
+  if (layout.packed) {
+    const plane = layout.rows * layout.cols;
+    const b = Math.floor(i / plane);
+    const rc = i - b * plane;
+    const r = Math.floor(rc / layout.cols);
+    const c = rc - r * layout.cols;
+    t = (b * Math.ceil(layout.rows / 2) + (r >> 1)) * Math.ceil(layout.cols / 2) + (c >> 1);
+    component = (r & 1) * 2 + (c & 1);
+  } else {
+    t = i + layout.offset;
+  }
+  return { x: t % layout.width, y: Math.floor(t / layout.width), component };
+}
+
+/**
+ * Whether a packed NHWC tensor of logical `shape` written as `writtenShape` has rows = W and
+ * columns = C, so that the conversion passes take their two-fetch path (FAST in the shaders).
+ */
+export function packedRowsAreColumns(shape: readonly number[], writtenShape: readonly number[]): boolean {
+  const [, r, c] = foldTo3D(writtenShape);
+  return shape.length === 4 && r === shape[2] && c === shape[3];
+}
+
+/** NHWC logical shape of a 4-D tensor in `dataFormat` order. */
+export function nhwcOf(shape: readonly number[], dataFormat: 'NHWC' | 'NCHW'): [number, number, number, number] {
+  const [a, b, c, d] = shape;
+  return dataFormat === 'NHWC' ? [a, b, c, d] : [a, c, d, b];
+}

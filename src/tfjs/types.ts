@@ -1,0 +1,86 @@
+/**
+ * The parts of TensorFlow.js (4.x) that the kernels use, typed structurally: the package never
+ * imports TF.js; the app hands its own namespace to registerTfjsKernels.
+ */
+
+export type DataId = object;
+
+export interface TensorInfo {
+  dataId: DataId;
+  shape: number[];
+  dtype: string;
+}
+
+export interface KernelConfig {
+  kernelName: string;
+  backendName: string;
+  kernelFunc: (args: { inputs: Record<string, TensorInfo | undefined>; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo | TensorInfo[];
+  setupFunc?: (backend: unknown) => void;
+  disposeFunc?: (backend: unknown) => void;
+}
+
+export interface Conv2DInfo {
+  batchSize: number;
+  inHeight: number; inWidth: number; inChannels: number;
+  outHeight: number; outWidth: number; outChannels: number;
+  strideHeight: number; strideWidth: number;
+  dilationHeight: number; dilationWidth: number;
+  filterHeight: number; filterWidth: number;
+  padInfo: { top: number; bottom: number; left: number; right: number; type: string };
+  dataFormat: 'channelsLast' | 'channelsFirst';
+  inShape: number[]; outShape: number[]; filterShape: number[];
+}
+
+/** What the kernels need of the app's `tf` namespace. */
+export interface TfjsNamespace {
+  registerKernel(config: KernelConfig): void;
+  unregisterKernel(kernelName: string, backendName: string): void;
+  getKernel(kernelName: string, backendName: string): KernelConfig | undefined;
+  findBackend(name: string): unknown;
+  env(): { getBool(flag: string): boolean; getNumber(flag: string): number; get(flag: string): unknown };
+  backend_util: {
+    computeConv2DInfo(
+      inShape: number[], filterShape: number[], strides: number | [number, number], dilations: number | [number, number],
+      pad: unknown, roundingMode?: unknown, depthwise?: boolean, dataFormat?: 'channelsFirst' | 'channelsLast',
+    ): Conv2DInfo;
+    convertConv2DDataFormat(dataFormat: 'NHWC' | 'NCHW'): 'channelsLast' | 'channelsFirst';
+  };
+  version_core?: string;
+}
+
+/** A TF.js texture: the GL texture and the texShape ([rows, columns]) it was made for. */
+export interface TfjsTexture {
+  texture: WebGLTexture;
+  texShape: [number, number];
+}
+
+/** TF.js's record of one tensor's data on the WebGL backend (MathBackendWebGL texData). */
+export interface TexData {
+  shape: number[];
+  dtype: string;
+  values: ArrayLike<number> | null | unknown;
+  texture: TfjsTexture | null;
+  texShape: [number, number] | null;
+  isPacked: boolean;
+  usage: number;
+  refCount: number;
+  slice?: { flatOffset: number; origDataId: DataId };
+  complexTensorInfos?: unknown;
+}
+
+/** The parts of MathBackendWebGL the kernels use. */
+export interface WebGLBackend {
+  gpgpu: { gl: WebGLRenderingContext | WebGL2RenderingContext };
+  texData: { get(dataId: DataId): TexData; has(dataId: DataId): boolean };
+  uploadToGPU(dataId: DataId): void;
+  makeTensorInfo(shape: number[], dtype: string, values?: unknown): TensorInfo;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+  disposeIntermediateTensorInfo(info: TensorInfo): void;
+  activeTimers?: { name: string; query: unknown }[] | null;
+  startTimer?(): unknown;
+  endTimer?(query: unknown): unknown;
+  getQueryTime?(query: unknown): Promise<number>;
+}
+
+/** TF.js's TextureUsage values of textures that are not float tensor data (PIXELS, DOWNLOAD). */
+export const SPECIAL_USAGE = new Set([2, 3]);
