@@ -17,6 +17,8 @@ import encodeFrag from '../../glsl/encode.frag?raw';
 import tfjsLayoutGlsl from '../../glsl/tfjs_layout.glsl?raw';
 import tfjsImportFrag from '../../glsl/tfjs_import.frag?raw';
 import tfjsExportFrag from '../../glsl/tfjs_export.frag?raw';
+import tfjsFilterFrag from '../../glsl/tfjs_filter.frag?raw';
+import depthwiseTfjsFrag from '../../glsl/depthwise_tfjs.frag?raw';
 
 /** Files that `#include "name"` may name. */
 export const INCLUDES: Readonly<Record<string, string>> = {
@@ -43,6 +45,8 @@ export const FRAGMENTS = {
   encode: { name: 'encode.frag', text: encodeFrag },
   tfjsImport: { name: 'tfjs_import.frag', text: tfjsImportFrag },
   tfjsExport: { name: 'tfjs_export.frag', text: tfjsExportFrag },
+  tfjsFilter: { name: 'tfjs_filter.frag', text: tfjsFilterFrag },
+  depthwiseTfjs: { name: 'depthwise_tfjs.frag', text: depthwiseTfjsFrag },
 } as const;
 
 export type FragmentName = keyof typeof FRAGMENTS;

@@ -150,7 +150,7 @@ function checkVectorTensor(ctx: OpContext, arg: string, t: Tensor, outC: number)
  * fit in the fragment shader's uniform vectors (no texture, no upload), else into a temporary
  * texture; GLTensors are read from their own texture.
  */
-function epilogueSetup(
+export function epilogueSetup(
   ctx: OpContext, spec: FusedSpec<Tensor>, outC: number, outC4: number,
   textures: Record<string, WebGLTexture>, uniforms: Record<string, unknown>, temporaries: GpuTexture[],
 ): Record<string, number> {

@@ -1,6 +1,7 @@
 import type { DepthwiseContext } from '../api';
 import { fail } from '../errors';
 import { runPassTo } from '../gl/pass';
+import type { Program } from '../gl/programs';
 import { layerCount, rowAlignedLayout } from '../layout/texels';
 import type { OpContext } from '../ops/host';
 import type { DataFormat } from '../semantics/types';
@@ -81,22 +82,14 @@ export class Bridge {
    */
   exportTensor(backend: WebGLBackend, t: Tensor, packed: boolean): TensorInfo {
     const { host } = this;
-    const gl = host.gl;
     const shape = [...t.shape];
-    const info = backend.makeTensorInfo(shape, 'float32');
-    const td = backend.texData.get(info.dataId);
-    td.isPacked = packed;
-    backend.uploadToGPU(info.dataId);
-    const tex = td.texture!;
-    const dst = tfjsTextureLayout(td.texShape ?? tex.texShape, packed, shape);
+    const { info, texture, layout: dst } = this.makeOutput(backend, shape, packed);
     const src = t.stored;
     const layers = layerCount(src.layout);
     const nhwc = src.layout.shape;
     const fast = packed && t.dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, shape);
     const program = host.programs.get('tfjsExport', { TFJS_PACKED: packed, DST_NCHW: t.dataFormat === 'NCHW', LAYERS: layers, FAST: fast });
-    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex.texture, 0);
-    runPassTo(gl, this.vao, program, {
+    this.renderTo(texture, dst.width, dst.height, program, {
       u_source: src.texture,
       u_shape: [...nhwc],
       u_srcTexW: src.layout.width,
@@ -104,11 +97,30 @@ export class Bridge {
       u_tfTexW: dst.width,
       u_tfRows: dst.rows,
       u_tfCols: dst.cols,
-    }, this.framebuffer, dst.width, dst.height);
+    });
+    return info;
+  }
+
+  /** A new packed or unpacked TF.js float32 tensor of `shape`, its texture from TF.js's texture manager. */
+  makeOutput(backend: WebGLBackend, shape: number[], packed: boolean): { info: TensorInfo; texture: WebGLTexture; layout: ReturnType<typeof tfjsTextureLayout> } {
+    const info = backend.makeTensorInfo(shape, 'float32');
+    const td = backend.texData.get(info.dataId);
+    td.isPacked = packed;
+    backend.uploadToGPU(info.dataId);
+    const tex = td.texture!;
+    return { info, texture: tex.texture, layout: tfjsTextureLayout(td.texShape ?? tex.texShape, packed, shape) };
+  }
+
+  /** One fullscreen pass of `program` into `texture` (a TF.js texture, width x height texels). */
+  renderTo(texture: WebGLTexture, width: number, height: number, program: Program, uniforms: Record<string, unknown>): void {
+    const { gl } = this.host;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
+    runPassTo(gl, this.vao, program, uniforms, this.framebuffer, width, height);
     // Leave no TF.js texture attached to our framebuffer (TF.js may delete or reuse it).
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
-    return info;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@ import type { Padding } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import { activationOf, channelVector, convArgs, dataFormatOf, type ConvArgs } from './attrs';
 import { Bridge, unreadable, type HostContext } from './bridge';
+import { directCall, makeDirectFilter, runDirect } from './direct';
 import { saveState } from './state';
 import type { Conv2DInfo, DataId, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
 
@@ -336,14 +337,30 @@ class Registration {
       }
       // Everything is checked; GPU work starts here.
       return this.gpu(s, backend, name, () => {
+        if (fused) {
+          if (vectors.bias) fused.bias = this.vectorOf(s, backend, vectors.bias, outC, 'bias');
+          if (vectors.prelu) fused.preluWeights = this.vectorOf(s, backend, vectors.prelu, outC, 'preluActivationWeights');
+        }
+        const direct = directCall(backend, x, filter.shape, conv, packedOut, s.host.layoutMax);
+        if (direct) {
+          const fD = this.derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
+          const result = runDirect(s.bridge, backend, x, fD, direct, fused);
+          if (this.capturing) {
+            // Read what the direct pass read and wrote, through the general path's import.
+            const temps = [
+              s.bridge.importTensor(backend, x, x.shape, fmt),
+              s.bridge.importTensor(backend, filter, filter.shape, fmt),
+              s.bridge.importTensor(backend, result, result.shape, fmt),
+            ];
+            this.record(name, attrs, conv, fused, captureFused, temps[0], temps[1], temps[2]);
+            for (const t of temps) t.dispose();
+          }
+          return result;
+        }
         const xT = s.bridge.importTensor(backend, x, x.shape, fmt);
         const temporaries: Tensor[] = [xT];
         try {
           const fT = this.derivedTensor(s, backend, filter, 'filter', filter.shape, fmt);
-          if (fused) {
-            if (vectors.bias) fused.bias = this.vectorOf(s, backend, vectors.bias, outC, 'bias');
-            if (vectors.prelu) fused.preluWeights = this.vectorOf(s, backend, vectors.prelu, outC, 'preluActivationWeights');
-          }
           const out = s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor;
           temporaries.push(out);
           if (this.capturing) this.record(name, attrs, conv, fused, captureFused, xT, fT, out);
@@ -407,7 +424,7 @@ class Registration {
   private gpu(s: BackendState, backend: WebGLBackend, name: TfjsKernelName, work: () => TensorInfo): TensorInfo {
     const timers = backend.activeTimers;
     const query = timers && backend.startTimer ? backend.startTimer() : null;
-    const saved = saveState(s.host.gl);
+    const saved = saveState(s.host.gl, this.capturing !== null);
     try {
       return work();
     } catch (e) {
@@ -423,13 +440,17 @@ class Registration {
 
   /** A TF.js weight (filter, bias) as our tensor, made once per TF.js tensor and kept until TF.js frees it. */
   private derivedTensor(s: BackendState, backend: WebGLBackend, info: TensorInfo, key: string, shape: readonly number[], fmt: 'NHWC' | 'NCHW'): Tensor {
-    const fullKey = `${key}|${shape.join('x')}|${fmt}`;
+    return this.derived(s, info, `${key}|${shape.join('x')}|${fmt}`, () => s.bridge.importTensor(backend, info, shape, fmt));
+  }
+
+  /** The tensor `make` derives from TF.js tensor `info` under `key`, made once and kept until TF.js frees `info`. */
+  private derived(s: BackendState, info: TensorInfo, key: string, make: () => Tensor): Tensor {
     let m = s.derived.get(info.dataId);
-    const hit = m?.get(fullKey);
+    const hit = m?.get(key);
     if (hit && !hit.disposed) return hit;
-    const t = s.bridge.importTensor(backend, info, shape, fmt);
+    const t = make();
     if (!m) s.derived.set(info.dataId, (m = new Map()));
-    m.set(fullKey, t);
+    m.set(key, t);
     return t;
   }
 

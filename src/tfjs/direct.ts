@@ -1,0 +1,118 @@
+import type { FusedEpilogue } from '../api';
+import type { GpuTexture } from '../gl/textures';
+import { epilogueSetup } from '../ops/depthwise';
+import { checkFused } from '../semantics/fused';
+import { convGeometry, type ConvGeometry } from '../semantics/geometry';
+import { Tensor } from '../tensor';
+import type { ConvArgs } from './attrs';
+import type { Bridge } from './bridge';
+import { packedRowsAreColumns, tfjsTextureLayout } from './layout';
+import type { TensorInfo, WebGLBackend } from './types';
+
+/**
+ * The direct path: one pass of glsl/depthwise_tfjs.frag from TF.js's packed input texture into
+ * the packed output texture TF.js gives, with no conversion pass before or after. It serves the
+ * common case of a real model (channel multiplier 1, NHWC, packed textures under TF.js's default
+ * WEBGL_PACK); everything else takes the general path (conversion passes around our op).
+ */
+
+const FN = 'depthwiseConv2d (TF.js kernel)';
+/** Largest filter the shader's unrolled macros cover, and the input columns a filter row may read. */
+const MAX_TAPS_SIDE = 7;
+const MAX_COLUMNS = 13;
+
+export interface DirectCall {
+  g: ConvGeometry;
+  /** Input columns a filter row of the two output pixels reads (NCOLS). */
+  ncols: number;
+}
+
+/** The geometry when the direct shader serves the call, else null (then the general path runs). */
+export function directCall(
+  backend: WebGLBackend, x: TensorInfo, filterShape: number[], conv: ConvArgs, packedOut: boolean, maxTextureSize: number,
+): DirectCall | null {
+  if (!packedOut || conv.dataFormat !== 'NHWC') return null;
+  const td = backend.texData.get(x.dataId);
+  if (td.texture == null || !td.isPacked || td.slice || !packedRowsAreColumns(x.shape, td.shape)) return null;
+  const g = convGeometry(FN, x.shape, filterShape, conv.strides, conv.padding, conv.rate, 'NHWC');
+  if (g.m !== 1 || g.fh > MAX_TAPS_SIDE || g.fw > MAX_TAPS_SIDE) return null;
+  const ncols = g.sw + (g.fw - 1) * g.rw + 1;
+  if (ncols > MAX_COLUMNS) return null;
+  if (Math.ceil((g.fh * g.fw) / 2) > maxTextureSize || Math.ceil(g.inC / 2) > maxTextureSize) return null;
+  return { g, ncols };
+}
+
+/** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4]. */
+export function directFilterShape(fh: number, fw: number, c: number): number[] {
+  return [1, Math.ceil((fh * fw) / 2), Math.ceil(c / 2), 4];
+}
+
+/**
+ * The repacked filter's values from a host filter [FH, FW, C, 1] (TF.js's CPU values): element
+ * [0, p, cp, l] = filter tap 2p + (l >> 1), channel 2cp + (l & 1), zero past the end.
+ */
+export function repackDirectFilter(values: ArrayLike<number>, fh: number, fw: number, c: number): Float32Array {
+  const [, nwt, c2] = directFilterShape(fh, fw, c);
+  const taps = fh * fw;
+  const out = new Float32Array(nwt * c2 * 4);
+  for (let p = 0; p < nwt; p++) {
+    for (let cp = 0; cp < c2; cp++) {
+      for (let l = 0; l < 4; l++) {
+        const tap = 2 * p + (l >> 1);
+        const ch = 2 * cp + (l & 1);
+        if (tap < taps && ch < c) out[(p * c2 + cp) * 4 + l] = values[tap * c + ch];
+      }
+    }
+  }
+  return out;
+}
+
+/** The repacked filter as our tensor (the caller caches it with the TF.js filter). */
+export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: TensorInfo): Tensor {
+  const { host } = bridge;
+  const [fh, fw, c] = filter.shape;
+  const shape = directFilterShape(fh, fw, c);
+  const td = backend.texData.get(filter.dataId);
+  if (td.texture == null) {
+    return host.tensor(repackDirectFilter(td.values as Float32Array, fh, fw, c), shape) as unknown as Tensor;
+  }
+  const src = tfjsTextureLayout(td.texShape ?? td.texture.texShape, td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
+  const layout = host.layoutFor(FN, 'filter', shape);
+  const out: GpuTexture = host.textures.create({ ...layout, width: shape[2], height: shape[1] });
+  host.pass(host.programs.get('tfjsFilter', { TFJS_PACKED: td.isPacked }), {
+    u_source: td.texture.texture, u_taps: fh * fw, u_c: c, u_c2: shape[2],
+    u_tfTexW: src.width, u_tfOffset: src.offset, u_tfRows: src.rows, u_tfCols: src.cols,
+  }, out);
+  return host.adopt(out, shape, 'NHWC', null);
+}
+
+/** Runs the direct shader: TF.js's packed input and our repacked filter to a new packed TF.js tensor. */
+export function runDirect(
+  bridge: Bridge, backend: WebGLBackend, x: TensorInfo, filter: Tensor, call: DirectCall, fused: FusedEpilogue | null,
+): TensorInfo {
+  const { host } = bridge;
+  const { g, ncols } = call;
+  const td = backend.texData.get(x.dataId);
+  const inTex = td.texture!;
+  const inLayout = tfjsTextureLayout(td.texShape ?? inTex.texShape, true, td.shape);
+  const c2 = Math.ceil(g.inC / 2);
+  const textures: Record<string, WebGLTexture> = { u_input: inTex.texture, u_filter: filter.tex.texture };
+  const uniforms: Record<string, unknown> = {};
+  const temporaries: GpuTexture[] = [];
+  const spec = checkFused<Tensor>(FN, fused, g.outC, (v) => v instanceof Tensor);
+  const outC4 = Math.ceil(g.outC / 4);
+  const epilogue = spec ? epilogueSetup(host, spec, g.outC, outC4, textures, uniforms, temporaries) : {};
+  const { info, texture, layout: outLayout } = bridge.makeOutput(backend, g.outShape, true);
+  const podd = g.padLeft & 1;
+  const program = host.programs.get('depthwiseTfjs', {
+    BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
+    IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
+    OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, OUT_TEX_W: outLayout.width, OUT_ALIGNED: outLayout.width === c2,
+    FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft,
+    NCOLS: ncols, NTEX: Math.floor((ncols + podd + 1) / 2), NWT: Math.ceil((g.fh * g.fw) / 2),
+    ...epilogue,
+  });
+  bridge.renderTo(texture, outLayout.width, outLayout.height, program, { ...uniforms, ...textures });
+  for (const t of temporaries) host.textures.free(t);
+  return info;
+}
