@@ -24,7 +24,9 @@ uniform highp sampler2D u_source;
 #endif
 uniform ivec4 u_shape;   // logical NHWC [N, H, W, C] of the source
 uniform int u_srcTexW;   // source layout width (of one layer when layered)
-uniform int u_size;      // elements
+uniform ivec4 u_dstShape; // NHWC [N, h, w, C] of the TF.js tensor: h <= H, w <= W (a crop;
+                          // FAST needs it equal to u_shape)
+uniform int u_size;      // elements of the TF.js tensor
 
 out vec4 o_value;
 
@@ -48,19 +50,24 @@ float sourceElement(int i, int c4) {
   return sourceTexel(row, w, g, c4)[c - g * 4];
 }
 
-// The element at flat index i in the TF.js tensor's own order, as an NHWC flat index.
+// The element at flat index i in the TF.js tensor's own order, as an NHWC flat index of the source.
 int nhwcIndex(int i) {
+  int hw = u_dstShape.y * u_dstShape.z;
 #if DST_NCHW
-  int hw = u_shape.y * u_shape.z;
-  int chw = u_shape.w * hw;
+  int chw = u_dstShape.w * hw;
   int n = i / chw;
   int r = i - n * chw;
   int c = r / hw;
   int p = r - c * hw;
-  return (n * hw + p) * u_shape.w + c;
 #else
-  return i;
+  int pixel = i / u_dstShape.w;
+  int c = i - pixel * u_dstShape.w;
+  int n = pixel / hw;
+  int p = pixel - n * hw;
 #endif
+  int h = p / u_dstShape.z;
+  int w = p - h * u_dstShape.z;
+  return ((n * u_shape.y + h) * u_shape.z + w) * u_shape.w + c;
 }
 
 void main() {

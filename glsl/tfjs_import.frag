@@ -16,7 +16,9 @@
 #include "tfjs_layout.glsl"
 
 uniform highp sampler2D u_source;
-uniform ivec4 u_shape;    // logical NHWC [N, H, W, C]
+uniform ivec4 u_shape;    // logical NHWC [N, H, W, C] of the output
+uniform ivec4 u_tfShape;  // NHWC [N, h, w, C] of the TF.js tensor: h <= H, w <= W (rows and
+                          // columns past it read zero; FAST needs it equal to u_shape)
 uniform int u_outTexW;    // output layout width
 uniform int u_outTexels;  // output texels in use
 
@@ -43,13 +45,16 @@ void main() {
     int hw = u_shape.y * u_shape.z;
     int n = pixel / hw;
     int p = pixel - n * hw;
+    int h = p / u_shape.z;
+    int w = p - h * u_shape.z;
+    bool inside = h < u_tfShape.y && w < u_tfShape.z;
     for (int l = 0; l < 4; l++) {
       int c = g * 4 + l;
-      if (c < u_shape.w) {
+      if (c < u_shape.w && inside) {
 #if SRC_NCHW
-        int i = (n * u_shape.w + c) * hw + p;
+        int i = ((n * u_shape.w + c) * u_tfShape.y + h) * u_tfShape.z + w;
 #else
-        int i = pixel * u_shape.w + c;
+        int i = ((n * u_tfShape.y + h) * u_tfShape.z + w) * u_shape.w + c;
 #endif
         v[l] = tfElement(u_source, i);
       }

@@ -23,31 +23,60 @@ export interface ConvArgs {
   padding: Padding;
   rate: [number, number];
   dataFormat: DataFormat;
+  /** TF.js's output height and width. */
+  outH: number;
+  outW: number;
+  /**
+   * Our op's output height and width with `padding`: TF.js's, or larger where TF.js's numeric
+   * pad gives fewer rows or columns than any padding would (its output size for a number pad
+   * uses the filter height and row stride for both axes): then the extra ones are cropped from
+   * forward outputs, and gradients' dy is zero-padded to them.
+   */
+  ourH: number;
+  ourW: number;
 }
 
 /**
  * Our op's arguments for TF.js's conv info: explicit padding whose top/left are TF.js's and whose
- * bottom/right make our output size (floor((in + pads - fe) / s) + 1) equal TF.js's, whatever
- * rounding TF.js used; null when no non-negative padding does (never seen: then TF.js's kernel runs).
+ * bottom/right make our output size (floor((in + pads - fe) / s) + 1) TF.js's where a
+ * non-negative pad can, else the least larger one; null for a negative top/left pad (never made
+ * by TF.js: then TF.js's kernel runs).
  */
 export function convArgs(info: Conv2DInfo, dataFormat: DataFormat): ConvArgs | null {
   const feh = (info.filterHeight - 1) * info.dilationHeight + 1;
   const few = (info.filterWidth - 1) * info.dilationWidth + 1;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
-  if (!(top >= 0 && left >= 0)) return null;
+  if (!(top >= 0 && left >= 0) || info.outHeight < 1 || info.outWidth < 1) return null;
   const bottom = Math.max(0, (info.outHeight - 1) * info.strideHeight + feh - info.inHeight - top);
   const right = Math.max(0, (info.outWidth - 1) * info.strideWidth + few - info.inWidth - left);
-  const outH = Math.floor((info.inHeight + top + bottom - feh) / info.strideHeight) + 1;
-  const outW = Math.floor((info.inWidth + left + right - few) / info.strideWidth) + 1;
-  if (outH !== info.outHeight || outW !== info.outWidth || outH < 1 || outW < 1) return null;
+  const ourH = Math.floor((info.inHeight + top + bottom - feh) / info.strideHeight) + 1;
+  const ourW = Math.floor((info.inWidth + left + right - few) / info.strideWidth) + 1;
+  if (ourH < info.outHeight || ourW < info.outWidth || ourH < 1 || ourW < 1) return null;
   const nhwc = dataFormat === 'NHWC';
   return {
     strides: nhwc ? [1, info.strideHeight, info.strideWidth, 1] : [1, 1, info.strideHeight, info.strideWidth],
     padding: nhwc ? [[0, 0], [top, bottom], [left, right], [0, 0]] : [[0, 0], [0, 0], [top, bottom], [left, right]],
     rate: [info.dilationHeight, info.dilationWidth],
     dataFormat,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    ourH,
+    ourW,
   };
+}
+
+/** `shape` (NHWC or NCHW order) with its height and width replaced. */
+export function withHW(shape: readonly number[], h: number, w: number, dataFormat: DataFormat): number[] {
+  const s = [...shape];
+  if (dataFormat === 'NHWC') {
+    s[1] = h;
+    s[2] = w;
+  } else {
+    s[2] = h;
+    s[3] = w;
+  }
+  return s;
 }
 
 /**

@@ -47,24 +47,31 @@ export class Bridge {
    * A TF.js tensor as one of ours (a new tensor the caller disposes), without a readback: values
    * still on the CPU are uploaded straight into our layout; a texture, packed or not, is copied by
    * one pass (glsl/tfjs_import.frag). `shape` is the tensor's in `dataFormat` order (may differ
-   * from what TF.js holds, e.g. a bias vector read as [1, 1, 1, C]).
+   * from what TF.js holds, e.g. a bias vector read as [1, 1, 1, C]); `padTo`, a larger height
+   * and width (same order) to zero-pad it to.
    */
-  importTensor(backend: WebGLBackend, info: TensorInfo, shape: readonly number[], dataFormat: DataFormat): Tensor {
+  importTensor(backend: WebGLBackend, info: TensorInfo, shape: readonly number[], dataFormat: DataFormat, padTo?: readonly number[]): Tensor {
     const { host } = this;
     const td = backend.texData.get(info.dataId);
-    if (td.texture == null) {
+    const padded = padTo !== undefined && padTo.some((d, i) => d !== shape[i]);
+    if (td.texture == null && !padded) {
       return host.tensor(td.values as Float32Array, [...shape], { dataFormat }) as unknown as Tensor;
     }
-    const nhwc = nhwcOf(shape, dataFormat);
-    const texShape = td.texShape ?? td.texture.texShape;
+    if (td.texture == null) backend.uploadToGPU(info.dataId);
+    const tex = td.texture!;
+    const tfNhwc = nhwcOf(shape, dataFormat);
+    const outShape = padded ? padTo! : shape;
+    const nhwc = nhwcOf(outShape, dataFormat);
+    const texShape = td.texShape ?? tex.texShape;
     const src = tfjsTextureLayout(texShape, td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
-    const fast = td.isPacked && dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, td.shape);
+    const fast = !padded && td.isPacked && dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, td.shape);
     const layout = rowAlignedLayout(host.layoutFor('registerTfjsKernels', 'tensor', nhwc).shape, host.layoutMax);
     const out = host.textures.create(layout);
     const program = host.programs.get('tfjsImport', { TFJS_PACKED: td.isPacked, SRC_NCHW: dataFormat === 'NCHW', FAST: fast });
     host.pass(program, {
-      u_source: td.texture.texture,
+      u_source: tex.texture,
       u_shape: nhwc,
+      u_tfShape: tfNhwc,
       u_outTexW: layout.width,
       u_outTexels: layout.texels,
       u_tfTexW: src.width,
@@ -72,26 +79,29 @@ export class Bridge {
       u_tfRows: src.rows,
       u_tfCols: src.cols,
     }, out);
-    return host.adopt(out, shape, dataFormat, null);
+    return host.adopt(out, outShape, dataFormat, null);
   }
 
   /**
    * One of our tensors as a new TF.js tensor of `shape` (the same elements in `dataFormat`
    * order), in a texture that TF.js's texture manager gives and takes back: packed (2x2 blocks,
-   * what TF.js's packed programs read) or not, by one pass (glsl/tfjs_export.frag).
+   * what TF.js's packed programs read) or not, by one pass (glsl/tfjs_export.frag); `cropTo`, a
+   * smaller height and width (same order) to keep.
    */
-  exportTensor(backend: WebGLBackend, t: Tensor, packed: boolean): TensorInfo {
+  exportTensor(backend: WebGLBackend, t: Tensor, packed: boolean, cropTo?: readonly number[]): TensorInfo {
     const { host } = this;
-    const shape = [...t.shape];
+    const shape = [...(cropTo ?? t.shape)];
+    const cropped = shape.some((d, i) => d !== t.shape[i]);
     const { info, texture, layout: dst } = this.makeOutput(backend, shape, packed);
     const src = t.stored;
     const layers = layerCount(src.layout);
     const nhwc = src.layout.shape;
-    const fast = packed && t.dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, shape);
+    const fast = !cropped && packed && t.dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, shape);
     const program = host.programs.get('tfjsExport', { TFJS_PACKED: packed, DST_NCHW: t.dataFormat === 'NCHW', LAYERS: layers, FAST: fast });
     this.renderTo(texture, dst.width, dst.height, program, {
       u_source: src.texture,
       u_shape: [...nhwc],
+      u_dstShape: nhwcOf(shape, t.dataFormat),
       u_srcTexW: src.layout.width,
       u_size: shape.reduce((a, b) => a * b, 1),
       u_tfTexW: dst.width,

@@ -34,7 +34,10 @@ export function directCall(
   if (!packedOut || conv.dataFormat !== 'NHWC') return null;
   const td = backend.texData.get(x.dataId);
   if (td.texture == null || !td.isPacked || td.slice || !packedRowsAreColumns(x.shape, td.shape)) return null;
-  const g = convGeometry(FN, x.shape, filterShape, conv.strides, conv.padding, conv.rate, 'NHWC');
+  // TF.js's output size (a crop of ours in the number-pad case: see ConvArgs): the shader only
+  // needs the top/left pads, strides and rates to place its taps.
+  const natural = convGeometry(FN, x.shape, filterShape, conv.strides, conv.padding, conv.rate, 'NHWC');
+  const g = { ...natural, outH: conv.outH, outW: conv.outW, outShape: [natural.batch, conv.outH, conv.outW, natural.outC] };
   if (g.m !== 1 || g.fh > MAX_TAPS_SIDE || g.fw > MAX_TAPS_SIDE) return null;
   const ncols = g.sw + (g.fw - 1) * g.rw + 1;
   if (ncols > MAX_COLUMNS) return null;

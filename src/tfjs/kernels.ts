@@ -4,7 +4,7 @@ import { DepthwiseGLError, fail, show } from '../errors';
 import type { Activation } from '../semantics/fused';
 import type { Padding } from '../semantics/types';
 import type { Tensor } from '../tensor';
-import { activationOf, channelVector, convArgs, dataFormatOf, type ConvArgs } from './attrs';
+import { activationOf, channelVector, convArgs, dataFormatOf, withHW, type ConvArgs } from './attrs';
 import { Bridge, unreadable, type HostContext } from './bridge';
 import { directCall, makeDirectFilter, runDirect } from './direct';
 import { saveState } from './state';
@@ -44,7 +44,12 @@ export interface TfjsCapturedCall {
   inputShape: number[];
   filterShape: number[];
   outputShape: number[];
-  /** depthwise-gl's arguments for the call (TF.js's pad resolved to explicit padding). */
+  /**
+   * depthwise-gl's arguments for the call (TF.js's pad resolved to explicit padding). They give
+   * TF.js's output size, except for a TF.js number pad whose output (TF.js sizes both axes from
+   * the filter height and row stride) is smaller than any padding gives: then TF.js's output is
+   * the top-left part of theirs.
+   */
   strides: number[];
   padding: Padding;
   rate: [number, number];
@@ -312,6 +317,19 @@ class Registration {
       }
       return { info, conv: need(convArgs(info, dataFormat), `no explicit padding gives TF.js's output size for pad ${show(attrs.pad)}`) };
     };
+    // An empty output (TF.js's number-pad rule can give one): nothing to compute, as in TF.js.
+    const empty = (inShape: number[], filterShape: number[], dataFormat: 'NHWC' | 'NCHW'): TensorInfo | null => {
+      let info: Conv2DInfo;
+      try {
+        info = tf.backend_util.computeConv2DInfo(
+          inShape, filterShape, attrs.strides as [number, number], (attrs.dilations ?? 1) as [number, number], attrs.pad,
+          attrs.dimRoundingMode, true, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+      } catch {
+        return null;
+      }
+      if (info.outHeight > 0 && info.outWidth > 0) return null;
+      return backend.makeTensorInfo(info.outShape, 'float32', new Float32Array(0));
+    };
 
     if (name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D') {
       const x = need(inputs.x, 'no input x');
@@ -320,6 +338,8 @@ class Registration {
       checkReadable(backend, x, 'the input');
       checkReadable(backend, filter, 'the filter');
       if (x.shape.length !== 4 || filter.shape.length !== 4) throw new Fallback(`input ${show(x.shape)} or filter ${show(filter.shape)} is not 4-D`);
+      const none = empty(x.shape, filter.shape, fmt);
+      if (none) return none;
       const { info, conv } = geometry(x.shape, filter.shape, fmt);
       const outC = info.outChannels;
       let fused: FusedEpilogue | null = null;
@@ -329,7 +349,12 @@ class Registration {
         const activation = need(activationOf(attrs.activation), `activation ${show(attrs.activation)} is not one depthwise-gl fuses`);
         if (fmt === 'NCHW' && (inputs.bias || inputs.preluActivationWeights)) throw new Fallback('a fused bias or PReLU weights with NCHW data');
         if (activation === 'prelu' && !inputs.preluActivationWeights) throw new Fallback('prelu without preluActivationWeights');
-        const alpha = activation === 'leakyRelu' ? Number(attrs.leakyreluAlpha ?? 0.2) : activation === 'elu' ? 1 : undefined;
+        // TF.js passes leakyreluAlpha as given: left out, its kernels compute NaN for negative
+        // sums; that (and any other non-finite alpha) is TF.js's kernel's to compute.
+        const alpha = activation === 'leakyRelu' ? (attrs.leakyreluAlpha as number) : activation === 'elu' ? 1 : undefined;
+        if (alpha !== undefined && !(typeof alpha === 'number' && Number.isFinite(alpha))) {
+          throw new Fallback(`leakyreluAlpha ${show(attrs.leakyreluAlpha)} is not a finite number`);
+        }
         fused = { activation, ...(alpha !== undefined ? { alpha } : {}) };
         captureFused = { activation, ...(alpha !== undefined ? { alpha } : {}) };
         if (inputs.bias) vectors.bias = inputs.bias;
@@ -364,7 +389,7 @@ class Registration {
           const out = s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor;
           temporaries.push(out);
           if (this.capturing) this.record(name, attrs, conv, fused, captureFused, xT, fT, out);
-          return s.bridge.exportTensor(backend, out, packedOut);
+          return s.bridge.exportTensor(backend, out, packedOut, withHW(out.shape, conv.outH, conv.outW, fmt));
         } finally {
           for (const t of temporaries) t.dispose();
         }
@@ -380,7 +405,7 @@ class Registration {
       checkReadable(backend, filter, 'the filter');
       const { conv } = geometry(inputShape, filter.shape, 'NHWC');
       return this.gpu(s, backend, name, () => {
-        const dyT = s.bridge.importTensor(backend, dy, dy.shape, 'NHWC');
+        const dyT = s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC'));
         const temporaries: Tensor[] = [dyT];
         try {
           const fT = this.derivedTensor(s, backend, filter, 'filter', filter.shape, 'NHWC');
@@ -405,7 +430,7 @@ class Registration {
       const xT = s.bridge.importTensor(backend, x, x.shape, 'NHWC');
       const temporaries: Tensor[] = [xT];
       try {
-        const dyT = s.bridge.importTensor(backend, dy, dy.shape, 'NHWC');
+        const dyT = s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC'));
         temporaries.push(dyT);
         const out = s.host.depthwiseConv2dBackpropFilter(xT, [...filterShape], dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor;
         temporaries.push(out);
