@@ -32,6 +32,8 @@ export function unreadable(backend: WebGLBackend, info: TensorInfo, what: string
  */
 export class Bridge {
   private readonly framebuffer: WebGLFramebuffer;
+  /** TF.js tensors made for the call in progress (freed by the kernel if the call falls back). */
+  readonly outputs: TensorInfo[] = [];
   private readonly vao: WebGLVertexArrayObject;
 
   constructor(readonly host: HostContext) {
@@ -63,11 +65,11 @@ export class Bridge {
     const outShape = padded ? padTo! : shape;
     const nhwc = nhwcOf(outShape, dataFormat);
     const texShape = td.texShape ?? tex.texShape;
-    const src = tfjsTextureLayout(texShape, td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
-    const fast = !padded && td.isPacked && dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, td.shape);
+    const src = tfjsTextureLayout(texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
+    const fast = !padded && !!td.isPacked && dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, td.shape);
     const layout = rowAlignedLayout(host.layoutFor('registerTfjsKernels', 'tensor', nhwc).shape, host.layoutMax);
     const out = host.textures.create(layout);
-    const program = host.programs.get('tfjsImport', { TFJS_PACKED: td.isPacked, SRC_NCHW: dataFormat === 'NCHW', FAST: fast });
+    const program = host.programs.get('tfjsImport', { TFJS_PACKED: !!td.isPacked, SRC_NCHW: dataFormat === 'NCHW', FAST: fast });
     host.pass(program, {
       u_source: tex.texture,
       u_shape: nhwc,
@@ -114,6 +116,7 @@ export class Bridge {
   /** A new packed or unpacked TF.js float32 tensor of `shape`, its texture from TF.js's texture manager. */
   makeOutput(backend: WebGLBackend, shape: number[], packed: boolean): { info: TensorInfo; texture: WebGLTexture; layout: ReturnType<typeof tfjsTextureLayout> } {
     const info = backend.makeTensorInfo(shape, 'float32');
+    this.outputs.push(info);
     const td = backend.texData.get(info.dataId);
     td.isPacked = packed;
     backend.uploadToGPU(info.dataId);

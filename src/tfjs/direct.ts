@@ -79,10 +79,10 @@ export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: 
   if (td.texture == null) {
     return host.tensor(repackDirectFilter(td.values as Float32Array, fh, fw, c), shape) as unknown as Tensor;
   }
-  const src = tfjsTextureLayout(td.texShape ?? td.texture.texShape, td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
+  const src = tfjsTextureLayout(td.texShape ?? td.texture.texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
   const layout = host.layoutFor(FN, 'filter', shape);
   const out: GpuTexture = host.textures.create({ ...layout, width: shape[2], height: shape[1] });
-  host.pass(host.programs.get('tfjsFilter', { TFJS_PACKED: td.isPacked }), {
+  host.pass(host.programs.get('tfjsFilter', { TFJS_PACKED: !!td.isPacked }), {
     u_source: td.texture.texture, u_taps: fh * fw, u_c: c, u_c2: shape[2],
     u_tfTexW: src.width, u_tfOffset: src.offset, u_tfRows: src.rows, u_tfCols: src.cols,
   }, out);

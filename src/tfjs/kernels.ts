@@ -352,7 +352,7 @@ class Registration {
         // TF.js passes leakyreluAlpha as given: left out, its kernels compute NaN for negative
         // sums; that (and any other non-finite alpha) is TF.js's kernel's to compute.
         const alpha = activation === 'leakyRelu' ? (attrs.leakyreluAlpha as number) : activation === 'elu' ? 1 : undefined;
-        if (alpha !== undefined && !(typeof alpha === 'number' && Number.isFinite(alpha))) {
+        if (activation === 'leakyRelu' && !(typeof alpha === 'number' && Number.isFinite(alpha))) {
           throw new Fallback(`leakyreluAlpha ${show(attrs.leakyreluAlpha)} is not a finite number`);
         }
         fused = { activation, ...(alpha !== undefined ? { alpha } : {}) };
@@ -450,11 +450,18 @@ class Registration {
     const timers = backend.activeTimers;
     const query = timers && backend.startTimer ? backend.startTimer() : null;
     const saved = saveState(s.host.gl, this.capturing !== null);
+    const made = s.bridge.outputs.length;
     try {
-      return work();
+      const result = work();
+      s.bridge.outputs.length = made;
+      return result;
     } catch (e) {
-      if (e instanceof DepthwiseGLError) throw new Fallback(e.message);
-      throw e;
+      // Nothing has been handed to TF.js yet: free what we made for it, and let TF.js's kernel
+      // run. A limit of ours (DepthwiseGLError) or, never seen in the tests, any other error:
+      // counted as a fallback with its message, never thrown at the app.
+      for (const info of s.bridge.outputs.splice(made)) backend.disposeIntermediateTensorInfo(info);
+      if (e instanceof Fallback) throw e;
+      throw new Fallback(e instanceof DepthwiseGLError ? e.message : `internal error: ${String((e as Error)?.stack ?? e)}`);
     } finally {
       saved.restore();
       if (timers && query !== null && backend.endTimer && backend.getQueryTime) {

@@ -61,7 +61,7 @@ export interface TexData {
   values: ArrayLike<number> | null | unknown;
   texture: TfjsTexture | null;
   texShape: [number, number] | null;
-  isPacked: boolean;
+  isPacked?: boolean;
   usage: number;
   refCount: number;
   slice?: { flatOffset: number; origDataId: DataId };

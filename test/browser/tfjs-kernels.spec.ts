@@ -160,3 +160,247 @@ test.describe('TF.js kernels against the cpu backend', () => {
     });
   }
 });
+
+/** A fresh page with TF.js's flags set before its webgl backend is made; kernels registered. */
+async function freshPage(browser: import('@playwright/test').Browser, flags: Record<string, unknown>): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto('/test/browser/tfjs/page.html');
+  await page.waitForFunction(() => (window as unknown as { tfjsReady?: boolean }).tfjsReady === true);
+  await page.evaluate(async (fl) => {
+    const w = window as unknown as Record<string, any>;
+    const sweepUrl: string = '/test/browser/tfjs/sweep.js';
+    w.S = await import(sweepUrl);
+    for (const [k, v] of Object.entries(fl)) w.tf.env().set(k, v);
+    await w.T.useBackend('webgl');
+    w.K = w.DGL.registerTfjsKernels(w.tf);
+  }, flags);
+  return page;
+}
+
+const FLAG_CASES: Cfg[] = [
+  { input: [1, 9, 10, 6], filter: [3, 3, 6, 1], strides: [1, 1], pad: 'same', dilations: [1, 1], fused: [{ activation: 'relu6', bias: true }], seed: 1, onGpu: true, grad: true },
+  { input: [2, 11, 8, 5], filter: [3, 3, 5, 2], strides: [2, 2], pad: 'valid', dilations: [1, 1], fused: [{ activation: 'prelu', bias: true }], seed: 2, onGpu: true },
+  { input: [1, 12, 12, 8], filter: [3, 3, 8, 1], strides: [1, 1], pad: 'same', dilations: [2, 2], seed: 3, onGpu: false },
+  { input: [1, 14, 13, 16], filter: [5, 5, 16, 1], strides: [2, 2], pad: [[0, 0], [1, 2], [2, 1], [0, 0]], dilations: [1, 1], fused: [{ activation: 'leakyrelu', bias: true, alpha: 0.1 }], seed: 4, onGpu: true },
+];
+
+for (const [label, flags, tol] of [
+  ['WEBGL_PACK=false', { WEBGL_PACK: false }, 1e-5],
+  ['WEBGL_PACK_DEPTHWISECONV=false', { WEBGL_PACK_DEPTHWISECONV: false }, 1e-5],
+  // float16 textures: TF.js stores every tensor (inputs, weights, our outputs) in half floats,
+  // 11 significant bits: the documented tolerance is 4e-3 of the largest output.
+  ['WEBGL_FORCE_F16_TEXTURES=true', { WEBGL_FORCE_F16_TEXTURES: true }, 4e-3],
+] as const) {
+  test(`flags ${label}: every call on depthwise-gl, results as the cpu backend's`, async ({ browser }) => {
+    const page = await freshPage(browser, flags);
+    try {
+      for (const cfg of FLAG_CASES) {
+        const r = await page.evaluate(async (c) => {
+          const w = window as unknown as Record<string, any>;
+          return w.S.runCase(c, w.K, c.onGpu);
+        }, cfg);
+        expect(r.fallbacks, `${name(cfg)}: ${r.lastFallback}`).toBe(0);
+        expect(r.calls).toBeGreaterThan(0);
+        for (const [k, d] of Object.entries(r.outputs) as [string, any][]) {
+          expect(d.maxAbs, `${name(cfg)} ${k} (largest ${d.maxRef})`).toBeLessThanOrEqual((k.startsWith('grad') ? 5 : 1) * tol * Math.max(1, d.maxRef));
+        }
+      }
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('a WebGL1 backend (WEBGL_VERSION=1): every call falls back to TF.js with the reason, results still right', async ({ browser }) => {
+  const page = await freshPage(browser, { WEBGL_VERSION: 1 });
+  try {
+    const r = await page.evaluate(async (c) => {
+      const w = window as unknown as Record<string, any>;
+      return w.S.runCase(c, w.K, c.onGpu);
+    }, FLAG_CASES[0]);
+    expect(r.calls).toBe(0);
+    expect(r.fallbacks).toBe(5); // plain and fused forward, the forward inside tf.grads, both gradients
+    expect(r.lastFallback).toMatch(/WebGL1/);
+    for (const d of Object.values(r.outputs) as any[]) expect(d.maxAbs).toBeLessThanOrEqual(1e-5 * Math.max(1, d.maxRef));
+  } finally {
+    await page.close();
+  }
+});
+
+test.describe('registration', () => {
+  test('twice for one backend throws and says what to do; after unregister() it works again', async ({ browser }) => {
+    const page = await freshPage(browser, {});
+    try {
+      const r = await page.evaluate(async () => {
+        const w = window as unknown as Record<string, any>;
+        const { tf, DGL } = w;
+        let twice = '';
+        try { DGL.registerTfjsKernels(tf); } catch (e) { twice = String(e); }
+        const stockKernel = w.K.kernels.length;
+        w.K.unregister();
+        w.K.unregister(); // idempotent
+        const afterUnregister = tf.getKernel('DepthwiseConv2dNative', 'webgl').kernelFunc.name;
+        const again = DGL.registerTfjsKernels(tf, { kernels: ['DepthwiseConv2dNative'] });
+        const x = tf.mul(tf.ones([1, 4, 4, 2]), 1);
+        const y = tf.depthwiseConv2d(x, tf.ones([3, 3, 2, 1]), 1, 'same');
+        const values = Array.from(await y.data());
+        const fused = tf.fused.depthwiseConv2d({ x, filter: tf.ones([3, 3, 2, 1]), strides: 1, pad: 'same', activation: 'relu' });
+        await fused.data();
+        const stats = again.stats();
+        again.unregister();
+        w.K = DGL.registerTfjsKernels(tf);
+        return { twice, stockKernel, afterUnregister, values, stats, kernels: again.kernels };
+      });
+      expect(r.twice).toMatch(/already has depthwise-gl's kernels; call unregister\(\)/);
+      expect(r.stockKernel).toBe(4);
+      expect(r.kernels).toEqual(['DepthwiseConv2dNative']);
+      // Only the kernel asked for is served (the fused one stays TF.js's, not counted).
+      expect(r.stats.byKernel.DepthwiseConv2dNative.calls).toBe(1);
+      expect(r.stats.byKernel.FusedDepthwiseConv2D).toBeUndefined();
+      // Hand-checked: a 3x3 box sum of ones, SAME, on a 4x4 map: 4 at corners, 6 at edges, 9 inside.
+      expect(r.values.filter((_, i) => i % 2 === 0)).toEqual([4, 6, 6, 4, 6, 9, 9, 6, 6, 9, 9, 6, 4, 6, 6, 4]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a backend that does not exist yet, bad arguments: errors that say what to do', async ({ tfjs }) => {
+    const r = await tfjs.evaluate(() => {
+      const w = window as unknown as Record<string, any>;
+      const { tf, DGL } = w;
+      const msg = (f: () => unknown) => { try { f(); return 'no error'; } catch (e) { return String(e); } };
+      return {
+        missing: msg(() => DGL.registerTfjsKernels(tf, { backendName: 'webgl-later' })),
+        notTf: msg(() => DGL.registerTfjsKernels({})),
+        badKernel: msg(() => DGL.registerTfjsKernels(tf, { kernels: ['Conv2D'] })),
+      };
+    });
+    expect(r.missing).toMatch(/"webgl-later" is not a TF\.js backend that exists yet; register after it is made: await tf\.setBackend/);
+    expect(r.notTf).toMatch(/must be the TensorFlow\.js namespace/);
+    expect(r.badKernel).toMatch(/must be a non-empty subset of DepthwiseConv2dNative/);
+  });
+
+  test('leakyrelu without an alpha goes to TF.js\'s own kernel (which computes NaN there), counted with the reason', async ({ tfjs }) => {
+    const r = await tfjs.evaluate(async () => {
+      const w = window as unknown as Record<string, any>;
+      const { tf, DGL } = w;
+      const x = tf.tensor([[-1, 2], [3, -4]]).reshape([1, 2, 2, 1]);
+      const call = () => tf.fused.depthwiseConv2d({ x, filter: tf.ones([1, 1, 1, 1]), strides: 1, pad: 'same', activation: 'leakyrelu' });
+      const before = w.K.stats().fallbacks;
+      const ours = Array.from(await call().data());
+      const fallbacks = w.K.stats().fallbacks - before;
+      const last = w.K.stats().lastFallback;
+      w.K.unregister();
+      const stock = Array.from(await call().data());
+      w.K = DGL.registerTfjsKernels(tf);
+      return { ours, stock, fallbacks, last };
+    });
+    expect(r.fallbacks).toBe(1);
+    expect(r.last).toMatch(/leakyreluAlpha undefined is not a finite number/);
+    expect(r.ours.map(String)).toEqual(r.stock.map(String)); // NaN where TF.js's kernel gives NaN
+    expect(r.ours.some((v: number) => Number.isNaN(v))).toBe(true);
+  });
+});
+
+test.describe('memory and GL state', () => {
+  test('weights we derive are freed with the TF.js tensor; tf.memory() flat over 300 calls; unregister frees all', async ({ browser }) => {
+    const page = await freshPage(browser, {});
+    try {
+      const r = await page.evaluate(async () => {
+        const w = window as unknown as Record<string, any>;
+        const { tf, K } = w;
+        const base = K.memory();
+        const x = tf.mul(tf.randomNormal([1, 16, 16, 8]), 1);
+        const f = tf.randomNormal([3, 3, 8, 1]);
+        const b = tf.randomNormal([8]);
+        const f2 = tf.randomNormal([3, 3, 8, 2]);
+        const run = () => tf.tidy(() => [
+          tf.depthwiseConv2d(x, f, 1, 'same'),
+          tf.fused.depthwiseConv2d({ x, filter: f, bias: b, strides: 2, pad: 'same', activation: 'relu6' }),
+          tf.depthwiseConv2d(x, f2, 1, 'valid'),
+        ]);
+        tf.dispose(run());
+        const tfBase = tf.memory();
+        const withWeights = K.memory();
+        for (let i = 0; i < 300; i++) {
+          const out = run();
+          if (i % 50 === 0) await out[0].data();
+          tf.dispose(out);
+        }
+        const tfAfter = tf.memory();
+        const afterLoop = K.memory();
+        tf.dispose([f, f2, b]);
+        const afterDispose = K.memory();
+        tf.dispose(x);
+        const stats = K.stats();
+        K.unregister();
+        return { base, withWeights, afterLoop, afterDispose, tfBase, tfAfter, afterUnregister: K.memory(), stats };
+      });
+      expect(r.stats.fallbacks).toBe(0);
+      expect(r.withWeights.tensors).toBeGreaterThan(r.base.tensors); // repacked filters kept with the weights
+      expect(r.afterLoop).toMatchObject({ tensors: r.withWeights.tensors, textures: r.withWeights.textures, bytes: r.withWeights.bytes });
+      expect(r.tfAfter.numTensors).toBe(r.tfBase.numTensors);
+      expect(r.tfAfter.numBytes).toBe(r.tfBase.numBytes);
+      expect(r.tfAfter.numBytesInGPU).toBe(r.tfBase.numBytesInGPU);
+      expect(r.afterDispose).toMatchObject({ tensors: r.base.tensors, textures: r.base.textures, bytes: r.base.bytes });
+      expect(r.afterUnregister).toEqual({ tensors: 0, textures: 0, bytes: 0, pooled: { textures: 0, bytes: 0 } });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('TF.js finds its GL state as it left it after each of our calls', async ({ tfjs }) => {
+    const r = await tfjs.evaluate(async () => {
+      const w = window as unknown as Record<string, any>;
+      const { tf, T } = w;
+      const gl = tf.backend().gpgpu.gl;
+      const x = tf.mul(tf.randomNormal([1, 9, 9, 4]), 1);
+      const f = tf.randomNormal([3, 3, 4, 1]);
+      const f2 = tf.randomNormal([3, 3, 4, 2]);
+      const b = tf.randomNormal([4]);
+      const dy = tf.randomNormal([1, 9, 9, 4]);
+      const calls: [string, () => unknown][] = [
+        ['direct', () => tf.depthwiseConv2d(x, f, 1, 'same')],
+        ['general (M=2)', () => tf.depthwiseConv2d(x, f2, 2, 'same')],
+        ['fused', () => tf.fused.depthwiseConv2d({ x, filter: f, bias: b, strides: 1, pad: 'same', activation: 'relu6' })],
+        ['backprop input', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { strides: 1, pad: 'same', dilations: 1, inputShape: [1, 9, 9, 4] })],
+        ['backprop filter', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dilations: 1, filterShape: [3, 3, 4, 1] })],
+      ];
+      const changed: string[] = [];
+      for (const [label, call] of calls) {
+        tf.dispose(call() as any); // first call: TF.js allocates the output texture (its own GL calls)
+        const prep = tf.relu(x);   // a TF.js program right before ours
+        const before = T.glState(gl);
+        const out = call();
+        const after = T.glState(gl);
+        for (const k of Object.keys(before)) {
+          const same = Array.isArray(before[k]) ? before[k].every((v: unknown, i: number) => v === after[k][i]) : before[k] === after[k];
+          if (!same) changed.push(`${label}: ${k}`);
+        }
+        tf.dispose([prep, out as any]);
+      }
+      tf.dispose([x, f, f2, b, dy]);
+      return { changed, calls: w.K.stats().calls };
+    });
+    expect(r.changed).toEqual([]);
+    expect(r.calls).toBeGreaterThan(0);
+  });
+
+  test('a chain of every kind of TF.js op around our kernels gives stock TF.js\'s values', async ({ tfjs }) => {
+    const r = await tfjs.evaluate(async () => {
+      const w = window as unknown as Record<string, any>;
+      const { tf, T, DGL } = w;
+      const before = w.K.stats();
+      const ours = await T.interleavedChain(3);
+      const served = w.K.stats().calls - before.calls;
+      const fallbacks = w.K.stats().fallbacks - before.fallbacks;
+      w.K.unregister();
+      const stock = await T.interleavedChain(3);
+      w.K = DGL.registerTfjsKernels(tf);
+      return { served, fallbacks, diffs: ours.map((o: number[], i: number) => T.diff(o, stock[i])) };
+    });
+    expect(r.fallbacks).toBe(0);
+    expect(r.served).toBe(6);
+    for (const [i, d] of r.diffs.entries()) expect(d.maxAbs, `step ${i} (largest ${d.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.maxRef));
+  });
+});
