@@ -404,3 +404,20 @@ test.describe('memory and GL state', () => {
     for (const [i, d] of r.diffs.entries()) expect(d.maxAbs, `step ${i} (largest ${d.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.maxRef));
   });
 });
+
+test('classic scripts: window.tf and DepthwiseGL.registerTfjsKernels, no modules', async ({ page }) => {
+  await page.goto('/test/browser/tfjs/classic.html');
+  const r = await page.evaluate(async () => {
+    const w = window as unknown as Record<string, any>;
+    await w.ready;
+    const { tf } = w;
+    const x = tf.mul(tf.ones([1, 3, 3, 1]), 2);
+    // Hand-checked: a 2x2 box sum of 2s, VALID: 8 everywhere.
+    const y = tf.depthwiseConv2d(x, tf.ones([2, 2, 1, 1]), 1, 'valid');
+    return { values: Array.from(await y.data()), stats: w.kernels.stats(), kind: typeof w.DepthwiseGL.registerTfjsKernels };
+  });
+  expect(r.kind).toBe('function');
+  expect(r.values).toEqual([8, 8, 8, 8]);
+  expect(r.stats.calls).toBe(1);
+  expect(r.stats.fallbacks).toBe(0);
+});
