@@ -23,6 +23,11 @@ export interface TfjsKernelOptions {
   backendName?: string;
   /** A subset of TFJS_KERNELS; default all four. */
   kernels?: string[];
+  /**
+   * Use the direct packed path where it applies (default true); false sends every call through
+   * the general path (conversion passes around our op), to compare the two.
+   */
+  direct?: boolean;
 }
 
 export interface TfjsKernelStats {
@@ -112,7 +117,9 @@ export function registerTfjsKernels(tf: TfjsNamespace, options?: TfjsKernelOptio
       fail(FN, 'backendName', `${show(backendName)} has no ${k} kernel of TF.js's to fall back to; is @tensorflow/tfjs-backend-webgl loaded?`);
     }
   }
-  const reg = new Registration(tf, backendName, [...new Set(kernels)] as TfjsKernelName[], () => byBackend!.delete(backendName));
+  const direct = options?.direct ?? true;
+  if (typeof direct !== 'boolean') fail(FN, 'options.direct', `must be true or false; got ${show(direct)}`);
+  const reg = new Registration(tf, backendName, [...new Set(kernels)] as TfjsKernelName[], direct, () => byBackend!.delete(backendName));
   byBackend.set(backendName, reg);
   return reg.api;
 }
@@ -147,7 +154,10 @@ class Registration {
   private done = false;
   readonly api: TfjsKernels;
 
-  constructor(private readonly tf: TfjsNamespace, private readonly backendName: string, kernels: TfjsKernelName[], private readonly forget: () => void) {
+  constructor(
+    private readonly tf: TfjsNamespace, private readonly backendName: string, kernels: TfjsKernelName[],
+    private readonly useDirect: boolean, private readonly forget: () => void,
+  ) {
     for (const name of kernels) {
       const original = tf.getKernel(name, backendName)!;
       this.originals.set(name, original);
@@ -366,7 +376,7 @@ class Registration {
           if (vectors.bias) fused.bias = this.vectorOf(s, backend, vectors.bias, outC, 'bias');
           if (vectors.prelu) fused.preluWeights = this.vectorOf(s, backend, vectors.prelu, outC, 'preluActivationWeights');
         }
-        const direct = directCall(backend, x, filter.shape, conv, packedOut, s.host.layoutMax);
+        const direct = this.useDirect ? directCall(backend, x, filter.shape, conv, packedOut, s.host.layoutMax) : null;
         if (direct) {
           const fD = this.derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
           const result = runDirect(s.bridge, backend, x, fD, direct, fused);

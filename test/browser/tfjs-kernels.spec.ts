@@ -298,7 +298,7 @@ test.describe('registration', () => {
     expect(r.fallbacks).toBe(1);
     expect(r.last).toMatch(/leakyreluAlpha undefined is not a finite number/);
     expect(r.ours.map(String)).toEqual(r.stock.map(String)); // NaN where TF.js's kernel gives NaN
-    expect(r.ours.some((v: number) => Number.isNaN(v))).toBe(true);
+    expect(r.ours.some((v) => Number.isNaN(v as number))).toBe(true);
   });
 });
 
