@@ -162,7 +162,7 @@ test.describe('TF.js kernels against the cpu backend', () => {
 });
 
 /** A fresh page with TF.js's flags set before its webgl backend is made; kernels registered. */
-async function freshPage(browser: import('@playwright/test').Browser, flags: Record<string, unknown>): Promise<Page> {
+async function freshPage(browser: import('@playwright/test').Browser, flags: Record<string, unknown>, options: Record<string, unknown> = {}): Promise<Page> {
   const page = await browser.newPage();
   await page.goto('/test/browser/tfjs/page.html');
   await page.waitForFunction(() => (window as unknown as { tfjsReady?: boolean }).tfjsReady === true);
@@ -170,10 +170,10 @@ async function freshPage(browser: import('@playwright/test').Browser, flags: Rec
     const w = window as unknown as Record<string, any>;
     const sweepUrl: string = '/test/browser/tfjs/sweep.js';
     w.S = await import(sweepUrl);
-    for (const [k, v] of Object.entries(fl)) w.tf.env().set(k, v);
+    for (const [k, v] of Object.entries(fl)) if (k !== 'options') w.tf.env().set(k, v);
     await w.T.useBackend('webgl');
-    w.K = w.DGL.registerTfjsKernels(w.tf);
-  }, flags);
+    w.K = w.DGL.registerTfjsKernels(w.tf, fl.options);
+  }, { ...flags, options });
   return page;
 }
 
@@ -184,15 +184,16 @@ const FLAG_CASES: Cfg[] = [
   { input: [1, 14, 13, 16], filter: [5, 5, 16, 1], strides: [2, 2], pad: [[0, 0], [1, 2], [2, 1], [0, 0]], dilations: [1, 1], fused: [{ activation: 'leakyrelu', bias: true, alpha: 0.1 }], seed: 4, onGpu: true },
 ];
 
-for (const [label, flags, tol] of [
+for (const [label, flags, tol, options] of [
+  ['defaults, direct: false (the general path for every call)', {}, 1e-5, { direct: false }],
   ['WEBGL_PACK=false', { WEBGL_PACK: false }, 1e-5],
   ['WEBGL_PACK_DEPTHWISECONV=false', { WEBGL_PACK_DEPTHWISECONV: false }, 1e-5],
   // float16 textures: TF.js stores every tensor (inputs, weights, our outputs) in half floats,
   // 11 significant bits: the documented tolerance is 4e-3 of the largest output.
   ['WEBGL_FORCE_F16_TEXTURES=true', { WEBGL_FORCE_F16_TEXTURES: true }, 4e-3],
-] as const) {
+] as [string, Record<string, unknown>, number, Record<string, unknown>?][]) {
   test(`flags ${label}: every call on depthwise-gl, results as the cpu backend's`, async ({ browser }) => {
-    const page = await freshPage(browser, flags);
+    const page = await freshPage(browser, flags, options);
     try {
       for (const cfg of FLAG_CASES) {
         const r = await page.evaluate(async (c) => {
