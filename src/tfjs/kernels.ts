@@ -146,6 +146,8 @@ interface BackendState {
 class Registration {
   readonly originals = new Map<TfjsKernelName, KernelConfig>();
   private readonly backends = new Map<object, BackendState>();
+  /** Backends our shaders cannot run on, with the reason. */
+  private readonly unusable = new WeakMap<object, string>();
   private calls = 0;
   private fallbacks = 0;
   private readonly byKernel: Record<string, { calls: number; fallbacks: number }> = {};
@@ -259,6 +261,19 @@ class Registration {
   private backendState(backend: WebGLBackend): BackendState {
     let s = this.backends.get(backend);
     if (s) return s;
+    const known = this.unusable.get(backend);
+    if (known) throw new Fallback(known);
+    try {
+      return this.makeBackendState(backend);
+    } catch (e) {
+      // Asked once per backend: a WebGL1 or float-less device stays so.
+      if (e instanceof Fallback) this.unusable.set(backend, e.reason);
+      throw e;
+    }
+  }
+
+  private makeBackendState(backend: WebGLBackend): BackendState {
+    let s: BackendState;
     const gl = need(backend?.gpgpu?.gl, 'the backend is not a TF.js WebGL backend (no gpgpu.gl)');
     if (typeof WebGL2RenderingContext === 'undefined' || !(gl instanceof WebGL2RenderingContext)) {
       throw new Fallback('the backend runs on WebGL1 (WEBGL_VERSION 1); depthwise-gl needs WebGL2');
@@ -316,29 +331,19 @@ class Registration {
     const tf = this.tf;
     const s = this.backendState(backend);
     const packedOut = tf.env().getBool('WEBGL_PACK');
-    const geometry = (inShape: number[], filterShape: number[], dataFormat: 'NHWC' | 'NCHW'): { info: Conv2DInfo; conv: ConvArgs } => {
-      let info: Conv2DInfo;
+    // TF.js's own geometry (its rounding rules and its errors), then our arguments for it.
+    const convInfo = (inShape: number[], filterShape: number[], dataFormat: 'NHWC' | 'NCHW'): Conv2DInfo => {
       try {
-        info = tf.backend_util.computeConv2DInfo(
+        return tf.backend_util.computeConv2DInfo(
           inShape, filterShape, attrs.strides as [number, number], (attrs.dilations ?? 1) as [number, number], attrs.pad,
           attrs.dimRoundingMode, true, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
       } catch (e) {
         throw new Fallback(`TF.js rejects the attributes: ${(e as Error).message}`);
       }
-      return { info, conv: need(convArgs(info, dataFormat), `no explicit padding gives TF.js's output size for pad ${show(attrs.pad)}`) };
     };
-    // An empty output (TF.js's number-pad rule can give one): nothing to compute, as in TF.js.
-    const empty = (inShape: number[], filterShape: number[], dataFormat: 'NHWC' | 'NCHW'): TensorInfo | null => {
-      let info: Conv2DInfo;
-      try {
-        info = tf.backend_util.computeConv2DInfo(
-          inShape, filterShape, attrs.strides as [number, number], (attrs.dilations ?? 1) as [number, number], attrs.pad,
-          attrs.dimRoundingMode, true, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
-      } catch {
-        return null;
-      }
-      if (info.outHeight > 0 && info.outWidth > 0) return null;
-      return backend.makeTensorInfo(info.outShape, 'float32', new Float32Array(0));
+    const geometry = (inShape: number[], filterShape: number[], dataFormat: 'NHWC' | 'NCHW'): { info: Conv2DInfo; conv: ConvArgs } => {
+      const info = convInfo(inShape, filterShape, dataFormat);
+      return { info, conv: need(convArgs(info, dataFormat), `no explicit padding gives TF.js's output size for pad ${show(attrs.pad)}`) };
     };
 
     if (name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D') {
@@ -348,8 +353,9 @@ class Registration {
       checkReadable(backend, x, 'the input');
       checkReadable(backend, filter, 'the filter');
       if (x.shape.length !== 4 || filter.shape.length !== 4) throw new Fallback(`input ${show(x.shape)} or filter ${show(filter.shape)} is not 4-D`);
-      const none = empty(x.shape, filter.shape, fmt);
-      if (none) return none;
+      const outInfo = convInfo(x.shape, filter.shape, fmt);
+      // An empty output (TF.js's number-pad rule can give one): nothing to compute, as in TF.js.
+      if (outInfo.outHeight < 1 || outInfo.outWidth < 1) return backend.makeTensorInfo(outInfo.outShape, 'float32', new Float32Array(0));
       const { info, conv } = geometry(x.shape, filter.shape, fmt);
       const outC = info.outChannels;
       let fused: FusedEpilogue | null = null;
