@@ -1,23 +1,16 @@
-// The playground (`npm start`): a live depthwise_conv2d filter on the webcam (or a built-in
-// source), with the library's own fromPixels/draw so frames never leave the GPU, plus the tensor
-// inspector and a CPU-reference check. `window.playground` exposes a little state for the tests.
+// The playground (`npm start`). Filter mode (this file): a live depthwise_conv2d filter on the
+// webcam (or a built-in source), with the library's own fromPixels/draw so frames never leave the
+// GPU, plus the tensor inspector and a CPU-reference check. Model mode (model.ts, debugger.ts,
+// loaded on first use): face detection in TF.js with depthwise-gl's kernels on or off. Both share
+// the sources, the FPS meter and the inspector panel (shared.ts). `window.playground` exposes a
+// little state for the tests.
 import { createContext, depthwiseConv2dReference, mountInspector } from '../src/index.ts';
 import type { DepthwiseContext, GLTensor, HostTensor, Padding } from '../src/index.ts';
 import { PRESETS, filterData, resizeKernel, type Preset } from './presets.ts';
-import {
-  CameraUnavailable, fileSource, openCamera, patternSource, sampleImageSource, type FrameSource, type SourceKind,
-} from './sources.ts';
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const e = document.getElementById(id);
-  if (!e) throw new Error(`playground: #${id} is missing from index.html`);
-  return e as T;
-};
-const num = (id: string): number => Number($<HTMLInputElement>(id).value);
-const sel = (id: string): string => $<HTMLSelectElement>(id).value;
+import { $, FpsMeter, compareToReference, createSourcePicker, num, sel } from './shared.ts';
+import { PHOTOS, type SourceKind } from './sources.ts';
 
 const info = $('info');
-const sourceNote = $('source-note');
 const errorBox = $('error');
 const stage = $('stage');
 const inputCanvas = $<HTMLCanvasElement>('input-canvas');
@@ -35,8 +28,10 @@ interface Settings {
 }
 
 const settings: Settings = { channels: 3, fh: 3, fw: 3, m: 1, kernels: [] };
-let source: FrameSource | null = null;
-let droppedFile: File | null = null;
+const sources = createSourcePicker();
+const fpsMeter = new FpsMeter();
+type Mode = 'filter' | 'model';
+let mode: Mode = 'filter';
 let ctx: DepthwiseContext;
 let filter: { key: string; tensor: GLTensor; host: HostTensor } | null = null;
 let lastError = '';
@@ -184,7 +179,8 @@ $('channels').addEventListener('change', () => {
 function controlsChanged(): void {
   $('explicit-pads').hidden = sel('padding') !== 'explicit';
   const split = sel('view') === 'split';
-  stage.className = split ? 'split' : 'side';
+  stage.classList.toggle('split', split);
+  stage.classList.toggle('side', !split);
   $('split-label').hidden = !split;
   applySplit();
 }
@@ -233,70 +229,6 @@ function currentCall(): Call {
   return { strides, padding, rate, dataFormat, text };
 }
 
-// --- sources --------------------------------------------------------------------------------
-
-function resolution(): [number, number] {
-  const [w, h] = sel('resolution').split('x').map(Number);
-  return [w, h];
-}
-
-let switching = 0;
-async function useSource(kind: SourceKind, why?: string): Promise<void> {
-  const my = ++switching;
-  const [w, h] = resolution();
-  let next: FrameSource;
-  let note = why ?? '';
-  try {
-    if (kind === 'camera') next = await openCamera(w, h);
-    else if (kind === 'file' && droppedFile) next = await fileSource(droppedFile, w, h);
-    else if (kind === 'image') next = sampleImageSource(w, h);
-    else next = patternSource(w, h);
-  } catch (e) {
-    if (my !== switching) return;
-    const reason = e instanceof CameraUnavailable ? e.message : `could not open that source: ${(e as Error).message}`;
-    note = kind === 'camera'
-      ? `Not using the camera: ${reason}. Showing the built-in animated test pattern instead (pick “Sample image” or drop a file for others).`
-      : reason;
-    next = patternSource(w, h);
-    document.body.dataset.cameraError = reason;
-  }
-  if (my !== switching) {
-    next.stop();
-    return;
-  }
-  source?.stop();
-  source = next;
-  $<HTMLSelectElement>('source').value = next.kind;
-  document.body.dataset.source = next.kind;
-  sourceNote.hidden = !note;
-  sourceNote.textContent = note;
-}
-
-$('source').addEventListener('change', () => void useSource(sel('source') as SourceKind));
-$('resolution').addEventListener('change', () => void useSource(source?.kind ?? 'pattern'));
-
-function takeFile(file: File | undefined): void {
-  if (!file) return;
-  droppedFile = file;
-  const opt = $<HTMLSelectElement>('source').querySelector('option[value=file]') as HTMLOptionElement;
-  opt.disabled = false;
-  opt.textContent = `File: ${file.name}`;
-  void useSource('file');
-}
-$<HTMLInputElement>('file').addEventListener('change', (e) => takeFile((e.target as HTMLInputElement).files?.[0]));
-document.addEventListener('dragover', (e) => {
-  e.preventDefault();
-  document.body.classList.add('dragging');
-});
-document.addEventListener('dragleave', (e) => {
-  if (e.relatedTarget === null) document.body.classList.remove('dragging');
-});
-document.addEventListener('drop', (e) => {
-  e.preventDefault();
-  document.body.classList.remove('dragging');
-  takeFile(e.dataTransfer?.files?.[0]);
-});
-
 // --- timing ----------------------------------------------------------------------------------
 
 interface TimerExt { TIME_ELAPSED_EXT: number; GPU_DISJOINT_EXT: number }
@@ -304,7 +236,6 @@ let timerExt: TimerExt | null = null;
 const pendingQueries: WebGLQuery[] = [];
 let gpuMs = NaN;
 let cpuMs = NaN;
-const frameTimes: number[] = [];
 
 function beginGpuTimer(): WebGLQuery | null {
   if (!timerExt || pendingQueries.length > 4) return null;
@@ -333,16 +264,11 @@ function pollGpuTimer(): void {
 
 let lastStats = 0;
 function showStats(now: number): void {
-  frameTimes.push(now);
-  while (frameTimes.length && frameTimes[0] < now - 2000) frameTimes.shift();
+  fpsMeter.tick(now);
   if (now - lastStats < 500) return;
   lastStats = now;
-  const span = frameTimes.length > 1 ? frameTimes[frameTimes.length - 1] - frameTimes[0] : 0;
-  const fps = span > 0 ? ((frameTimes.length - 1) * 1000) / span : 0;
-  $('fps').textContent = fps.toFixed(1);
   $('gpu-ms').textContent = timerExt ? (Number.isNaN(gpuMs) ? '…' : `${gpuMs.toFixed(2)} ms`) : 'n/a (no EXT_disjoint_timer_query_webgl2)';
   $('cpu-ms').textContent = Number.isNaN(cpuMs) ? '–' : `${cpuMs.toFixed(1)} ms`;
-  document.body.dataset.fps = fps.toFixed(2);
 }
 
 // --- the frame loop ----------------------------------------------------------------------------
@@ -383,7 +309,8 @@ function setError(message: string): void {
 
 function frame(now: number): void {
   requestAnimationFrame(frame);
-  const el = source?.frame(now);
+  if (mode !== 'filter') return;
+  const el = sources.current?.frame(now);
   if (!el) return;
   const t0 = performance.now();
   const live: GLTensor[] = [];
@@ -478,17 +405,7 @@ const diffInspector = mountInspector($('diff-inspector'), { tileSize: 240 });
 
 function verify(cap: Capture): { maxAbs: number; maxRel: number; diff: HostTensor } {
   const ref = depthwiseConv2dReference(cap.input, cap.filter, cap.strides, cap.padding, cap.rate, cap.dataFormat);
-  const diff = new Float32Array(ref.data.length);
-  let maxAbs = 0;
-  let maxRel = 0;
-  for (let i = 0; i < diff.length; i++) {
-    const d = Math.abs(cap.output.data[i] - ref.data[i]);
-    diff[i] = d;
-    if (d > maxAbs) maxAbs = d;
-    const a = Math.abs(ref.data[i]);
-    if (a > 1e-3 && d / a > maxRel) maxRel = d / a;
-  }
-  return { maxAbs, maxRel, diff: { data: diff, shape: ref.shape } };
+  return compareToReference(cap.output.data, ref);
 }
 
 let inspecting = false;
@@ -531,8 +448,35 @@ $('capture').addEventListener('click', () => void inspect());
 $('inspect-which').addEventListener('change', () => void inspect());
 $('verify').addEventListener('change', () => void inspect());
 setInterval(() => {
-  if ($<HTMLInputElement>('inspect-live').checked) void inspect();
+  if (mode === 'filter' && $<HTMLInputElement>('inspect-live').checked) void inspect();
 }, 1000);
+
+// --- modes -----------------------------------------------------------------------------------
+
+type ModelModule = typeof import('./model.ts');
+let modelModule: Promise<ModelModule> | null = null;
+
+/** Filter mode runs the frame loop above; model mode (loaded on first use) runs its own. */
+async function setMode(next: Mode): Promise<void> {
+  $<HTMLSelectElement>('mode').value = next;
+  if (next === mode) return;
+  mode = next;
+  document.body.dataset.mode = next;
+  fpsMeter.reset();
+  if (next === 'model') {
+    modelModule ??= import('./model.ts');
+    try {
+      (await modelModule).startModelMode({ sources, fps: fpsMeter, showError: setError });
+    } catch (e) {
+      modelModule = null;
+      setError(`model mode: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  } else {
+    setError('');
+    if (modelModule) (await modelModule).stopModelMode();
+  }
+}
+$('mode').addEventListener('change', () => void setMode(sel('mode') as Mode));
 
 // --- start -----------------------------------------------------------------------------------
 
@@ -542,6 +486,10 @@ declare global {
       readonly frames: number;
       readonly error: string;
       readonly source: SourceKind | null;
+      readonly mode: 'filter' | 'model';
+      /** face-api's sample photos, as served (URLs). */
+      readonly photos: readonly string[];
+      setMode(mode: 'filter' | 'model'): Promise<void>;
       readonly lastCapture: Capture | null;
       readonly lastVerify: { maxAbs: number; maxRel: number } | null;
       capture(): Promise<Capture>;
@@ -573,12 +521,20 @@ function start(): void {
     document.body.dataset.restored = String(Number(document.body.dataset.restored ?? 0) + 1);
   });
   const caps = ctx.capabilities;
-  info.textContent = `WebGL2 on ${caps.renderer}${caps.software ? ' (software rendering: expect low fps)' : ''} · ${caps.precision} · ` +
-    'frames go video → texture (fromPixels) → depthwiseConv2d → canvas (draw), never through JavaScript.';
+  const pipeline = document.createElement('span');
+  pipeline.className = 'filter-only';
+  pipeline.textContent = ' · frames go video → texture (fromPixels) → depthwiseConv2d → canvas (draw), never through JavaScript.';
+  const model = document.createElement('span');
+  model.className = 'model-only';
+  model.textContent = " · model mode: face-api's detectors in TensorFlow.js (WebGL backend), their depthwise_conv2d calls on depthwise-gl's kernels (registerTfjsKernels) or on TF.js's own.";
+  info.replaceChildren(`WebGL2 on ${caps.renderer}${caps.software ? ' (software rendering: expect low fps)' : ''} · ${caps.precision}`, pipeline, model);
   window.playground = {
     get frames() { return frames; },
     get error() { return lastError; },
-    get source() { return source?.kind ?? null; },
+    get source() { return sources.current?.kind ?? null; },
+    get mode() { return mode; },
+    photos: PHOTOS,
+    setMode,
     get lastCapture() { return lastCapture; },
     get lastVerify() { return lastVerify; },
     capture,
@@ -587,9 +543,11 @@ function start(): void {
     createContext,
   };
   applyPreset(PRESETS.find((p) => p.id === new URLSearchParams(location.search).get('preset')) ?? PRESETS.find((p) => p.id === 'sharpen') ?? PRESETS[0]);
-  const wanted = new URLSearchParams(location.search).get('source') as SourceKind | null;
-  void useSource(wanted ?? 'camera');
+  const params = new URLSearchParams(location.search);
+  void sources.use(params.get('source') ?? 'camera');
   requestAnimationFrame(frame);
+  document.body.dataset.mode = mode;
+  if (params.get('mode') === 'model') void setMode('model');
 }
 
 start();

@@ -1,11 +1,25 @@
 // Frame sources for the playground: the webcam, and the built-in ones that need no camera and no
-// network (an animated test pattern, a generated sample image), plus dropped image/video files.
+// network (an animated test pattern, a generated sample image, face-api's sample photos served
+// from node_modules), plus dropped image/video files.
 import type { PixelSource } from '../src/index.ts';
+import sample1 from '@vladmandic/face-api/demo/sample1.jpg?url';
+import sample2 from '@vladmandic/face-api/demo/sample2.jpg?url';
+import sample3 from '@vladmandic/face-api/demo/sample3.jpg?url';
+import sample4 from '@vladmandic/face-api/demo/sample4.jpg?url';
+import sample5 from '@vladmandic/face-api/demo/sample5.jpg?url';
+import sample6 from '@vladmandic/face-api/demo/sample6.jpg?url';
 
-export type SourceKind = 'camera' | 'pattern' | 'image' | 'file';
+export type SourceKind = 'camera' | 'pattern' | 'image' | 'file' | 'photo';
+
+/** face-api's own sample photos (node_modules/@vladmandic/face-api/demo/sample1..6.jpg). */
+export const PHOTOS: readonly string[] = [sample1, sample2, sample3, sample4, sample5, sample6];
 
 export interface FrameSource {
   readonly kind: SourceKind;
+  /** The source picker's value for it: the kind, or 'photo:<n>' for sample photo n (1-based). */
+  readonly id: string;
+  /** True when every frame is the same picture (an image, not a video or the camera). */
+  readonly still: boolean;
   readonly label: string;
   /** The element to upload this frame, or null while it has no frame yet. `time` in ms. */
   frame(time: number): PixelSource | null;
@@ -58,6 +72,8 @@ export async function openCamera(width: number, height: number, timeoutMs = 8000
   await video.play().catch(() => undefined);
   return {
     kind: 'camera',
+    id: 'camera',
+    still: false,
     label: `camera: ${track?.label || 'default'}`,
     frame: () => (video.readyState >= 2 && video.videoWidth > 0 ? video : null),
     size: () => `${video.videoWidth}×${video.videoHeight}`,
@@ -74,6 +90,8 @@ export function patternSource(width: number, height: number): FrameSource {
   const bars = ['#c0c0c0', '#c0c000', '#00c0c0', '#00c000', '#c000c0', '#c00000', '#0000c0'];
   return {
     kind: 'pattern',
+    id: 'pattern',
+    still: false,
     label: 'animated test pattern',
     frame(time) {
       const t = time / 1000;
@@ -182,6 +200,8 @@ export function sampleImageSource(width: number, height: number): FrameSource {
   g.fillText('depthwise-gl', w * 0.45, h * 0.97);
   return {
     kind: 'image',
+    id: 'image',
+    still: true,
     label: 'bundled sample image (generated)',
     frame: () => c,
     size: () => `${width}×${height}`,
@@ -201,6 +221,8 @@ export async function fileSource(file: File, width: number, height: number): Pro
     await video.play();
     return {
       kind: 'file',
+      id: 'file',
+      still: false,
       label: `video file: ${file.name}`,
       frame: () => (video.readyState >= 2 && video.videoWidth > 0 ? video : null),
       size: () => `${video.videoWidth}×${video.videoHeight} (the file's own size)`,
@@ -228,9 +250,37 @@ export async function fileSource(file: File, width: number, height: number): Pro
   g.drawImage(img, (width - dw) / 2, (height - dh) / 2, dw, dh);
   return {
     kind: 'file',
+    id: 'file',
+    still: true,
     label: `image file: ${file.name}`,
     frame: () => c,
     size: () => `${width}×${height}`,
+    stop: () => undefined,
+  };
+}
+
+/**
+ * One of face-api's sample photos (n = 1..6), drawn once at its own aspect ratio to fit within
+ * width x height (no bars: the frame is the photo).
+ */
+export async function photoSource(n: number, width: number, height: number): Promise<FrameSource> {
+  const url = PHOTOS[n - 1];
+  if (!url) throw new Error(`there is no sample photo ${n} (1..${PHOTOS.length})`);
+  const img = new Image();
+  img.src = url;
+  await img.decode();
+  const s = Math.min(width / img.naturalWidth, height / img.naturalHeight);
+  const w = Math.max(1, Math.round(img.naturalWidth * s));
+  const h = Math.max(1, Math.round(img.naturalHeight * s));
+  const [c, g] = canvas2d(w, h);
+  g.drawImage(img, 0, 0, w, h);
+  return {
+    kind: 'photo',
+    id: `photo:${n}`,
+    still: true,
+    label: `face-api sample photo ${n} (${img.naturalWidth}×${img.naturalHeight})`,
+    frame: () => c,
+    size: () => `${w}×${h} (photo ${img.naturalWidth}×${img.naturalHeight}, scaled)`,
     stop: () => undefined,
   };
 }

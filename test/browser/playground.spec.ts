@@ -321,3 +321,183 @@ test('without camera permission the fallback source is shown @no-camera', async 
   await expect(page.locator('#source option[value=file]')).toHaveText('File: dropped.png');
   expect((await state(page)).error).toBe('');
 });
+
+// --- model mode: face detection in TF.js, depthwise-gl's kernels on and off -------------------
+
+interface Det { x: number; y: number; width: number; height: number; score: number }
+interface ModelPG {
+  inferences: number;
+  kernelsOn: boolean;
+  detections: Det[];
+  timings: { on: { median: number; count: number; first: number }; off: { median: number; count: number; first: number } };
+  stats: { calls: number; fallbacks: number; lastFallback: string | null } | null;
+  callsPerInference: number;
+  depthwiseLayers: number;
+  sharedTf: boolean;
+  renderer: string;
+  software: boolean;
+  layerCalls: number;
+  lastVerify: { index: number; maxAbs: number; maxRel: number; maxElementRel: number } | null;
+}
+
+async function model(page: Page): Promise<ModelPG> {
+  return page.evaluate(() => {
+    const m = (window as unknown as { playgroundModel: ModelPG }).playgroundModel;
+    return {
+      inferences: m.inferences, kernelsOn: m.kernelsOn, detections: m.detections, timings: m.timings, stats: m.stats,
+      callsPerInference: m.callsPerInference, depthwiseLayers: m.depthwiseLayers, sharedTf: m.sharedTf, renderer: m.renderer,
+      software: m.software, layerCalls: m.layerCalls, lastVerify: m.lastVerify,
+    };
+  });
+}
+
+/** Waits until `n` more inferences have finished. TF.js on SwiftShader: about 1-3 s each. */
+async function moreInferences(page: Page, n: number): Promise<void> {
+  const start = (await model(page)).inferences;
+  await page.waitForFunction(([s, k]) => ((window as unknown as { playgroundModel: ModelPG }).playgroundModel.inferences >= s + k), [start, n], { timeout: 120_000 });
+}
+
+/** Opens the playground in model mode; the first start pre-bundles TF.js and loads the weights. */
+async function openModel(page: Page, query: string, errors: string[]): Promise<void> {
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`/${query}`);
+  await page.waitForFunction(() => ((window as unknown as { playgroundModel?: ModelPG }).playgroundModel?.inferences ?? 0) >= 1, null, { timeout: 150_000 });
+}
+
+function iou(a: Det, b: Det): number {
+  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
+}
+
+test.describe('model mode', () => {
+  test.describe.configure({ mode: 'serial' });
+  let page: Page;
+  const errors: string[] = [];
+
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await openModel(page, '?mode=model&source=photo:1', errors);
+  });
+  test.afterAll(async () => {
+    await page?.close();
+  });
+
+  test('a sample photo: faces with the kernels on, the same boxes and scores with them off, timings for both', async () => {
+    test.setTimeout(240_000);
+    await page.waitForFunction(() => (window as unknown as { playgroundModel: ModelPG }).playgroundModel.timings.on.count >= 2, null, { timeout: 120_000 });
+    const on = await model(page);
+    expect(on.sharedTf).toBe(true);
+    expect(on.kernelsOn).toBe(true);
+    expect(on.detections.length).toBeGreaterThanOrEqual(1);
+    expect(on.stats!.calls).toBeGreaterThan(0);  // face-api's inference went through depthwise-gl
+    expect(on.stats!.fallbacks).toBe(0);
+    expect(on.depthwiseLayers).toBe(5);  // TinyFaceDetector: conv1..conv5 are depthwise separable
+    expect(on.callsPerInference).toBe(on.depthwiseLayers);
+    expect(on.layerCalls).toBe(0);  // nothing captured (nothing read back) until asked
+    await expect(page.locator('#model-stats')).toContainText(/stats\(\): calls \d+, fallbacks 0/);
+    if (on.software) await expect(page.locator('#model-warning')).toContainText('software renderer');
+
+    await page.uncheck('#kernels-on');
+    await page.waitForFunction(() => {
+      const m = (window as unknown as { playgroundModel: ModelPG }).playgroundModel;
+      return !m.kernelsOn && m.timings.off.count >= 2;
+    }, null, { timeout: 120_000 });
+    const off = await model(page);
+    expect(off.stats).toBeNull();
+    expect(off.detections.length).toBe(on.detections.length);
+    for (const a of on.detections) {
+      const b = off.detections.reduce((best, d) => (iou(a, d) > iou(a, best) ? d : best));
+      expect(iou(a, b)).toBeGreaterThanOrEqual(0.99);
+      expect(Math.abs(a.score - b.score)).toBeLessThanOrEqual(1e-4);
+    }
+    await expect(page.locator('#model-compare')).toContainText('(the same boxes)');
+    for (const k of ['on', 'off']) await expect(page.locator(`#timing-${k} .median`)).toHaveText(/^\d+\.\d ms$/);
+    await expect(page.locator('#model-ratio')).toContainText(/on \/ off: \d+\.\d\d×/);
+    const t = off.timings;
+    console.log(`model mode (TinyFaceDetector 416, sample photo 1, ${off.renderer}): ${on.detections.length} faces; ` +
+      `median ms per inference on ${t.on.median.toFixed(0)} (${t.on.count}), off ${t.off.median.toFixed(0)} (${t.off.count}), ` +
+      `on/off ${(t.on.median / t.off.median).toFixed(2)}; first after switching on ${t.on.first.toFixed(0)}, off ${t.off.first.toFixed(0)}`);
+    await page.check('#kernels-on');
+    await page.waitForFunction(() => (window as unknown as { playgroundModel: ModelPG }).playgroundModel.kernelsOn);
+    await moreInferences(page, 1);
+    await page.screenshot({ path: `${SHOTS}/model.png` });
+    expect(errors).toEqual([]);
+  });
+
+  test('the layer debugger: a row per depthwise call, three inspector panels, Verify against the reference', async () => {
+    test.setTimeout(180_000);
+    await page.click('#capture-layers');
+    await page.waitForFunction(() => (window as unknown as { playgroundModel: ModelPG }).playgroundModel.layerCalls > 0, null, { timeout: 120_000 });
+    const m = await model(page);
+    const rows = page.locator('#layer-list tbody tr');
+    await expect(rows).toHaveCount(m.depthwiseLayers);
+    expect(m.layerCalls).toBe(m.callsPerInference);
+    await expect(rows.first()).toContainText('DepthwiseConv2dNative');
+    await expect(rows.first()).toContainText('3×3×16×1');
+    await rows.nth(1).click();
+    await expect(page.locator('#layer-inspectors .dgl-inspector')).toHaveCount(3);
+    for (const which of ['input', 'filter', 'output']) {
+      await expect(page.locator(`#layer-inspectors [data-tensor=${which}] figure`).first()).toBeVisible();
+      await expect(page.locator(`#layer-inspectors [data-tensor=${which}] .dgl-title`)).toContainText(`#1 ${which}`);
+    }
+    await page.click('#verify-layer');
+    await expect(page.locator('#layer-verify-result')).toContainText('max rel error');
+    const text = (await page.locator('#layer-verify-result').textContent()) ?? '';
+    const rel = Number(/max rel error ([\d.e+-]+)/.exec(text)?.[1]);
+    const abs = Number(/max abs error ([\d.e+-]+)/.exec(text)?.[1]);
+    console.log(`debugger, call #1: ${text}`);
+    expect(rel).toBeLessThanOrEqual(1e-5);
+    expect(abs).toBeLessThan(1e-4);
+    expect((await model(page)).lastVerify!.index).toBe(1);
+    await expect(page.locator('#layer-diff figure').first()).toBeVisible();
+    // Every call of the inference, the same check (the list's last column).
+    await page.click('#verify-all');
+    await expect(page.locator('#layer-verify-result')).toContainText(`all ${m.layerCalls} calls: worst max rel error`);
+    const worst = Number(/worst max rel error ([\d.e+-]+)/.exec((await page.locator('#layer-verify-result').textContent()) ?? '')?.[1]);
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    await expect(rows.locator('td.rel')).toHaveText(Array(m.layerCalls).fill(/^\d\.\d\de-\d+$/));
+    await page.locator('#debug').screenshot({ path: `${SHOTS}/debugger.png` });
+    expect(errors).toEqual([]);
+  });
+
+  test('the fake camera: inferences run on moving frames, no page errors', async () => {
+    test.setTimeout(180_000);
+    await page.selectOption('#source', 'camera');
+    await page.waitForFunction(() => (window as unknown as { playground: PG }).playground.source === 'camera');
+    await moreInferences(page, 1);
+    const grab = () => page.evaluate(() => (document.getElementById('model-canvas') as HTMLCanvasElement).toDataURL());
+    const a = await grab();
+    await moreInferences(page, 2);
+    const b = await grab();
+    expect(a.length).toBeGreaterThan(1000);
+    expect(b).not.toBe(a);
+    await expect(page.locator('#model-caption')).toContainText('camera');
+    expect((await state(page)).error).toBe('');
+    expect(errors).toEqual([]);
+  });
+});
+
+test('model mode without camera permission falls back to the pattern; a dropped photo is detected @no-camera', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  await openModel(page, '?mode=model', errors);
+  expect((await state(page)).source).toBe('pattern');
+  await expect(page.locator('#source-note')).toContainText('Not using the camera');
+  await expect(page.locator('#source-note')).toContainText('denied');
+  await moreInferences(page, 1);
+  // Drop one of face-api's sample photos as a file.
+  const url = await page.evaluate(() => (window as unknown as { playground: { photos: string[] } }).playground.photos[1]);
+  await page.evaluate(async (u) => {
+    const blob = await (await fetch(u)).blob();
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'sample2.jpg', { type: 'image/jpeg' }));
+    document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, url);
+  await page.waitForFunction(() => (window as unknown as { playground: PG }).playground.source === 'file');
+  await moreInferences(page, 2);
+  await expect(page.locator('#model-caption')).toContainText('image file: sample2.jpg');
+  expect((await model(page)).detections.length).toBeGreaterThanOrEqual(1);
+  expect((await state(page)).error).toBe('');
+  expect(errors).toEqual([]);
+});
