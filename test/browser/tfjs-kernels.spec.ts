@@ -1,29 +1,16 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { tfjsTest } from './tfjs/fixture';
 import { rng } from '../rng.js';
 
 // registerTfjsKernels: TF.js's depthwise kernels on depthwise-gl, on TF.js's own WebGL2 context,
 // against TF.js's cpu backend (a seeded sweep), under TF.js's flag variants, and the contract's
 // registration, fallback, memory and GL-state rules. Real models: tfjs-models.spec.ts.
 
-type Page_ = Page;
-const test = base.extend<object, { tfjs: Page_ }>({
-  tfjs: [async ({ browser }, use) => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto('/test/browser/tfjs/page.html');
-    await page.waitForFunction(() => (window as unknown as { tfjsReady?: boolean }).tfjsReady === true);
-    await page.evaluate(async () => {
-      const w = window as unknown as Record<string, any>;
-      const sweepUrl: string = '/test/browser/tfjs/sweep.js';
-      w.S = await import(sweepUrl);
-      await w.T.useBackend('webgl');
-      w.K = w.DGL.registerTfjsKernels(w.tf);
-    });
-    await use(page);
-    await page.close();
-    if (errors.length) throw new Error(`uncaught errors in the page:\n${errors.join('\n')}`);
-  }, { scope: 'worker' }],
+const test = tfjsTest(async () => {
+  const w = window as unknown as Record<string, any>;
+  const sweepUrl: string = '/test/browser/tfjs/sweep.js';
+  w.S = await import(sweepUrl);
+  w.K = w.DGL.registerTfjsKernels(w.tf);
 });
 
 type Pad = 'same' | 'valid' | number | number[][];

@@ -1,4 +1,5 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { tfjsTest } from './tfjs/fixture';
 
 // Real models with real weights, shipped in npm packages (no network): nsfwjs's MobileNetV2
 // (Keras layers model), @vladmandic/face-api's tinyFaceDetector and ssdMobilenetv1, and a
@@ -40,21 +41,8 @@ interface Face {
 }
 
 /** One page with the built library, TF.js (webgl) and the model loaders, shared by this file's tests. */
-const test = base.extend<object, { tfjs: Page }>({
-  tfjs: [async ({ browser }, use) => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto('/test/browser/tfjs/page.html');
-    await page.waitForFunction(() => (window as unknown as { tfjsReady?: boolean }).tfjsReady === true);
-    await page.evaluate(async () => {
-      window.M = await import('/test/browser/tfjs/models.js' as string);
-      await window.T.useBackend('webgl');
-    });
-    await use(page);
-    await page.close();
-    if (errors.length) throw new Error(`uncaught errors in the TF.js page:\n${errors.join('\n')}`);
-  }, { scope: 'worker' }],
+const test = tfjsTest(async () => {
+  window.M = await import('/test/browser/tfjs/models.js' as string);
 });
 
 function expectClose(d: Diff, what: string, rel = REL): void {
