@@ -7,6 +7,40 @@
 // both output pixels and all its taps; the weights come two taps to a texel from the repacked
 // filter (logical [1, ceil(FH*FW/2), ceil(C/2), 4]: taps 2p, 2p+1 of channels 2cp, 2cp+1).
 // No conversion pass before or after (src/tfjs/direct.ts picks this shader; bench/RESULTS.md).
+// SIZES 1 (both textures aligned: width = ceil(C/2)): the sizes are uniforms and one program
+// serves every layer of a kind (filter size, strides, rates, the left pad's parity, the fused
+// epilogue), which spares a model's first predict a compile per layer shape (bench/RESULTS.md);
+// bias and PReLU weights then come from one-row textures. SIZES 0: everything a define.
+#ifndef SIZES
+#define SIZES 0
+#endif
+#if SIZES
+uniform int u_inH;
+uniform int u_inW;
+uniform int u_inC2;
+uniform int u_inTexH;
+uniform int u_outH;
+uniform int u_outW;
+uniform int u_outC;
+uniform int u_padT;
+uniform int u_padL;
+#define IN_H u_inH
+#define IN_W u_inW
+#define IN_C2 u_inC2
+#define IN_TEX_W u_inC2
+#define IN_TEX_H u_inTexH
+#define IN_ALIGNED 1
+#define OUT_H u_outH
+#define OUT_W u_outW
+#define OUT_CH u_outC
+#define OUT_ALIGNED 1
+#define PAD_T u_padT
+#define PAD_L u_padL
+// What depthwise_common.glsl's own epilogue helpers (not used here) would size with.
+#define OUT_C 4
+#define OUT_C4 1
+#define VEC_TEX_W 1
+#endif
 #ifndef FH
 #define BATCH 1
 #define IN_H 1
@@ -34,9 +68,15 @@
 #define NWT 1
 #endif
 // NCOLS: input columns one filter row of the two output pixels reads, SW + (FW-1)*RW + 1;
-// NTEX: input texels holding them, (NCOLS + (PAD_L & 1) + 1) / 2; NWT: weight texels,
+// NTEX: input texels holding them, (NCOLS + PODD + 1) / 2 with PODD = PAD_L & 1 (a define even
+// when PAD_L is a uniform: it decides which fetched column a tap reads); NWT: weight texels,
 // ceil(FH*FW / 2). All literals (they pick macros below).
+#ifndef PODD
 #define PODD (PAD_L & 1)
+#endif
+#ifndef OUT_CH
+#define OUT_CH OUT_C
+#endif
 #define IN_W2 ((IN_W + 1) / 2)
 #define OUT_W2 ((OUT_W + 1) / 2)
 
@@ -300,8 +340,21 @@ void main() {
   bool rowIn;
   ROWS
 
-  // Bias and PReLU weights of channels c0, c0+1: lanes of texel c0 / 4 (depthwise_common.glsl).
+  // Bias and PReLU weights of channels c0, c0+1: lanes of texel c0 / 4.
+#if SIZES
+  // One-row vector textures (logical [1, 1, 1, C], row-aligned).
+  vec4 b4 = vec4(0.0);
+  vec4 s4 = vec4(0.0);
+#if BIAS
+  b4 = texelFetch(u_bias, ivec2(cp / 2, 0), 0);
+#endif
+#if PRELU
+  s4 = texelFetch(u_prelu, ivec2(cp / 2, 0), 0);
+#endif
+  Channel ch = Channel(b4, s4);
+#else
   Channel ch = channelAt(cp / 2);
+#endif
   bvec4 upper = bvec4((cp & 1) == 1);
   vec4 bias = mix(ch.bias.xyxy, ch.bias.zwzw, upper);
   vec4 slope = mix(ch.slope.xyxy, ch.slope.zwzw, upper);
@@ -311,7 +364,7 @@ void main() {
 #endif
   v = activate(v, slope);
   // Lanes past C or past OUT_W hold zero.
-  bool c1 = 2 * cp + 1 < OUT_C;
+  bool c1 = 2 * cp + 1 < OUT_CH;
   bool w1 = 2 * wp + 1 < OUT_W;
   o_value = mix(vec4(0.0), v, bvec4(true, c1, w1, c1 && w1));
 }

@@ -104,17 +104,37 @@ export function runDirect(
   const temporaries: GpuTexture[] = [];
   const spec = checkFused<Tensor>(FN, fused, g.outC, (v) => v instanceof Tensor);
   const outC4 = Math.ceil(g.outC / 4);
-  const epilogue = spec ? epilogueSetup(host, spec, g.outC, outC4, textures, uniforms, temporaries) : {};
+  const epilogue: Record<string, number> = spec ? epilogueSetup(host, spec, g.outC, outC4, textures, uniforms, temporaries) : {};
   const { info, texture, layout: outLayout } = bridge.makeOutput(backend, g.outShape, true);
   const podd = g.padLeft & 1;
-  const program = host.programs.get('depthwiseTfjs', {
-    BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
-    IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
-    OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, OUT_TEX_W: outLayout.width, OUT_ALIGNED: outLayout.width === c2,
-    FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft,
+  const loops = {
+    FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw,
     NCOLS: ncols, NTEX: Math.floor((ncols + podd + 1) / 2), NWT: Math.ceil((g.fh * g.fw) / 2),
-    ...epilogue,
-  });
+  };
+  const aligned = inLayout.width === c2 && outLayout.width === c2;
+  // Sizes as uniforms where both textures are aligned and the per-channel vectors are one-row
+  // textures (the common case): one program per layer kind, not per layer shape.
+  const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
+  const sizesAsUniforms = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
+    (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
+  let program;
+  if (sizesAsUniforms) {
+    program = host.programs.get('depthwiseTfjs', {
+      SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
+      ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
+    });
+    Object.assign(uniforms, {
+      u_inH: g.inH, u_inW: g.inW, u_inC2: c2, u_inTexH: inLayout.height,
+      u_outH: g.outH, u_outW: g.outW, u_outC: g.outC, u_padT: g.padTop, u_padL: g.padLeft,
+    });
+  } else {
+    program = host.programs.get('depthwiseTfjs', {
+      BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
+      IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
+      OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, OUT_TEX_W: outLayout.width, OUT_ALIGNED: outLayout.width === c2,
+      PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue,
+    });
+  }
   bridge.renderTo(texture, outLayout.width, outLayout.height, program, { ...uniforms, ...textures });
   for (const t of temporaries) host.textures.free(t);
   return info;

@@ -507,8 +507,11 @@ class Registration {
     const kind = channelVector(info.shape, outC);
     const td = backend.texData.get(info.dataId);
     if (td.texture == null && td.values instanceof Float32Array) {
+      // Uploaded once into a one-row texture kept with the TF.js tensor (the direct shader's
+      // one-program-per-kind variant reads vectors from textures).
       const v = td.values;
-      return kind === 'scalar' ? new Float32Array(outC).fill(v[0]) : v;
+      return this.derived(s, info, `${what}|cpu|${outC}`, () =>
+        s.host.tensor(kind === 'scalar' ? new Float32Array(outC).fill(v[0]) : v, [1, 1, 1, outC]) as unknown as Tensor);
     }
     if (kind !== 'vector') throw new DepthwiseGLError(`${what} of shape ${show(info.shape)} is one value on the GPU (broadcast served only from the CPU)`);
     return this.derivedTensor(s, backend, info, what, [1, 1, 1, outC], 'NHWC');
