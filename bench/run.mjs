@@ -1,23 +1,45 @@
-// `npm run bench`: runs bench/index.html in headless Chromium (the same browser discovery as the
-// tests, scripts/browser.mjs; DGL_GPU=1 for a real GPU), prints the tables and writes the result.
+// `npm run bench`: runs the benchmark in headless Chromium (the same browser discovery as the
+// tests, scripts/browser.mjs; DGL_GPU=1 for a real GPU), prints the tables and writes the results.
+// Two sections, each in its own browser:
+//   1. bench/index.html (bench/bench.js): depthwise-gl's own API against tfjs-backend-webgl;
+//   2. bench/tfjs.html (bench/tfjs.js): TF.js with and without depthwise-gl's kernels
+//      (registerTfjsKernels): kernels, steady-state model predicts, and the first predict of
+//      each model in a fresh browser (one Chromium launch per measurement).
 //
 //   node bench/run.mjs [--quick] [--tiny] [--out FILE] [--layers 112x112x32/s1,...]
-//                      [--no-scaling] [--no-fused] [--K n] [--reps n]
+//                      [--no-scaling] [--no-fused] [--K n] [--reps n] [--port n]
+//                      [--no-tfjs | --tfjs-only | --tfjs] [--tfjs-out FILE]
+//                      [--models id,...] [--no-tfjs-kernels] [--no-tfjs-models] [--no-first-predict]
+//                      [--model-reps n] [--first-reps n] [--tfjs-switch dispatch|register]
+//                      [--tfjs-options JSON]   (registerTfjsKernels's options, e.g. '{"direct":false}')
 //
-// Writes bench/results.json by default (--tiny writes nothing unless --out is given).
+// --layers, --K, --reps, --quick apply to both sections. --tiny: small shapes, the TF.js section
+// skipped unless --tfjs is given (then tiny layers, no models unless --models). Model ids:
+// nsfw-mobilenet-v2, tiny-face-detector, ssd-mobilenet-v1. --port 0 (default): a free port.
+// Writes bench/results.json and bench/results-tfjs.json by default (--tiny writes nothing unless
+// --out / --tfjs-out is given). Exits 1 when a TF.js-section check failed (a fallback, or a sample
+// "ours" that did not run on depthwise-gl), after printing and writing everything.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../scripts/browser.mjs';
 import { REPO_ROOT, startServer } from '../scripts/serve.mjs';
+import { formatTfjsTable, summarizeFirst } from './tfjs-report.js';
+
+const MODEL_IDS = ['nsfw-mobilenet-v2', 'tiny-face-detector', 'ssd-mobilenet-v1'];
 
 function parseArgs(argv) {
-  const o = { quick: false, tiny: false, out: undefined, scaling: true, fused: true };
+  const o = { quick: false, tiny: false, out: undefined, scaling: true, fused: true, port: 0, main: true, tfjs: undefined, tfjsKernels: true, tfjsModels: true, firstPredict: true, tfjsSwitch: 'dispatch' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
       if (i + 1 >= argv.length) throw new Error(`bench: ${a} needs a value`);
       return argv[++i];
+    };
+    const int = (min = 0) => {
+      const v = Number(next());
+      if (!Number.isInteger(v) || v < min) throw new Error(`bench: ${a} needs an integer >= ${min}`);
+      return v;
     };
     if (a === '--quick') o.quick = true;
     else if (a === '--tiny') o.tiny = true;
@@ -25,48 +47,145 @@ function parseArgs(argv) {
     else if (a === '--layers') o.layers = next().split(',');
     else if (a === '--no-scaling') o.scaling = false;
     else if (a === '--no-fused') o.fused = false;
-    else if (a === '--K') o.K = Number(next());
-    else if (a === '--reps') o.reps = Number(next());
+    else if (a === '--K') o.K = int(1);
+    else if (a === '--reps') o.reps = int(1);
+    else if (a === '--port') o.port = int(0);
+    else if (a === '--no-tfjs') o.tfjs = false;
+    else if (a === '--tfjs') o.tfjs = true;
+    else if (a === '--tfjs-only') { o.tfjs = true; o.main = false; }
+    else if (a === '--tfjs-out') o.tfjsOut = next();
+    else if (a === '--models') o.models = next().split(',').filter(Boolean);
+    else if (a === '--no-tfjs-kernels') o.tfjsKernels = false;
+    else if (a === '--no-tfjs-models') o.tfjsModels = false;
+    else if (a === '--no-first-predict') o.firstPredict = false;
+    else if (a === '--model-reps') o.modelReps = int(1);
+    else if (a === '--first-reps') o.firstReps = int(1);
+    else if (a === '--tfjs-switch') o.tfjsSwitch = next();
+    else if (a === '--tfjs-options') o.tfjsOptions = JSON.parse(next());
     else throw new Error(`bench: unknown argument ${a}`);
   }
+  for (const m of o.models ?? []) if (!MODEL_IDS.includes(m)) throw new Error(`bench: unknown model ${m} (known: ${MODEL_IDS.join(', ')})`);
+  if (!['dispatch', 'register'].includes(o.tfjsSwitch)) throw new Error('bench: --tfjs-switch takes dispatch or register');
+  o.tfjs ??= !o.tiny;
   return o;
 }
 
 const args = parseArgs(process.argv.slice(2));
 const outFile = args.out ?? (args.tiny ? undefined : path.join(REPO_ROOT, 'bench', 'results.json'));
+const tfjsOutFile = args.tfjsOut ?? (args.tiny ? undefined : path.join(REPO_ROOT, 'bench', 'results-tfjs.json'));
 if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'depthwise-gl.js'))) {
   console.error('bench: dist/depthwise-gl.js is missing; run `npm run build` first (npm run bench does).');
   process.exit(1);
 }
 
-const server = await startServer({ port: 0 });
-const browser = await chromium.launch(launchOptions());
-let code = 0;
-try {
+/** A page that records page errors and failed requests. */
+async function openPage(browser, url, readyFlag) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
-  await page.goto(`${server.url}bench/index.html`);
-  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 });
-  const { quick, tiny, layers, scaling, fused, K, reps } = args;
-  const result = await page.evaluate((o) => window.B.runBench(o), { quick, tiny, layers, scaling, fused, K, reps });
-  result.browser = `Chromium ${browser.version()}`;
-  result.gpuLaunch = process.env.DGL_GPU === '1';
-  const table = await page.evaluate((r) => window.B.formatTable(r), result);
-  console.log(`${result.browser}${result.software ? ' — SwiftShader/software renderer: a CPU, not a GPU; compare ratios only' : ''}`);
-  console.log(table);
-  console.log(`\n${result.seconds} s in the page`);
-  if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
-  if (outFile) {
-    fs.writeFileSync(outFile, `${JSON.stringify({ ...result, table }, null, 2)}\n`);
-    console.log(`wrote ${path.relative(process.cwd(), outFile)}`);
+  await page.goto(url);
+  await page.waitForFunction((flag) => window[flag] === true, readyFlag, { timeout: 60_000 });
+  return { page, errors };
+}
+
+/** Section 1: depthwise-gl's API against tfjs-backend-webgl (bench/index.html). */
+async function mainSection(server) {
+  const browser = await chromium.launch(launchOptions());
+  try {
+    const { page, errors } = await openPage(browser, `${server.url}bench/index.html`, 'benchReady');
+    const { quick, tiny, layers, scaling, fused, K, reps } = args;
+    const result = await page.evaluate((o) => window.B.runBench(o), { quick, tiny, layers, scaling, fused, K, reps });
+    result.browser = `Chromium ${browser.version()}`;
+    result.gpuLaunch = process.env.DGL_GPU === '1';
+    const table = await page.evaluate((r) => window.B.formatTable(r), result);
+    console.log(`${result.browser}${result.software ? ' — SwiftShader/software renderer: a CPU, not a GPU; compare ratios only' : ''}`);
+    console.log(table);
+    console.log(`\n${result.seconds} s in the page`);
+    if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
+    if (outFile) {
+      fs.writeFileSync(outFile, `${JSON.stringify({ ...result, table }, null, 2)}\n`);
+      console.log(`wrote ${path.relative(process.cwd(), outFile)}`);
+    }
+  } finally {
+    await browser.close();
   }
+}
+
+/** One firstPredict() in a browser launched for it alone. */
+async function firstPredictFresh(server, model, mode, kernelOptions) {
+  const browser = await chromium.launch(launchOptions());
+  try {
+    const { page, errors } = await openPage(browser, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
+    const r = await page.evaluate((o) => window.TB.firstPredict(o), { model, mode, kernelOptions });
+    return { ...r, errors };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Section 2: TF.js with and without depthwise-gl's kernels (bench/tfjs.html). */
+async function tfjsSection(server) {
+  const t0 = Date.now();
+  const models = args.tfjsModels ? (args.models ?? (args.tiny ? [] : MODEL_IDS)) : [];
+  const browser = await chromium.launch(launchOptions());
+  let result;
+  let errors;
+  try {
+    let page;
+    ({ page, errors } = await openPage(browser, `${server.url}bench/tfjs.html`, 'tfjsBenchReady'));
+    const { quick, tiny, layers, K, reps, modelReps } = args;
+    result = await page.evaluate((o) => window.TB.runTfjsBench(o), { quick, tiny, layers, K, reps, modelReps, models, kernels: args.tfjsKernels, switch: args.tfjsSwitch, kernelOptions: args.tfjsOptions });
+    result.browser = `Chromium ${browser.version()}`;
+  } finally {
+    await browser.close();
+  }
+  result.gpuLaunch = process.env.DGL_GPU === '1';
+  const firstModels = args.firstPredict ? models : [];
+  if (firstModels.length) {
+    // Stock and ours alternate launch by launch (the order flips each repeat), so drift in the
+    // machine's load hits both.
+    const reps = args.firstReps ?? (args.tiny || args.quick ? 1 : 3);
+    const measurements = [];
+    result.firstProblems = [];
+    for (let rep = 0; rep < reps; rep++) {
+      for (let i = 0; i < firstModels.length; i++) {
+        const modes = (rep + i) % 2 ? ['ours', 'stock'] : ['stock', 'ours'];
+        for (const mode of modes) {
+          const r = await firstPredictFresh(server, firstModels[i], mode, args.tfjsOptions);
+          measurements.push({ ...r, rep });
+          process.stderr.write(`first predict ${firstModels[i]} ${mode} (launch ${measurements.length}): ${r.ms} ms${mode === 'ours' ? `, ${r.calls} calls, ${r.fallbacks} fallbacks` : ''}\n`);
+          if (mode === 'ours' && (!(r.calls > 0) || r.fallbacks !== 0)) result.firstProblems.push(`first predict ${r.name} (launch ${measurements.length}), ours: ${r.calls} calls on depthwise-gl, ${r.fallbacks} fallbacks${r.lastFallback ? ` (last: ${r.lastFallback})` : ''}`);
+          for (const e of r.errors) result.firstProblems.push(`first predict ${r.name} ${mode}: page error ${e}`);
+        }
+      }
+    }
+    result.firstPredict = { reps, ...summarizeFirst(measurements), measurements };
+  }
+  result.totalSeconds = Math.round((Date.now() - t0) / 100) / 10;
+  const table = formatTfjsTable(result);
+  console.log(`\n## TensorFlow.js kernels (${result.browser}${result.software ? ', SwiftShader/software renderer: compare ratios only' : ''})\n`);
+  console.log(table);
+  console.log(`\n${result.seconds} s in the page${result.firstPredict ? `, ${result.totalSeconds} s with the fresh-browser first predicts` : ''}`);
+  if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
+  if (tfjsOutFile) {
+    fs.writeFileSync(tfjsOutFile, `${JSON.stringify({ ...result, table }, null, 2)}\n`);
+    console.log(`wrote ${path.relative(process.cwd(), tfjsOutFile)}`);
+  }
+  const failed = result.problems.length + (result.firstProblems?.length ?? 0) + errors.length;
+  if (failed) console.error(`bench: ${failed} TF.js-section check(s) failed (see above)`);
+  return failed === 0;
+}
+
+const server = await startServer({ port: args.port });
+let code = 0;
+try {
+  if (args.main) await mainSection(server);
+  if (args.tfjs && !(await tfjsSection(server))) code = 1;
 } catch (e) {
   console.error(e);
   code = 1;
 } finally {
-  await browser.close();
   await server.close();
 }
 process.exit(code);

@@ -1,0 +1,154 @@
+// In-page loaders for the real models the TF.js section of the benchmark runs (bench/tfjs.js),
+// on the page's one TF.js (bench/tfjs.html's import map), from node_modules (no network):
+//
+//   nsfw-mobilenet-v2   nsfwjs 4.x's MobileNetV2 (Keras layers model, 224x224x3 input, 17
+//                       depthwise layers: tf.layers.depthwiseConv2d -> DepthwiseConv2dNative)
+//   tiny-face-detector  @vladmandic/face-api's TinyFaceDetector (416x416, separable convs)
+//   ssd-mobilenet-v1    @vladmandic/face-api's SSD MobileNetV1 (512x512, 13 depthwise layers)
+//
+// Each loader returns { id, name, input, run, dispose }: run() is one synchronous predict (what
+// the app calls per frame: the model's own preprocessing of an image tensor that is already on
+// the GPU, and the network) returning the output tensors, which the caller reads and disposes.
+import * as tf from '@tensorflow/tfjs/dist/index.js';
+
+const NSFW_DIR = '/node_modules/nsfwjs/dist/models/mobilenet_v2/';
+const FACE_API = '/node_modules/@vladmandic/face-api/dist/face-api.esm-nobundle.js';
+const FACE_MODELS = '/node_modules/@vladmandic/face-api/model';
+/** A face-api demo photo (1920x1280), drawn smaller first: a camera frame's size, not a photo's. */
+const PHOTO = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
+
+export const MODELS = {
+  'nsfw-mobilenet-v2': { name: 'nsfwjs MobileNetV2', load: loadNsfwMobileNetV2 },
+  'tiny-face-detector': { name: 'face-api TinyFaceDetector', load: loadTinyFaceDetector },
+  'ssd-mobilenet-v1': { name: 'face-api SSD MobileNetV1', load: loadSsdMobilenetV1 },
+};
+export const MODEL_IDS = Object.keys(MODELS);
+
+/** Loads a model by id (MODEL_IDS) with its input; nothing of it has run yet (no program compiled for it). */
+export async function loadModel(id) {
+  const spec = MODELS[id];
+  if (!spec) throw new Error(`bench/models.js: unknown model ${JSON.stringify(id)} (known: ${MODEL_IDS.join(', ')})`);
+  const t0 = performance.now();
+  const m = await spec.load();
+  return { id, name: spec.name, loadMs: performance.now() - t0, ...m };
+}
+
+// --- nsfwjs ------------------------------------------------------------------------------------
+
+/** A UMD/CommonJS file of nsfwjs's dist/models (model.min.js, group1-shard1of1.min.js): its module.exports. */
+async function commonjs(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`bench/models.js: ${res.status} for ${url}`);
+  const source = await res.text();
+  const module = { exports: {} };
+  // The UMD header takes the CommonJS branch when `module` and `exports` exist.
+  new Function('module', 'exports', 'define', 'require', source)(module, module.exports, undefined, undefined);
+  return module.exports;
+}
+
+function base64Bytes(b64) {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+async function loadNsfwMobileNetV2() {
+  // What nsfwjs's own loader does (dist/esm/core.js, JSONHandler): the Keras model.json object and
+  // the base64 weight shards, keyed by the manifest's paths.
+  const [json, shard] = await Promise.all([commonjs(`${NSFW_DIR}model.min.js`), commonjs(`${NSFW_DIR}group1-shard1of1.min.js`)]);
+  const shards = { 'group1-shard1of1': shard };
+  const weightSpecs = [];
+  const parts = [];
+  for (const group of json.weightsManifest) {
+    for (const p of group.paths) {
+      if (typeof shards[p] !== 'string') throw new Error(`bench/models.js: no weight shard ${p} for nsfwjs MobileNetV2`);
+      parts.push(base64Bytes(shards[p]));
+    }
+    weightSpecs.push(...group.weights);
+  }
+  const weightData = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    weightData.set(p, offset);
+    offset += p.length;
+  }
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer }));
+  // nsfwjs's classify(): the image at 224x224, float, / 255, batch of one (made here, once).
+  const canvas = await photoCanvas(224, 224);
+  const input = tf.tidy(() => tf.div(tf.cast(tf.browser.fromPixels(canvas), 'float32'), 255).expandDims(0));
+  return {
+    input,
+    run: () => [model.predict(input)],
+    dispose: () => {
+      model.dispose();
+      input.dispose();
+    },
+  };
+}
+
+// --- face-api ----------------------------------------------------------------------------------
+
+let faceApi = null;
+const loadFaceApi = () => (faceApi ??= import(FACE_API));
+
+async function faceInput() {
+  const canvas = await photoCanvas(640);
+  return tf.browser.fromPixels(canvas); // int32 [427, 640, 3], on the GPU: the model casts and resizes it
+}
+
+async function loadTinyFaceDetector() {
+  const fa = await loadFaceApi();
+  const net = new fa.TinyFaceDetector();
+  await net.loadFromUri(FACE_MODELS);
+  const input = await faceInput();
+  const netInput = await fa.toNetInput(input);
+  return {
+    input,
+    // TinyFaceDetectorOptions' default inputSize.
+    run: () => [net.forwardInput(netInput, 416)],
+    dispose: () => {
+      net.dispose();
+      input.dispose();
+    },
+  };
+}
+
+async function loadSsdMobilenetV1() {
+  const fa = await loadFaceApi();
+  const net = new fa.SsdMobilenetv1();
+  await net.loadFromUri(FACE_MODELS);
+  const input = await faceInput();
+  const netInput = await fa.toNetInput(input);
+  return {
+    input,
+    run: () => {
+      const { boxes, scores } = net.forwardInput(netInput);
+      return [...boxes, ...scores];
+    },
+    dispose: () => {
+      net.dispose();
+      input.dispose();
+    },
+  };
+}
+
+// --- the photo ---------------------------------------------------------------------------------
+
+let photo = null;
+
+/** The photo drawn into a canvas `width` wide (and `height` high, or the photo's aspect). */
+async function photoCanvas(width, height) {
+  photo ??= (async () => {
+    const img = new Image();
+    img.src = PHOTO;
+    await img.decode();
+    return img;
+  })();
+  const img = await photo;
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height ?? Math.round((img.naturalHeight * width) / img.naturalWidth);
+  canvas.getContext('2d').drawImage(img, 0, 0, canvas.width, canvas.height);
+  return canvas;
+}

@@ -1,0 +1,146 @@
+// Summaries and Markdown tables of the TF.js section (bench/tfjs.js in the page, bench/run.mjs in
+// Node: no imports, so both load it as is).
+
+/** The issue's targets, ours/stock (lower is better). */
+export const TARGETS = {
+  kernelGeomean: 0.45, // geometric mean over the ten layers, for each kernel
+  kernelWorst: 0.6, // no layer above
+  modelEach: 0.85, // steady-state predict(), each model
+  modelGeomean: 0.8, // and their geometric mean
+  firstPredict: 0.9, // first predict() in a fresh browser, each model
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const geomean = (xs) => (xs.length && xs.every((x) => x > 0) ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : NaN);
+const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
+const worstOf = (rows, key) => rows.reduce((w, r) => (w === null || r[key] > w[key] ? r : w), null);
+
+/** rows: { plain: [...], fused: [...] } from benchKernelLayer. */
+export function summarizeKernels(rows) {
+  const out = { ...rows, geomean: {}, geomeanPaired: {}, worst: {}, worstPaired: {}, met: {} };
+  for (const kind of ['plain', 'fused']) {
+    const rs = rows[kind];
+    if (!rs.length) continue;
+    out.geomean[kind] = round(geomean(rs.map((r) => r.ratio)));
+    out.geomeanPaired[kind] = round(geomean(rs.map((r) => r.paired)));
+    const w = worstOf(rs, 'ratio');
+    const wp = worstOf(rs, 'paired');
+    out.worst[kind] = { name: w.name, ratio: w.ratio };
+    out.worstPaired[kind] = { name: wp.name, ratio: wp.paired };
+    out.met[kind] = { geomean: out.geomean[kind] <= TARGETS.kernelGeomean, worst: w.ratio <= TARGETS.kernelWorst };
+  }
+  return out;
+}
+
+export function summarizeModels(rows) {
+  const g = round(geomean(rows.map((r) => r.ratio)));
+  return {
+    rows, geomean: g, geomeanPaired: round(geomean(rows.map((r) => r.paired))),
+    met: { each: rows.every((r) => r.ratio <= TARGETS.modelEach), geomean: g <= TARGETS.modelGeomean },
+  };
+}
+
+/** measurements: firstPredict() results, each from its own fresh browser, with `rep`. */
+export function summarizeFirst(measurements) {
+  const byModel = new Map();
+  for (const m of measurements) {
+    if (!byModel.has(m.model)) byModel.set(m.model, { model: m.model, name: m.name, stock: [], ours: [], registerMs: [], calls: [], fallbacks: [], byRep: {} });
+    const e = byModel.get(m.model);
+    e[m.mode].push(m.ms);
+    (e.byRep[m.rep] ??= {})[m.mode] = m.ms;
+    if (m.mode === 'ours') {
+      e.registerMs.push(m.registerMs);
+      e.calls.push(m.calls);
+      e.fallbacks.push(m.fallbacks);
+    }
+  }
+  const rows = [...byModel.values()].map((e) => {
+    const pairs = Object.values(e.byRep).filter((p) => p.stock && p.ours).map((p) => p.ours / p.stock);
+    const stockMs = median(e.stock);
+    const oursMs = median(e.ours);
+    return {
+      model: e.model, name: e.name, launches: e.stock.length + e.ours.length,
+      stockMs: round(stockMs, 1), oursMs: round(oursMs, 1), stockSamples: e.stock.map((v) => round(v, 1)), oursSamples: e.ours.map((v) => round(v, 1)),
+      ratio: round(oursMs / stockMs), paired: round(median(pairs)),
+      registerMs: round(median(e.registerMs), 2), calls: e.calls, fallbacks: e.fallbacks,
+    };
+  });
+  const g = round(geomean(rows.map((r) => r.ratio)));
+  return { rows, geomean: g, met: { each: rows.every((r) => r.ratio <= TARGETS.firstPredict), geomean: g <= TARGETS.firstPredict } };
+}
+
+const fmt = (x, d = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
+const yes = (b) => (b ? 'met' : 'NOT met');
+
+/** The TF.js section as Markdown (r: runTfjsBench's result, with firstPredict added by run.mjs). */
+export function formatTfjsTable(r) {
+  const L = [];
+  L.push(`Renderer: ${r.renderer}${r.software ? ' (software)' : ''}; tfjs ${r.tfjs.version} (@tensorflow/tfjs tf.fesm.js, one instance shared with face-api), flags ${JSON.stringify(r.tfjs.flags)}`);
+  const s = r.settings;
+  L.push(`Switch: ${s.switch}${s.kernelOptions ? `, registerTfjsKernels options ${JSON.stringify(s.kernelOptions)}` : ''}; kernels: K=${s.K}${s.sampleMs ? ` or more so a sample lasts ~${s.sampleMs} ms (at most ${s.maxK})` : ''}, ${s.reps} repeats each (median), warm-up ${s.warmup}; models: ${s.modelReps} repeats each (median) after ${s.modelWarmup} warm-up predicts; GPU columns: median of ${s.gpuReps} tf.time() runs each; ${r.date}`);
+  const k = r.kernels;
+  if (k) {
+    for (const [kind, title] of [['plain', 'tf.depthwiseConv2d'], ['fused', 'tf.fused.depthwiseConv2d (bias + relu6)']]) {
+      const rows = k[kind];
+      if (!rows?.length) continue;
+      L.push('');
+      L.push(`${title}, ms per call (packed input from tf.relu, weight-tensor filter):`);
+      L.push('');
+      L.push('| layer | K | stock ms | ours ms | ours/stock | per-repeat median | fastest/fastest | GPU (tf.time kernelMs) |');
+      L.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+      for (const row of rows) {
+        L.push(`| ${row.name} | ${row.K} | ${fmt(row.stock.ms)} | ${fmt(row.ours.ms)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${fmt(row.min)} | ${fmt(row.gpu)} |`);
+      }
+      const gpu = rows.every((row) => row.gpu) ? fmt(geomean(rows.map((row) => row.gpu))) : '-';
+      L.push(`| **geometric mean** | | | | **${fmt(k.geomean[kind])}** | ${fmt(k.geomeanPaired[kind])} | ${fmt(geomean(rows.map((row) => row.min)))} | ${gpu} |`);
+      L.push('');
+      L.push(`Worst layer ${k.worst[kind].name} ${fmt(k.worst[kind].ratio)} (per-repeat median: ${k.worstPaired[kind].name} ${fmt(k.worstPaired[kind].ratio)}). Targets: geometric mean <= ${TARGETS.kernelGeomean} ${yes(k.met[kind].geomean)}; no layer above ${TARGETS.kernelWorst} ${yes(k.met[kind].worst)}. Ours: ${rows.reduce((a, row) => a + row.oursCalls, 0)} timed calls on depthwise-gl, ${rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
+    }
+  }
+  const m = r.models;
+  if (m) {
+    L.push('');
+    L.push('Steady-state predict() (one predict and a read of every output), ms:');
+    L.push('');
+    L.push('| model | depthwise calls per predict | stock ms | ours ms | ours/stock | per-repeat median | fastest/fastest | GPU (tf.time kernelMs) | depthwise share of GPU time, stock / ours (tf.profile) |');
+    L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const row of m.rows) {
+      const sh = row.profile?.stock && row.profile?.ours ? `${fmt(row.profile.stock.share)} / ${fmt(row.profile.ours.share)}` : '-';
+      L.push(`| ${row.name} | ${row.depthwiseCallsPerPredict} | ${fmt(row.stock.ms, 1)} | ${fmt(row.ours.ms, 1)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${fmt(row.min)} | ${fmt(row.gpu)} | ${sh} |`);
+    }
+    L.push(`| **geometric mean** | | | | **${fmt(m.geomean)}** | ${fmt(m.geomeanPaired)} | | | |`);
+    L.push('');
+    L.push(`Targets: each model <= ${TARGETS.modelEach} ${yes(m.met.each)}; geometric mean <= ${TARGETS.modelGeomean} ${yes(m.met.geomean)}. Ours: ${m.rows.reduce((a, row) => a + row.oursCalls, 0)} timed depthwise calls on depthwise-gl, ${m.rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
+  }
+  const f = r.firstPredict;
+  if (f) {
+    L.push('');
+    L.push(`First predict() in a fresh browser (a new Chromium launch per measurement; model loaded, then predict + read timed, compiles included), ms, median of ${f.rows[0] ? f.rows[0].stockSamples.length : 0} launches each:`);
+    L.push('');
+    L.push('| model | stock ms | ours ms | ours/stock | per-pair median | launches: stock ms | launches: ours ms | registerTfjsKernels ms | ours calls / fallbacks |');
+    L.push('|---|---:|---:|---:|---:|---|---|---:|---|');
+    for (const row of f.rows) {
+      L.push(`| ${row.name} | ${fmt(row.stockMs, 0)} | ${fmt(row.oursMs, 0)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${row.stockSamples.map((v) => fmt(v, 0)).join(', ')} | ${row.oursSamples.map((v) => fmt(v, 0)).join(', ')} | ${fmt(row.registerMs, 2)} | ${row.calls.join(',')} / ${row.fallbacks.join(',')} |`);
+    }
+    L.push(`| **geometric mean** | | | **${fmt(f.geomean)}** | | | | | |`);
+    L.push('');
+    L.push(`Target: <= ${TARGETS.firstPredict} for each model ${yes(f.met.each)} (geometric mean ${yes(f.met.geomean)}).`);
+  }
+  L.push('');
+  const st = r.stats;
+  if (st) L.push(`registerTfjsKernels stats over the in-page run: ${st.calls} calls, ${st.fallbacks} fallbacks${st.lastFallback ? ` (last: ${st.lastFallback})` : ''}, ${st.registrations} registration(s).`);
+  const problems = [...(r.problems ?? []), ...(r.firstProblems ?? [])];
+  if (problems.length) {
+    L.push('');
+    L.push(`**CHECKS FAILED** (${problems.length}): a figure below may not be what it says:`);
+    for (const p of problems.slice(0, 20)) L.push(`- ${p}`);
+    if (problems.length > 20) L.push(`- ... ${problems.length - 20} more (results JSON)`);
+  } else {
+    L.push('Checks: every "ours" sample ran all its depthwise calls on depthwise-gl with no fallback; every "stock" sample none.');
+  }
+  return L.join('\n');
+}

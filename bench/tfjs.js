@@ -1,0 +1,436 @@
+// The TF.js section of the benchmark, in the page (bench/tfjs.html): stock
+// @tensorflow/tfjs-backend-webgl against the same TF.js with depthwise-gl's kernels registered
+// (registerTfjsKernels), one TF.js, one page, one GL context.
+//
+//   kernels  tf.depthwiseConv2d and tf.fused.depthwiseConv2d (bias + relu6) on MobileNetV2's ten
+//            depthwise layers. The input is a packed TF.js texture made by a TF.js op
+//            (tf.relu of a seeded tensor, default flags), the filter (and bias) weight tensors.
+//            A sample: K back-to-back calls, one dataSync of the last output, / K.
+//   models   steady-state predict() of real models (bench/models.js): one predict and a read of
+//            every output; warm-ups first.
+//   first    firstPredict() is called by bench/run.mjs in a fresh browser per measurement.
+//
+// Stock and ours alternate sample by sample (the order alternating between repeats) on the same
+// tensors; see makeSwitch() for how. Every sample is checked against registerTfjsKernels's stats:
+// a sample "ours" must have run its calls on depthwise-gl with no fallback, a sample "stock" none
+// on depthwise-gl, so a figure is never silently stock against stock.
+import * as tf from '@tensorflow/tfjs/dist/index.js';
+import { registerTfjsKernels } from '/dist/depthwise-gl.js';
+import { randomData } from '/test/rng.js';
+import { MOBILENET_V2, median, geomean } from '/bench/bench.js';
+import { MODEL_IDS, loadModel } from '/bench/models.js';
+import { TARGETS, summarizeKernels, summarizeModels, formatTfjsTable } from '/bench/tfjs-report.js';
+
+export { TARGETS, MODEL_IDS, formatTfjsTable };
+
+/** The forward kernels the benchmark switches (registerTfjsKernels serves the backprop ones too). */
+const SWITCHED = ['DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
+const TINY_LAYERS = [
+  { name: '8x8x8/s1', h: 8, w: 8, c: 8, s: 1 },
+  { name: '9x9x12/s2', h: 9, w: 9, c: 12, s: 2 },
+];
+
+const now = () => performance.now();
+const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
+const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+
+async function webgl() {
+  if (tf.getBackend() !== 'webgl') await tf.setBackend('webgl');
+  await tf.ready();
+  if (tf.getBackend() !== 'webgl') throw new Error(`bench/tfjs.js: TF.js runs on ${tf.getBackend()}, not webgl`);
+  return tf.backend();
+}
+
+/** Renderer, TF.js version and flags of the page's TF.js WebGL backend. */
+function backendInfo() {
+  const gl = tf.backend().gpgpu.gl;
+  const dbg = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(dbg ? dbg.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  const env = tf.env();
+  return {
+    renderer,
+    software: /swiftshader|llvmpipe|software/i.test(renderer),
+    tfjs: {
+      version: tf.version_core,
+      flags: {
+        WEBGL_VERSION: env.getNumber('WEBGL_VERSION'), WEBGL_PACK: env.getBool('WEBGL_PACK'),
+        WEBGL_PACK_DEPTHWISECONV: env.getBool('WEBGL_PACK_DEPTHWISECONV'), WEBGL_RENDER_FLOAT32_ENABLED: env.getBool('WEBGL_RENDER_FLOAT32_ENABLED'),
+      },
+    },
+    timerReliable: env.getBool('WEBGL_DISJOINT_QUERY_TIMER_EXTENSION_RELIABLE'),
+  };
+}
+
+/**
+ * Stock TF.js or TF.js with our kernels, switched between samples. Two methods:
+ * - 'dispatch' (default): registerTfjsKernels(tf) once; then each of the two forward kernels in
+ *   TF.js's registry is re-registered as a trampoline that calls, by a flag, TF.js's original
+ *   kernelFunc (stock) or the one registerTfjsKernels installed (ours). Both stay warm: TF.js's
+ *   compiled programs and our programs and weight caches persist across switches, as in an app
+ *   that registers once. The trampoline is the same one extra function call on both sides.
+ * - 'register': ours = a registerTfjsKernels(tf), stock = its unregister(); each switch to ours is
+ *   a fresh registration (programs looked up again, filters repacked on the first call after it),
+ *   which the discarded call after every switch absorbs.
+ * stats() adds up every registration's.
+ */
+export async function makeSwitch(method = 'dispatch', kernelOptions = undefined) {
+  if (method !== 'dispatch' && method !== 'register') throw new Error(`bench/tfjs.js: switch method ${JSON.stringify(method)} is not dispatch or register`);
+  await webgl();
+  const stock = Object.fromEntries(SWITCHED.map((n) => [n, tf.getKernel(n, 'webgl')]));
+  const totals = { calls: 0, fallbacks: 0, lastFallback: null, registrations: 0 };
+  let reg = null;
+  let mode = 'stock';
+  const register = () => {
+    reg = registerTfjsKernels(tf, kernelOptions);
+    totals.registrations++;
+  };
+  const release = () => {
+    if (!reg) return;
+    const s = reg.stats();
+    totals.calls += s.calls;
+    totals.fallbacks += s.fallbacks;
+    totals.lastFallback = s.lastFallback ?? totals.lastFallback;
+    reg.unregister();
+    reg = null;
+  };
+  if (method === 'dispatch') {
+    register();
+    for (const n of SWITCHED) {
+      const ours = tf.getKernel(n, 'webgl');
+      if (!ours || ours.kernelFunc === stock[n].kernelFunc) throw new Error(`bench/tfjs.js: registerTfjsKernels did not replace ${n}`);
+      tf.unregisterKernel(n, 'webgl');
+      tf.registerKernel({ ...ours, kernelFunc: (args) => (mode === 'ours' ? ours : stock[n]).kernelFunc(args) });
+    }
+  }
+  return {
+    method,
+    get mode() { return mode; },
+    set(m) {
+      if (m !== 'ours' && m !== 'stock') throw new Error(`bench/tfjs.js: mode ${m}`);
+      if (method === 'register') {
+        if (m === 'ours' && !reg) register();
+        if (m === 'stock') release();
+      }
+      mode = m;
+    },
+    stats() {
+      const s = reg ? reg.stats() : { calls: 0, fallbacks: 0, lastFallback: null };
+      return { calls: totals.calls + s.calls, fallbacks: totals.fallbacks + s.fallbacks, lastFallback: s.lastFallback ?? totals.lastFallback, registrations: totals.registrations };
+    },
+    memory: () => (reg ? reg.memory() : null),
+    /** Unregisters (TF.js's own kernels back) and checks that they are. */
+    dispose() {
+      const s = this.stats();
+      release();
+      for (const n of SWITCHED) {
+        if (tf.getKernel(n, 'webgl')?.kernelFunc !== stock[n].kernelFunc) throw new Error(`bench/tfjs.js: ${n} is not TF.js's own kernel after unregister()`);
+      }
+      return s;
+    },
+  };
+}
+
+/**
+ * Runs fn() (synchronous) in `mode` and checks what ran where: in 'ours' every depthwise call of
+ * fn on depthwise-gl (at least `expect` calls when given, exactly when exact), no fallback; in
+ * 'stock' none. A failed check goes to `problems` (and the figure is marked), never silently.
+ */
+function guarded(sw, mode, fn, problems, where, expect = 1, exact = false) {
+  sw.set(mode);
+  const a = sw.stats();
+  const value = fn();
+  const b = sw.stats();
+  const calls = b.calls - a.calls;
+  const fallbacks = b.fallbacks - a.fallbacks;
+  if (mode === 'ours' && (fallbacks > 0 || calls < expect || (exact && calls !== expect))) {
+    problems.push(`${where}, ours: ${calls} calls on depthwise-gl (expected ${exact ? '' : 'at least '}${expect}), ${fallbacks} fallbacks${b.lastFallback ? ` (last: ${b.lastFallback})` : ''}`);
+  }
+  if (mode === 'stock' && (calls !== 0 || fallbacks !== 0)) problems.push(`${where}, stock: ${calls} calls on depthwise-gl, ${fallbacks} fallbacks (should be 0)`);
+  return { value, calls, fallbacks };
+}
+
+const order = (rep, index) => ((rep + index) % 2 ? ['ours', 'stock'] : ['stock', 'ours']);
+
+/** GPU ms of fn() from tf.time (kernelMs: TF.js's programs' and our kernels' timer queries), or null. */
+async function kernelMs(fn) {
+  const info = await tf.time(fn);
+  return typeof info.kernelMs === 'number' ? info.kernelMs : null;
+}
+
+/** Median over opts.gpuReps alternating repeats of measure(mode) (tf.time's kernelMs), per mode; null without a reliable timer. */
+async function gpuTimes(sw, index, opts, measure) {
+  const samples = { stock: [], ours: [] };
+  if (opts.gpuTimer && sw.timerReliable) {
+    for (let rep = 0; rep < opts.gpuReps; rep++) {
+      for (const m of order(rep, index)) {
+        const ms = await measure(m);
+        if (ms !== null) samples[m].push(ms);
+      }
+    }
+  }
+  return { stock: samples.stock.length ? median(samples.stock) : null, ours: samples.ours.length ? median(samples.ours) : null };
+}
+
+// --- kernel level ------------------------------------------------------------------------------
+
+async function benchKernelLayer(sw, L, kind, opts, index, problems) {
+  const { h, w, c, s } = L;
+  const raw = tf.tensor4d(randomData(h * w * c, 1 + index), [1, h, w, c]);
+  const x = tf.relu(raw); // a TF.js op's output: a packed texture under default flags
+  raw.dispose();
+  const f = tf.tensor4d(randomData(9 * c, 1000 + index), [3, 3, c, 1]);
+  const bias = kind === 'fused' ? tf.tensor1d(randomData(c, 2000 + index)) : null;
+  const conv = kind === 'plain'
+    ? () => tf.depthwiseConv2d(x, f, [s, s], 'same')
+    : () => tf.fused.depthwiseConv2d({ x, filter: f, strides: [s, s], pad: 'same', bias, activation: 'relu6' });
+  const outPacked = {};
+  const once = (K) => {
+    const t0 = now();
+    let out = null;
+    for (let k = 0; k < K; k++) {
+      const prev = out;
+      out = conv();
+      prev?.dispose();
+    }
+    out.dataSync();
+    const t1 = now();
+    outPacked[sw.mode] = !!tf.backend().texData.get(out.dataId)?.isPacked;
+    out.dispose();
+    return (t1 - t0) / K;
+  };
+  const where = `${kind} ${L.name}`;
+  const xTex = tf.backend().texData.get(x.dataId);
+  const xPacked = !!xTex.isPacked && xTex.texture != null;
+  if (!xPacked) problems.push(`${where}: the input is not a packed texture (isPacked ${xTex.isPacked}, texture ${xTex.texture != null})`);
+
+  // First call in each mode (TF.js compiles its program for the shape, we ours), then warm-ups;
+  // K (the same for both) so that a sample of the slower lasts about opts.sampleMs.
+  let slowest = 0;
+  for (const m of order(0, index)) {
+    guarded(sw, m, () => once(1), problems, `${where} first call`, 1, true);
+    for (let i = 0; i < opts.warmup; i++) slowest = Math.max(slowest, guarded(sw, m, () => once(opts.K), problems, `${where} warm-up`, opts.K, true).value);
+  }
+  const K = opts.sampleMs ? Math.max(opts.K, Math.min(opts.maxK, Math.ceil(opts.sampleMs / slowest))) : opts.K;
+  const samples = { stock: [], ours: [] };
+  let oursCalls = 0;
+  let oursFallbacks = 0;
+  for (let rep = 0; rep < opts.reps; rep++) {
+    for (const m of order(rep, index)) {
+      guarded(sw, m, () => once(1), problems, `${where} after switch`, 1, true); // discarded: the switch's own cost
+      const r = guarded(sw, m, () => once(K), problems, `${where} rep ${rep}`, K, true);
+      samples[m].push(r.value);
+      if (m === 'ours') {
+        oursCalls += r.calls;
+        oursFallbacks += r.fallbacks;
+      }
+    }
+    await yieldToPage();
+  }
+  const gpu = await gpuTimes(sw, index, opts, async (m) => {
+    guarded(sw, m, () => once(1), problems, `${where} before tf.time`, 1, true);
+    sw.set(m);
+    const ms = await kernelMs(() => { once(K); });
+    return ms === null ? null : ms / K;
+  });
+  x.dispose();
+  f.dispose();
+  bias?.dispose();
+  const stat = (m) => ({
+    ms: round(median(samples[m])), minMs: round(Math.min(...samples[m])), gpuMs: round(gpu[m]), samples: samples[m].map((v) => round(v)), outPacked: outPacked[m],
+  });
+  const stock = stat('stock');
+  const ours = stat('ours');
+  return {
+    name: L.name, kind, shape: [1, h, w, c], stride: s, K, reps: opts.reps, xPacked,
+    stock, ours,
+    ratio: round(ours.ms / stock.ms),
+    paired: round(median(samples.ours.map((v, i) => v / samples.stock[i]))),
+    min: round(ours.minMs / stock.minMs),
+    gpu: gpu.ours && gpu.stock ? round(gpu.ours / gpu.stock) : null,
+    oursCalls, oursFallbacks,
+  };
+}
+
+// --- model level -------------------------------------------------------------------------------
+
+async function benchModel(sw, id, opts, index, problems) {
+  const tensorsBefore = tf.memory().numTensors;
+  const m = await loadModel(id);
+  const once = () => {
+    const t0 = now();
+    const outs = m.run();
+    for (const o of outs) o.dataSync();
+    const t1 = now();
+    tf.dispose(outs);
+    return t1 - t0;
+  };
+  const where = m.name;
+  const first = {};
+  const calls = {};
+  for (const mode of order(0, index)) {
+    const r = guarded(sw, mode, once, problems, `${where} first predict (same page)`);
+    first[mode] = r.value;
+    if (mode === 'ours') calls.perPredict = r.calls;
+    for (let i = 1; i < opts.modelWarmup; i++) guarded(sw, mode, once, problems, `${where} warm-up`);
+    await yieldToPage();
+  }
+  const samples = { stock: [], ours: [] };
+  let oursCalls = 0;
+  let oursFallbacks = 0;
+  for (let rep = 0; rep < opts.modelReps; rep++) {
+    for (const mode of order(rep, index)) {
+      // In 'register' mode a switch to ours re-registers: one discarded predict absorbs it.
+      if (sw.method === 'register') guarded(sw, mode, once, problems, `${where} after switch`);
+      const r = guarded(sw, mode, once, problems, `${where} rep ${rep}`, Math.max(1, calls.perPredict ?? 1), true);
+      samples[mode].push(r.value);
+      if (mode === 'ours') {
+        oursCalls += r.calls;
+        oursFallbacks += r.fallbacks;
+      }
+      await yieldToPage();
+    }
+  }
+  const gpu = await gpuTimes(sw, index, opts, async (mode) => {
+    if (sw.method === 'register') guarded(sw, mode, once, problems, `${where} before tf.time`);
+    sw.set(mode);
+    return kernelMs(() => { tf.dispose(m.run().map((o) => (o.dataSync(), o))); });
+  });
+  // Where the GPU time goes: tf.profile's per-kernel kernelMs, once per mode; the depthwise
+  // kernels' share of the total bounds what any depthwise kernel can do for the model.
+  const profile = {};
+  if (opts.gpuTimer && sw.timerReliable) {
+    for (const mode of order(0, index)) {
+      if (sw.method === 'register') guarded(sw, mode, once, problems, `${where} before tf.profile`);
+      sw.set(mode);
+      const p = await tf.profile(() => {
+        const outs = m.run();
+        for (const o of outs) o.dataSync();
+        return outs;
+      });
+      tf.dispose(p.result);
+      let depthwiseMs = 0;
+      let totalMs = 0;
+      for (const k of p.kernels) {
+        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        totalMs += ms;
+        if (SWITCHED.includes(k.name)) depthwiseMs += ms;
+      }
+      profile[mode] = { depthwiseMs: round(depthwiseMs, 1), totalMs: round(totalMs, 1), share: round(depthwiseMs / totalMs) };
+    }
+  }
+  m.dispose();
+  const leaked = tf.memory().numTensors - tensorsBefore;
+  const stat = (mode) => ({ ms: round(median(samples[mode])), minMs: round(Math.min(...samples[mode])), firstMs: round(first[mode]), gpuMs: round(gpu[mode]), samples: samples[mode].map((v) => round(v)) });
+  const stock = stat('stock');
+  const ours = stat('ours');
+  return {
+    id, name: m.name, loadMs: round(m.loadMs), reps: opts.modelReps, warmup: opts.modelWarmup,
+    depthwiseCallsPerPredict: calls.perPredict, stock, ours,
+    ratio: round(ours.ms / stock.ms),
+    paired: round(median(samples.ours.map((v, i) => v / samples.stock[i]))),
+    min: round(ours.minMs / stock.minMs),
+    gpu: gpu.ours && gpu.stock ? round(gpu.ours / gpu.stock) : null,
+    profile, oursCalls, oursFallbacks, tensorsLeaked: leaked,
+  };
+}
+
+// --- the section -------------------------------------------------------------------------------
+
+/**
+ * The in-page part of the TF.js section. options: { quick, tiny, K, reps, warmup, sampleMs, maxK,
+ * layers (names), kernels (bool), models (ids, [] for none), modelReps, modelWarmup, switch
+ * ('dispatch' | 'register'), gpuTimer, gpuReps, kernelOptions (registerTfjsKernels's options) }.
+ */
+export async function runTfjsBench(options = {}) {
+  const tiny = !!options.tiny;
+  const quick = !!options.quick;
+  const opts = {
+    K: options.K ?? (tiny ? 2 : quick ? 3 : 5),
+    reps: options.reps ?? (tiny ? 2 : quick ? 3 : 7),
+    warmup: options.warmup ?? 1,
+    sampleMs: options.sampleMs ?? (tiny ? 0 : 40),
+    maxK: options.maxK ?? 40,
+    modelReps: options.modelReps ?? (tiny ? 1 : quick ? 3 : 7),
+    modelWarmup: options.modelWarmup ?? 2,
+    gpuTimer: options.gpuTimer ?? true,
+    gpuReps: options.gpuReps ?? (tiny ? 1 : 3),
+    switch: options.switch ?? 'dispatch',
+  };
+  const t0 = now();
+  await webgl();
+  const info = backendInfo();
+  const sw = await makeSwitch(opts.switch, options.kernelOptions);
+  sw.timerReliable = info.timerReliable;
+  const problems = [];
+  let layers = tiny ? TINY_LAYERS : MOBILENET_V2;
+  if (options.layers) layers = layers.filter((l) => options.layers.includes(l.name));
+  const modelIds = options.models ?? (tiny ? [] : MODEL_IDS);
+
+  const result = {
+    date: new Date().toISOString(), userAgent: navigator.userAgent, ...info,
+    settings: { ...opts, tiny, quick, layers: layers.map((l) => l.name), models: modelIds, kernelOptions: options.kernelOptions ?? null },
+  };
+  try {
+    // TF.js's shared programs (upload, relu, decode for dataSync) compiled before anything is timed.
+    await benchKernelLayer(sw, { name: 'warm', h: 5, w: 5, c: 4, s: 1 }, 'plain', { ...opts, reps: 1, sampleMs: 0, K: 1 }, 99, problems);
+    await benchKernelLayer(sw, { name: 'warm', h: 5, w: 5, c: 4, s: 1 }, 'fused', { ...opts, reps: 1, sampleMs: 0, K: 1 }, 99, problems);
+    if (options.kernels !== false) {
+      const rows = { plain: [], fused: [] };
+      for (let i = 0; i < layers.length; i++) {
+        for (const kind of ['plain', 'fused']) rows[kind].push(await benchKernelLayer(sw, layers[i], kind, opts, i, problems));
+      }
+      result.kernels = summarizeKernels(rows);
+    }
+    if (modelIds.length) {
+      const rows = [];
+      for (let i = 0; i < modelIds.length; i++) rows.push(await benchModel(sw, modelIds[i], opts, i, problems));
+      result.models = summarizeModels(rows);
+    }
+    result.memoryBeforeUnregister = sw.memory();
+  } finally {
+    result.stats = sw.dispose();
+  }
+  result.problems = problems;
+  result.tfMemoryAfter = { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes };
+  result.seconds = round((now() - t0) / 1000, 1);
+  return result;
+}
+
+/**
+ * One first predict of a model in this (fresh) page: TF.js's backend made and the model loaded
+ * (not timed), then, for 'ours', registerTfjsKernels (timed apart), then predict + read of every
+ * output, timed: every program the predict needs is compiled inside it, in either mode.
+ */
+export async function firstPredict({ model, mode, kernelOptions }) {
+  if (mode !== 'ours' && mode !== 'stock') throw new Error(`bench/tfjs.js: mode ${mode}`);
+  const t0 = now();
+  await webgl();
+  const backendMs = now() - t0;
+  const m = await loadModel(model);
+  let reg = null;
+  let registerMs = null;
+  if (mode === 'ours') {
+    const t = now();
+    reg = registerTfjsKernels(tf, kernelOptions);
+    registerMs = now() - t;
+  }
+  const predict = () => {
+    const t = now();
+    const outs = m.run();
+    for (const o of outs) o.dataSync();
+    const ms = now() - t;
+    tf.dispose(outs);
+    return ms;
+  };
+  const ms = predict();
+  const afterFirst = reg ? reg.stats() : null;
+  const secondMs = predict();
+  const stats = reg ? reg.stats() : null;
+  m.dispose();
+  reg?.unregister();
+  return {
+    model, name: m.name, mode, ms: round(ms), secondMs: round(secondMs), registerMs: round(registerMs), backendMs: round(backendMs), loadMs: round(m.loadMs),
+    calls: afterFirst?.calls ?? null, fallbacks: afterFirst?.fallbacks ?? null, lastFallback: stats?.lastFallback ?? null, callsBoth: stats?.calls ?? null,
+    renderer: backendInfo().renderer,
+  };
+}
