@@ -45,6 +45,20 @@ export function directCall(
   return { g, ncols };
 }
 
+/** Calls of a shape that run its kind's program before it gets its own (see runDirect). */
+export const PROMOTE_AFTER = 2;
+const uses = new WeakMap<object, Map<string, number>>();
+
+/** How often the shape with these defines ran before (and counts this call). */
+function countUse(host: object, defines: Record<string, number | boolean>): number {
+  let m = uses.get(host);
+  if (!m) uses.set(host, (m = new Map()));
+  const key = JSON.stringify(defines);
+  const n = m.get(key) ?? 0;
+  m.set(key, n + 1);
+  return n;
+}
+
 /** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4]. */
 export function directFilterShape(fh: number, fw: number, c: number): number[] {
   return [1, Math.ceil((fh * fw) / 2), Math.ceil(c / 2), 4];
@@ -112,13 +126,23 @@ export function runDirect(
     NCOLS: ncols, NTEX: Math.floor((ncols + podd + 1) / 2), NWT: Math.ceil((g.fh * g.fw) / 2),
   };
   const aligned = inLayout.width === c2 && outLayout.width === c2;
-  // Sizes as uniforms where both textures are aligned and the per-channel vectors are one-row
-  // textures (the common case): one program per layer kind, not per layer shape.
+  const specialized = {
+    BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
+    IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
+    OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, OUT_TEX_W: outLayout.width, OUT_ALIGNED: outLayout.width === c2,
+    PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue,
+  };
+  // The shape's own program (every size a define) runs fastest; the program of its kind (sizes
+  // as uniforms, one per filter size, strides, rates, pad parity and epilogue) is already
+  // compiled for any other layer of that kind. A shape's first calls take the kind's program,
+  // so a model's first predict compiles a program per kind, not per layer; from its
+  // PROMOTE_AFTER-th call on a shape gets its own (bench/RESULTS.md: ~10 % faster steady state).
+  // Kinds need aligned textures and one-row vector textures.
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
-  const sizesAsUniforms = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
+  const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
   let program;
-  if (sizesAsUniforms) {
+  if (kindOk && !host.programs.has('depthwiseTfjs', specialized) && countUse(host, specialized) < PROMOTE_AFTER) {
     program = host.programs.get('depthwiseTfjs', {
       SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
       ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
@@ -128,12 +152,7 @@ export function runDirect(
       u_outH: g.outH, u_outW: g.outW, u_outC: g.outC, u_padT: g.padTop, u_padL: g.padLeft,
     });
   } else {
-    program = host.programs.get('depthwiseTfjs', {
-      BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
-      IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
-      OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, OUT_TEX_W: outLayout.width, OUT_ALIGNED: outLayout.width === c2,
-      PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue,
-    });
+    program = host.programs.get('depthwiseTfjs', specialized);
   }
   bridge.renderTo(texture, outLayout.width, outLayout.height, program, { ...uniforms, ...textures });
   for (const t of temporaries) host.textures.free(t);
