@@ -388,27 +388,20 @@ class Registration {
           const result = runDirect(s.bridge, backend, x, fD, direct, fused);
           if (this.capturing) {
             // Read what the direct pass read and wrote, through the general path's import.
-            const temps = [
-              s.bridge.importTensor(backend, x, x.shape, fmt),
-              s.bridge.importTensor(backend, filter, filter.shape, fmt),
-              s.bridge.importTensor(backend, result, result.shape, fmt),
-            ];
-            this.record(name, attrs, conv, fused, captureFused, temps[0], temps[1], temps[2]);
-            for (const t of temps) t.dispose();
+            withTemporaries((temp) => this.record(name, attrs, conv, fused, captureFused,
+              temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
+              temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
+              temp(s.bridge.importTensor(backend, result, result.shape, fmt))));
           }
           return result;
         }
-        const xT = s.bridge.importTensor(backend, x, x.shape, fmt);
-        const temporaries: Tensor[] = [xT];
-        try {
+        return withTemporaries((temp) => {
+          const xT = temp(s.bridge.importTensor(backend, x, x.shape, fmt));
           const fT = this.derivedTensor(s, backend, filter, 'filter', filter.shape, fmt);
-          const out = s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor;
-          temporaries.push(out);
+          const out = temp(s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor);
           if (this.capturing) this.record(name, attrs, conv, fused, captureFused, xT, fT, out);
           return s.bridge.exportTensor(backend, out, packedOut, withHW(out.shape, conv.outH, conv.outW, fmt));
-        } finally {
-          for (const t of temporaries) t.dispose();
-        }
+        });
       });
     }
 
@@ -420,18 +413,12 @@ class Registration {
       checkReadable(backend, dy, 'dy');
       checkReadable(backend, filter, 'the filter');
       const { conv } = geometry(inputShape, filter.shape, 'NHWC');
-      return this.gpu(s, backend, name, () => {
-        const dyT = s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC'));
-        const temporaries: Tensor[] = [dyT];
-        try {
-          const fT = this.derivedTensor(s, backend, filter, 'filter', filter.shape, 'NHWC');
-          const out = s.host.depthwiseConv2dBackpropInput([...inputShape], fT, dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor;
-          temporaries.push(out);
-          return s.bridge.exportTensor(backend, out, packedOut);
-        } finally {
-          for (const t of temporaries) t.dispose();
-        }
-      });
+      return this.gpu(s, backend, name, () => withTemporaries((temp) => {
+        const dyT = temp(s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC')));
+        const fT = this.derivedTensor(s, backend, filter, 'filter', filter.shape, 'NHWC');
+        const out = temp(s.host.depthwiseConv2dBackpropInput([...inputShape], fT, dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor);
+        return s.bridge.exportTensor(backend, out, packedOut);
+      }));
     }
 
     // DepthwiseConv2dNativeBackpropFilter
@@ -442,19 +429,12 @@ class Registration {
     checkReadable(backend, x, 'the input');
     checkReadable(backend, dy, 'dy');
     const { conv } = geometry(x.shape, filterShape, 'NHWC');
-    return this.gpu(s, backend, name, () => {
-      const xT = s.bridge.importTensor(backend, x, x.shape, 'NHWC');
-      const temporaries: Tensor[] = [xT];
-      try {
-        const dyT = s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC'));
-        temporaries.push(dyT);
-        const out = s.host.depthwiseConv2dBackpropFilter(xT, [...filterShape], dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor;
-        temporaries.push(out);
-        return s.bridge.exportTensor(backend, out, packedOut);
-      } finally {
-        for (const t of temporaries) t.dispose();
-      }
-    });
+    return this.gpu(s, backend, name, () => withTemporaries((temp) => {
+      const xT = temp(s.bridge.importTensor(backend, x, x.shape, 'NHWC'));
+      const dyT = temp(s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC')));
+      const out = temp(s.host.depthwiseConv2dBackpropFilter(xT, [...filterShape], dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor);
+      return s.bridge.exportTensor(backend, out, packedOut);
+    }));
   }
 
   /**
@@ -549,6 +529,19 @@ class Registration {
         else if (v) host(v as unknown as Tensor, (h) => { captureFused[k] = h.data; });
       }
     }
+  }
+}
+
+/** Runs `fn` with `temp`, which marks a tensor to dispose when `fn` is done (whatever happens). */
+function withTemporaries<T>(fn: (temp: (t: Tensor) => Tensor) => T): T {
+  const temps: Tensor[] = [];
+  try {
+    return fn((t) => {
+      temps.push(t);
+      return t;
+    });
+  } finally {
+    for (const t of temps) t.dispose();
   }
 }
 
