@@ -152,23 +152,16 @@ test.describe('nsfwjs MobileNetV2 (Keras layers model, 17 DepthwiseConv2D layers
       reference.dispose();
       const k = DGL.registerTfjsKernels(tf);
       try {
-        // Our context on TF.js's GL exists before the baseline (a small unrelated depthwise call).
-        tf.tidy(() => tf.depthwiseConv2d(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 2, 1]), 1, 'same').dataSync());
-        const mem = () => { const m = k.memory(); return { tensors: m.tensors, textures: m.textures, bytes: m.bytes }; };
-        const tfMem = () => { const m = tf.memory(); return { numTensors: m.numTensors, numBytes: m.numBytes }; };
-        const before = { ours: mem(), tf: tfMem() };
-        const model = await M.loadNsfwMobileNetV2(tf);
-        const c0 = k.stats().calls;
-        const diffs = [];
-        for (let i = 0; i < 2; i++) {
-          const y = model.predict(x);
-          diffs.push(T.diff(await y.data(), stock));
-          y.dispose();
-        }
-        const used = { ours: mem(), tf: tfMem() };
-        const calls = k.stats().calls - c0;
-        model.dispose();
-        return { before, used, after: { ours: mem(), tf: tfMem() }, calls, diffs, stats: k.stats() };
+        const m = await M.memoryAroundModel(tf, k, () => M.loadNsfwMobileNetV2(tf), async (model: any) => {
+          const diffs = [];
+          for (let i = 0; i < 2; i++) {
+            const y = model.predict(x);
+            diffs.push(T.diff(await y.data(), stock));
+            y.dispose();
+          }
+          return diffs;
+        }, (model: any) => model.dispose());
+        return { ...m, diffs: m.result, stats: k.stats() };
       } finally {
         k.unregister();
         x.dispose();
@@ -345,18 +338,10 @@ test.describe('@vladmandic/face-api on its sample photos (one TF.js shared with 
       net.dispose();
       const k = DGL.registerTfjsKernels(tf);
       try {
-        tf.tidy(() => tf.depthwiseConv2d(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 2, 1]), 1, 'same').dataSync());
-        const mem = () => { const m = k.memory(); return { tensors: m.tensors, textures: m.textures, bytes: m.bytes }; };
-        const tfMem = () => { const m = tf.memory(); return { numTensors: m.numTensors, numBytes: m.numBytes }; };
-        const before = { ours: mem(), tf: tfMem() };
-        await M.loadFaceApiNet(faceapi, 'tinyFaceDetector');
-        const c0 = k.stats().calls;
-        const ours = await detect();
-        const used = { ours: mem(), tf: tfMem() };
-        const calls = k.stats().calls - c0;
-        net.dispose();
+        const m = await M.memoryAroundModel(tf, k, () => M.loadFaceApiNet(faceapi, 'tinyFaceDetector'), detect, () => net.dispose());
+        const ours = m.result;
         return {
-          before, used, after: { ours: mem(), tf: tfMem() }, calls, stats: k.stats(),
+          ...m, stats: k.stats(),
           faces: stock.map((s: any, i: number) => ({ stock: s.faces, ours: ours[i].faces, raw: s.raw.map((x: any, j: number) => T.diff(ours[i].raw[j].data, x.data)) })),
         };
       } finally {
@@ -581,21 +566,15 @@ test.describe(GRAPH, () => {
       reference.model.dispose();
       const k = DGL.registerTfjsKernels(tf);
       try {
-        tf.tidy(() => tf.depthwiseConv2d(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 2, 1]), 1, 'same').dataSync());
-        const mem = () => { const m = k.memory(); return { tensors: m.tensors, textures: m.textures, bytes: m.bytes }; };
-        const tfMem = () => { const m = tf.memory(); return { numTensors: m.numTensors, numBytes: m.numBytes }; };
-        const before = { ours: mem(), tf: tfMem() };
-        const g = await M.loadDepthwiseGraphModel(tf);
-        const c0 = k.stats().calls;
-        const diffs = [];
-        for (let i = 0; i < 3; i++) {
-          const ours = await all(g);
-          diffs.push(ours.map((o: any, j: number) => ({ node: g.nodes[j].name, ...T.diff(o, stock[j]) })));
-        }
-        const used = { ours: mem(), tf: tfMem() };
-        const calls = k.stats().calls - c0;
-        g.model.dispose();
-        return { before, used, after: { ours: mem(), tf: tfMem() }, calls, diffs, stats: k.stats() };
+        const m = await M.memoryAroundModel(tf, k, () => M.loadDepthwiseGraphModel(tf), async (g: any) => {
+          const diffs = [];
+          for (let i = 0; i < 3; i++) {
+            const ours = await all(g);
+            diffs.push(ours.map((o: any, j: number) => ({ node: g.nodes[j].name, ...T.diff(o, stock[j]) })));
+          }
+          return diffs;
+        }, (g: any) => g.model.dispose());
+        return { ...m, diffs: m.result, stats: k.stats() };
       } finally {
         k.unregister();
         x.dispose();

@@ -415,3 +415,26 @@ export async function memoryOverCalls(tf, kernels, predict, { n = 1000, every = 
   }
   return { base, samples };
 }
+
+/**
+ * With kernels `k` registered: our memory() (tensors, textures, bytes) and tf.memory() before
+ * `load()`, after `use(model)` and after `free(model)`, and how many calls ran on our kernels in
+ * `use`. Our context on TF.js's GL is made first (a small unrelated depthwise call), so that the
+ * baseline already has it and only the model's share is measured.
+ */
+export async function memoryAroundModel(tf, k, load, use, free) {
+  tf.tidy(() => tf.depthwiseConv2d(tf.ones([1, 4, 4, 2]), tf.ones([3, 3, 2, 1]), 1, 'same').dataSync());
+  const snap = () => {
+    const o = k.memory();
+    const m = tf.memory();
+    return { ours: { tensors: o.tensors, textures: o.textures, bytes: o.bytes }, tf: { numTensors: m.numTensors, numBytes: m.numBytes } };
+  };
+  const before = snap();
+  const model = await load();
+  const c0 = k.stats().calls;
+  const result = await use(model);
+  const used = snap();
+  const calls = k.stats().calls - c0;
+  await free(model);
+  return { before, used, after: snap(), calls, result };
+}
