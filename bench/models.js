@@ -10,9 +10,9 @@
 // the app calls per frame: the model's own preprocessing of an image tensor that is already on
 // the GPU, and the network) returning the output tensors, which the caller reads and disposes.
 import * as tf from '@tensorflow/tfjs/dist/index.js';
+// The decoding of nsfwjs's shipped model and face-api's loading: the tests' in-page loaders.
+import { loadFaceApi as loadFaceApiModule, loadNsfwMobileNetV2 as loadNsfwModel } from '/test/browser/tfjs/models.js';
 
-const NSFW_DIR = '/node_modules/nsfwjs/dist/models/mobilenet_v2/';
-const FACE_API = '/node_modules/@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 const FACE_MODELS = '/node_modules/@vladmandic/face-api/model';
 /** A face-api demo photo (1920x1280), drawn smaller first: a camera frame's size, not a photo's. */
 const PHOTO = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
@@ -35,45 +35,8 @@ export async function loadModel(id) {
 
 // --- nsfwjs ------------------------------------------------------------------------------------
 
-/** A UMD/CommonJS file of nsfwjs's dist/models (model.min.js, group1-shard1of1.min.js): its module.exports. */
-async function commonjs(url) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`bench/models.js: ${res.status} for ${url}`);
-  const source = await res.text();
-  const module = { exports: {} };
-  // The UMD header takes the CommonJS branch when `module` and `exports` exist.
-  new Function('module', 'exports', 'define', 'require', source)(module, module.exports, undefined, undefined);
-  return module.exports;
-}
-
-function base64Bytes(b64) {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 async function loadNsfwMobileNetV2() {
-  // What nsfwjs's own loader does (dist/esm/core.js, JSONHandler): the Keras model.json object and
-  // the base64 weight shards, keyed by the manifest's paths.
-  const [json, shard] = await Promise.all([commonjs(`${NSFW_DIR}model.min.js`), commonjs(`${NSFW_DIR}group1-shard1of1.min.js`)]);
-  const shards = { 'group1-shard1of1': shard };
-  const weightSpecs = [];
-  const parts = [];
-  for (const group of json.weightsManifest) {
-    for (const p of group.paths) {
-      if (typeof shards[p] !== 'string') throw new Error(`bench/models.js: no weight shard ${p} for nsfwjs MobileNetV2`);
-      parts.push(base64Bytes(shards[p]));
-    }
-    weightSpecs.push(...group.weights);
-  }
-  const weightData = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    weightData.set(p, offset);
-    offset += p.length;
-  }
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer }));
+  const model = await loadNsfwModel(tf);
   // nsfwjs's classify(): the image at 224x224, float, / 255, batch of one (made here, once).
   const canvas = await photoCanvas(224, 224);
   const input = tf.tidy(() => tf.div(tf.cast(tf.browser.fromPixels(canvas), 'float32'), 255).expandDims(0));
@@ -90,7 +53,7 @@ async function loadNsfwMobileNetV2() {
 // --- face-api ----------------------------------------------------------------------------------
 
 let faceApi = null;
-const loadFaceApi = () => (faceApi ??= import(FACE_API));
+const loadFaceApi = () => (faceApi ??= loadFaceApiModule(tf));
 
 async function faceInput() {
   const canvas = await photoCanvas(640);
