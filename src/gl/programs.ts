@@ -27,11 +27,6 @@ export class ProgramCache {
     return this.programs.size;
   }
 
-  /** Whether get() with these would return a compiled program without compiling. */
-  has(fragment: FragmentName, shaderDefines: Defines): boolean {
-    return this.programs.has(programKey(fragment, { ...shaderDefines, STORAGE: this.storage }));
-  }
-
   get(fragment: FragmentName, shaderDefines: Defines): Program {
     const defines = { ...shaderDefines, STORAGE: this.storage };
     const key = programKey(fragment, defines);

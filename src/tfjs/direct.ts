@@ -142,7 +142,7 @@ export function runDirect(
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
   let program;
-  if (kindOk && !host.programs.has('depthwiseTfjs', specialized) && countUse(host, specialized) < PROMOTE_AFTER) {
+  if (kindOk && countUse(host, specialized) < PROMOTE_AFTER) {
     program = host.programs.get('depthwiseTfjs', {
       SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
       ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),

@@ -1,4 +1,4 @@
-import type { FusedEpilogue, GLTensor, HostTensor, MemoryInfo } from '../api';
+import type { FusedEpilogue, HostTensor, MemoryInfo } from '../api';
 import { createContext } from '../context';
 import { DepthwiseGLError, fail, show } from '../errors';
 import type { Activation } from '../semantics/fused';
@@ -341,10 +341,8 @@ class Registration {
         throw new Fallback(`TF.js rejects the attributes: ${(e as Error).message}`);
       }
     };
-    const geometry = (inShape: number[], filterShape: number[], dataFormat: 'NHWC' | 'NCHW'): { info: Conv2DInfo; conv: ConvArgs } => {
-      const info = convInfo(inShape, filterShape, dataFormat);
-      return { info, conv: need(convArgs(info, dataFormat), `no explicit padding gives TF.js's output size for pad ${show(attrs.pad)}`) };
-    };
+    const argsFor = (info: Conv2DInfo, dataFormat: 'NHWC' | 'NCHW'): ConvArgs =>
+      need(convArgs(info, dataFormat), `no explicit padding gives TF.js's output size for pad ${show(attrs.pad)}`);
 
     if (name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D') {
       const x = need(inputs.x, 'no input x');
@@ -353,10 +351,10 @@ class Registration {
       checkReadable(backend, x, 'the input');
       checkReadable(backend, filter, 'the filter');
       if (x.shape.length !== 4 || filter.shape.length !== 4) throw new Fallback(`input ${show(x.shape)} or filter ${show(filter.shape)} is not 4-D`);
-      const outInfo = convInfo(x.shape, filter.shape, fmt);
+      const info = convInfo(x.shape, filter.shape, fmt);
       // An empty output (TF.js's number-pad rule can give one): nothing to compute, as in TF.js.
-      if (outInfo.outHeight < 1 || outInfo.outWidth < 1) return backend.makeTensorInfo(outInfo.outShape, 'float32', new Float32Array(0));
-      const { info, conv } = geometry(x.shape, filter.shape, fmt);
+      if (info.outHeight < 1 || info.outWidth < 1) return backend.makeTensorInfo(info.outShape, 'float32', new Float32Array(0));
+      const conv = argsFor(info, fmt);
       const outC = info.outChannels;
       let fused: FusedEpilogue | null = null;
       let captureFused: TfjsCapturedCall['fused'] = null;
@@ -412,7 +410,7 @@ class Registration {
       if (!Array.isArray(inputShape) || inputShape.length !== 4) throw new Fallback(`inputShape ${show(inputShape)} is not 4-D`);
       checkReadable(backend, dy, 'dy');
       checkReadable(backend, filter, 'the filter');
-      const { conv } = geometry(inputShape, filter.shape, 'NHWC');
+      const conv = argsFor(convInfo(inputShape, filter.shape, 'NHWC'), 'NHWC');
       return this.gpu(s, backend, name, () => withTemporaries((temp) => {
         const dyT = temp(s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC')));
         const fT = this.derivedTensor(s, backend, filter, 'filter', filter.shape, 'NHWC');
@@ -428,7 +426,7 @@ class Registration {
     if (!Array.isArray(filterShape) || filterShape.length !== 4) throw new Fallback(`filterShape ${show(filterShape)} is not 4-D`);
     checkReadable(backend, x, 'the input');
     checkReadable(backend, dy, 'dy');
-    const { conv } = geometry(x.shape, filterShape, 'NHWC');
+    const conv = argsFor(convInfo(x.shape, filterShape, 'NHWC'), 'NHWC');
     return this.gpu(s, backend, name, () => withTemporaries((temp) => {
       const xT = temp(s.bridge.importTensor(backend, x, x.shape, 'NHWC'));
       const dyT = temp(s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC')));
@@ -482,8 +480,11 @@ class Registration {
     return t;
   }
 
-  /** A fused per-channel vector: host values when TF.js has them on the CPU, else our tensor [1, 1, 1, C]. */
-  private vectorOf(s: BackendState, backend: WebGLBackend, info: TensorInfo, outC: number, what: string): Float32Array | GLTensor {
+  /**
+   * A fused per-channel vector as our tensor [1, 1, 1, C], kept with the TF.js tensor: uploaded
+   * from TF.js's CPU values (one value spread to all channels), or copied from its texture.
+   */
+  private vectorOf(s: BackendState, backend: WebGLBackend, info: TensorInfo, outC: number, what: string): Tensor {
     const kind = channelVector(info.shape, outC);
     const td = backend.texData.get(info.dataId);
     if (td.texture == null && td.values instanceof Float32Array) {
@@ -525,8 +526,8 @@ class Registration {
     host(out, (h) => { call.output = h; });
     if (fused && captureFused) {
       for (const [k, v] of [['bias', fused.bias], ['preluWeights', fused.preluWeights]] as const) {
-        if (v instanceof Float32Array) captureFused[k] = v.slice();
-        else if (v) host(v as unknown as Tensor, (h) => { captureFused[k] = h.data; });
+        // vectorOf gives tensors only.
+        if (v) host(v as unknown as Tensor, (h) => { captureFused[k] = h.data; });
       }
     }
   }
