@@ -2,14 +2,22 @@
 import type { Capabilities, DebugOptions } from './gl/capabilities';
 import type { FusedOptions } from './semantics/fused';
 import type { DataFormat, Padding } from './semantics/types';
+import type { TuneOptions, TuneTable } from './tune/tuner';
 
 export type { HostTensor, DataFormat, Padding } from './semantics/types';
 export type { Capabilities, DebugOptions } from './gl/capabilities';
 export type { Activation } from './semantics/fused';
+export type { TuneOptions, TuneTable } from './tune/tuner';
 
 export type Precision = 'auto' | 'float32' | 'float16';
 
-export interface ContextOptions {
+/**
+ * ContextOptions (and TfjsKernelOptions) take TuneOptions: `tune` (default true: where an op has
+ * variants, the first calls of each layer shape time them on the device and keep the fastest;
+ * false keeps the fixed choice), `tuneStorageKey` (keep the winners in localStorage under this
+ * key across page loads) and `tuneTable` (start from a table `tuneTable()` returned).
+ */
+export interface ContextOptions extends TuneOptions {
   /** Made for you when absent (an OffscreenCanvas where available). */
   canvas?: HTMLCanvasElement | OffscreenCanvas;
   /** Share a WebGL2 context you already have. The library leaves it alive on dispose(). */
@@ -134,6 +142,8 @@ export interface DepthwiseContext {
   memory(): MemoryInfo;
   /** Frees the textures kept for reuse (memory().pooled goes to zero); tensors are untouched. */
   releasePool(): void;
+  /** The winners tuning kept (ContextOptions.tune), to pass as `tuneTable` to a later createContext. */
+  tuneTable(): TuneTable;
   /** Frees everything this context made. Idempotent. */
   dispose(): void;
 }

@@ -18,6 +18,7 @@ import { fromNHWCData, toNHWCData } from './semantics/format';
 import type { DataFormat, Padding } from './semantics/types';
 import { checkData, checkDataFormat, checkShape, toNHWC } from './semantics/validate';
 import { Tensor, type TensorOwner } from './tensor';
+import { Tuner, type TuneTable } from './tune/tuner';
 
 const PRECISIONS = ['auto', 'float32', 'float16'] as const;
 
@@ -47,6 +48,8 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
   private encodeStore!: TextureStore;
   private vao!: WebGLVertexArrayObject;
   private readonly tensors = new Set<Tensor>();
+  /** Chooses among the ops' variants on this device (ContextOptions.tune). */
+  readonly tuner: Tuner;
   private readonly ownsGL: boolean;
   private readonly debug: DebugOptions | undefined;
   private readonly poolBytes: number;
@@ -118,6 +121,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
       renderer: device.renderer,
       software: device.software,
     } as const);
+    this.tuner = new Tuner(this.gl, device.renderer, options, fn);
     this.makeGLObjects(fn);
     const canvas = this.gl.canvas as EventTarget | null;
     canvas?.addEventListener?.('webglcontextlost', this.onLost);
@@ -214,6 +218,10 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     return { tensors: this.tensors.size, textures: count, bytes, pooled: { textures: pooledCount, bytes: pooledBytes } };
   }
 
+  tuneTable(): TuneTable {
+    return this.tuner.table();
+  }
+
   releasePool(): void {
     if (this.disposed || this.lost) return;
     this.textures.trim(0);
@@ -230,6 +238,7 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
     for (const t of [...this.tensors]) this.releaseTensor(t);
     this.textures.trim(0);
     this.programs.dispose();
+    this.tuner.dispose();
     this.gl.deleteVertexArray(this.vao);
     if (this.ownsGL) {
       const lose = this.gl.getExtension('WEBGL_lose_context');

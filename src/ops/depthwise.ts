@@ -75,26 +75,42 @@ export function depthwiseConv2d(
     ...epilogue,
   };
   const wide = wideLayout(ctx, g, outLayout, filterLayout);
-  if (wide) {
-    // Several output pixels per fragment, written straight into a layered output (no pass to
-    // interleave them: readback reads the layers, other consumers flatten it once; Tensor.tex).
-    const out = ctx.textures.create(wide);
-    const program = ctx.programs.get('depthwiseWide', { ...common, RW: g.rw, WIDE: wide.layers!, NCOLS: wideColumns(g, wide.layers!) });
-    ctx.pass(program, { ...uniforms, ...textures }, out);
+  const outName = (name as string | null | undefined) ?? null;
+  const run = (variant: string): Tensor => {
+    let out: GpuTexture;
+    if (variant === 'wide') {
+      // Several output pixels per fragment, written straight into a layered output (no pass to
+      // interleave them: readback reads the layers, other consumers flatten it once; Tensor.tex).
+      out = ctx.textures.create(wide!);
+      ctx.pass(ctx.programs.get('depthwiseWide', { ...common, RW: g.rw, WIDE: wide!.layers!, NCOLS: wideColumns(g, wide!.layers!) }), { ...uniforms, ...textures }, out);
+    } else {
+      out = ctx.textures.create(outLayout);
+      ctx.pass(ctx.programs.get('depthwise', {
+        ...common,
+        IN_C: g.inC, OUT_W: g.outW, OUT_TEX_W: outLayout.width, OUT_TEXELS: outLayout.texels,
+        OUT_ALIGNED: isRowAligned(outLayout), F_ALIGNED: filterLayout.width === outLayout.c4,
+        F_TEX_W: filterLayout.width, RW: g.rw, M: g.m,
+      }), { ...uniforms, ...textures }, out);
+    }
+    return ctx.adopt(out, g.outShape, fmt, outName);
+  };
+  try {
+    // Where the wide shader applies, the plain one is a candidate too (src/tune: which is faster
+    // differs by GL stack); the wide one is the fixed choice.
+    if (!wide) return run('plain');
+    return ctx.tuner.run(`depthwise|${shapeKey(g, fmt, epilogue, inL)}`, ['wide', 'plain'], run, {
+      compiles: () => ctx.programs.compiled, canQuery: true,
+    }).result;
+  } finally {
+    // Deleting right after the draw is safe: GL keeps a texture alive until the GPU is done with it.
     for (const t of temporaries) ctx.textures.free(t);
-    return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
   }
-  const program = ctx.programs.get('depthwise', {
-    ...common,
-    IN_C: g.inC, OUT_W: g.outW, OUT_TEX_W: outLayout.width, OUT_TEXELS: outLayout.texels,
-    OUT_ALIGNED: isRowAligned(outLayout), F_ALIGNED: filterLayout.width === outLayout.c4,
-    F_TEX_W: filterLayout.width, RW: g.rw, M: g.m,
-  });
-  const out = ctx.textures.create(outLayout);
-  ctx.pass(program, { ...uniforms, ...textures }, out);
-  // Deleting right after the draw is safe: GL keeps a texture alive until the GPU is done with it.
-  for (const t of temporaries) ctx.textures.free(t);
-  return ctx.adopt(out, g.outShape, fmt, (name as string | null | undefined) ?? null);
+}
+
+/** A layer shape's key for the tuner: what its programs and their cost depend on. */
+export function shapeKey(g: ConvGeometry, fmt: string, defines: Record<string, number | boolean>, inL: TexelLayout): string {
+  const d = Object.keys(defines).sort().map((k) => `${k}=${defines[k]}`).join(',');
+  return `${g.batch}x${g.inH}x${g.inW}x${g.inC}|f${g.fh}x${g.fw}x${g.m}|s${g.sh}x${g.sw}|r${g.rh}x${g.rw}|p${g.padTop},${g.padLeft}|o${g.outH}x${g.outW}|${fmt}|in${inL.width}x${inL.height}|${d}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { GpuTexture, TextureStore } from '../gl/textures';
 import type { TexelLayout } from '../layout/texels';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
+import type { Tuner } from '../tune/tuner';
 
 /**
  * What the ops (src/ops/*) need from whoever hosts them: the GL context, its programs and
@@ -22,4 +23,6 @@ export interface OpContext {
   readonly layoutMax: number;
   pass(program: ReturnType<ProgramCache['get']>, uniforms: Record<string, unknown>, target: GpuTexture): void;
   adopt(texture: GpuTexture, shape: readonly number[], dataFormat: DataFormat, name: string | null): Tensor;
+  /** Chooses among an op's variants on the device (src/tune/tuner.ts); one per host. */
+  readonly tuner: Tuner;
 }

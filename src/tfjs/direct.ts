@@ -135,14 +135,20 @@ export function runDirect(
   // The shape's own program (every size a define) runs fastest; the program of its kind (sizes
   // as uniforms, one per filter size, strides, rates, pad parity and epilogue) is already
   // compiled for any other layer of that kind. A shape's first calls take the kind's program,
-  // so a model's first predict compiles a program per kind, not per layer; from its
-  // PROMOTE_AFTER-th call on a shape gets its own (bench/RESULTS.md: ~10 % faster steady state).
+  // so a model's first predict compiles a program per kind, not per layer; then the shape gets its
+  // own (bench/RESULTS.md: ~10 % faster steady state): where KHR_parallel_shader_compile exists,
+  // as soon as its compile, started in the background at the shape's first call, is done; else
+  // from its PROMOTE_AFTER-th call, compiled then.
   // Kinds need aligned textures and one-row vector textures.
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
+  const background = kindOk && bridge.background.available;
+  const own = background ? bridge.background.ready('depthwiseTfjs', specialized) : null;
   let program;
-  if (kindOk && countUse(host, specialized) < PROMOTE_AFTER) {
+  if (own) {
+    program = own;
+  } else if (kindOk && (background || countUse(host, specialized) < PROMOTE_AFTER)) {
     program = host.programs.get('depthwiseTfjs', {
       SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
       ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),

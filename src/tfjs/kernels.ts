@@ -4,10 +4,12 @@ import { DepthwiseGLError, fail, show } from '../errors';
 import type { Activation } from '../semantics/fused';
 import type { Padding } from '../semantics/types';
 import type { Tensor } from '../tensor';
+import type { TuneOptions, TuneTable } from '../tune/tuner';
 import { activationOf, channelVector, convArgs, dataFormatOf, withHW, type ConvArgs } from './attrs';
 import { Bridge, unreadable, type HostContext } from './bridge';
-import { directCall, makeDirectFilter, runDirect } from './direct';
+import { directCall, makeDirectFilter, runDirect, type DirectCall } from './direct';
 import { saveState } from './state';
+import { mergeTables, readTable } from '../tune/select';
 import type { Conv2DInfo, DataId, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
 
 export type { TfjsNamespace } from './types';
@@ -18,7 +20,7 @@ export const TFJS_KERNELS = [
 ] as const;
 export type TfjsKernelName = (typeof TFJS_KERNELS)[number];
 
-export interface TfjsKernelOptions {
+export interface TfjsKernelOptions extends TuneOptions {
   /** The TF.js WebGL backend to serve; default 'webgl'. */
   backendName?: string;
   /** A subset of TFJS_KERNELS; default all four. */
@@ -28,13 +30,25 @@ export interface TfjsKernelOptions {
    * the general path (conversion passes around our op), to compare the two.
    */
   direct?: boolean;
+  // TuneOptions: `tune` (default true: at a layer shape's first calls TF.js's own kernel and
+  // ours are timed on the device and the faster kept), `tuneStorageKey`, `tuneTable`.
 }
 
 export interface TfjsKernelStats {
+  /** Calls that ran on depthwise-gl's shaders. */
+  calls: number;
+  /** Calls handed to TF.js's kernel because depthwise-gl could not serve them. */
+  fallbacks: number;
+  /** Calls given to TF.js's kernel because it measured faster here (tuning). */
+  delegated: number;
+  byKernel: Record<string, KernelCounts>;
+  lastFallback: string | null;
+}
+
+export interface KernelCounts {
   calls: number;
   fallbacks: number;
-  byKernel: Record<string, { calls: number; fallbacks: number }>;
-  lastFallback: string | null;
+  delegated: number;
 }
 
 /** One forward depthwise call seen while capturing (TfjsKernels.capture). */
@@ -42,9 +56,11 @@ export interface TfjsCapturedCall {
   /** Order of the call within the capture, from 0. */
   index: number;
   kernel: 'DepthwiseConv2dNative' | 'FusedDepthwiseConv2D';
-  /** True when it ran on depthwise-gl; false when it fell back (see `fallback`; no tensors then). */
+  /** True when it ran on depthwise-gl; false when it fell back or was delegated (no tensors then). */
   served: boolean;
   fallback: string | null;
+  /** True when tuning gave it to TF.js's own kernel (measured faster here). */
+  delegated?: boolean;
   dataFormat: 'NHWC' | 'NCHW';
   inputShape: number[];
   filterShape: number[];
@@ -77,6 +93,8 @@ export interface TfjsKernels {
    * runs, with its input, filter and output read back. Reading back costs: only while capturing.
    */
   capture<T>(fn: () => T | Promise<T>): Promise<{ result: T; calls: TfjsCapturedCall[] }>;
+  /** The winners tuning kept, to pass as `tuneTable` to a later registerTfjsKernels. */
+  tuneTable(): TuneTable;
   unregister(): void;
 }
 
@@ -119,9 +137,17 @@ export function registerTfjsKernels(tf: TfjsNamespace, options?: TfjsKernelOptio
   }
   const direct = options?.direct ?? true;
   if (typeof direct !== 'boolean') fail(FN, 'options.direct', `must be true or false; got ${show(direct)}`);
-  const reg = new Registration(tf, backendName, [...new Set(kernels)] as TfjsKernelName[], direct, () => byBackend!.delete(backendName));
+  const tune: TuneOptions = {
+    tune: options?.tune, tuneStorageKey: options?.tuneStorageKey, tuneTable: options?.tuneTable, tuneHook: options?.tuneHook,
+  };
+  const reg = new Registration(tf, backendName, [...new Set(kernels)] as TfjsKernelName[], direct, tune, () => byBackend!.delete(backendName));
   byBackend.set(backendName, reg);
   return reg.api;
+}
+
+/** A call's result from TF.js's own kernel, chosen by tuning (counted as delegated). */
+class Delegated {
+  constructor(readonly result: TensorInfo) {}
 }
 
 /** Why a call goes to TF.js's kernel: thrown inside a kernel before any GPU work. */
@@ -150,7 +176,10 @@ class Registration {
   private readonly unusable = new WeakMap<object, string>();
   private calls = 0;
   private fallbacks = 0;
-  private readonly byKernel: Record<string, { calls: number; fallbacks: number }> = {};
+  private delegated = 0;
+  private readonly byKernel: Record<string, KernelCounts> = {};
+  /** Winners kept by backends since unregistered, and the table given at registration. */
+  private tuned: TuneTable;
   private lastFallback: string | null = null;
   private capturing: { calls: TfjsCapturedCall[]; reads: Promise<void>[] } | null = null;
   private done = false;
@@ -158,12 +187,13 @@ class Registration {
 
   constructor(
     private readonly tf: TfjsNamespace, private readonly backendName: string, kernels: TfjsKernelName[],
-    private readonly useDirect: boolean, private readonly forget: () => void,
+    private readonly useDirect: boolean, private readonly tune: TuneOptions, private readonly forget: () => void,
   ) {
+    this.tuned = tune.tuneTable ?? { version: 1, entries: {} };
     for (const name of kernels) {
       const original = tf.getKernel(name, backendName)!;
       this.originals.set(name, original);
-      this.byKernel[name] = { calls: 0, fallbacks: 0 };
+      this.byKernel[name] = { calls: 0, fallbacks: 0, delegated: 0 };
       tf.unregisterKernel(name, backendName);
       tf.registerKernel({ ...original, kernelFunc: (args) => this.run(name, args) });
     }
@@ -173,14 +203,21 @@ class Registration {
       stats: () => self.stats(),
       memory: () => self.memory(),
       capture: <T>(fn: () => T | Promise<T>) => self.capture(fn),
+      tuneTable: () => self.tuneTable(),
       unregister: () => self.unregister(),
     });
   }
 
   stats(): TfjsKernelStats {
-    const byKernel: Record<string, { calls: number; fallbacks: number }> = {};
+    const byKernel: Record<string, KernelCounts> = {};
     for (const k in this.byKernel) byKernel[k] = { ...this.byKernel[k] };
-    return { calls: this.calls, fallbacks: this.fallbacks, byKernel, lastFallback: this.lastFallback };
+    return { calls: this.calls, fallbacks: this.fallbacks, delegated: this.delegated, byKernel, lastFallback: this.lastFallback };
+  }
+
+  tuneTable(): TuneTable {
+    let table = this.tuned;
+    for (const s of this.backends.values()) table = mergeTables(table, s.host.tuneTable());
+    return readTable(table);
   }
 
   memory(): MemoryInfo {
@@ -220,6 +257,7 @@ class Registration {
       this.tf.registerKernel(original);
     }
     for (const s of this.backends.values()) {
+      this.tuned = mergeTables(this.tuned, s.host.tuneTable());
       s.restoreDispose();
       const saved = saveState(s.host.gl);
       try {
@@ -242,7 +280,7 @@ class Registration {
     const tf = this.tf;
     // Compile-only warm-up runs (ENGINE_COMPILE_ONLY) compute nothing: TF.js's kernel does them.
     if (tf.env().get('ENGINE_COMPILE_ONLY') === true) return original.kernelFunc(args);
-    let result: TensorInfo;
+    let result: TensorInfo | Delegated;
     try {
       result = this.serve(name, args);
     } catch (e) {
@@ -250,8 +288,14 @@ class Registration {
       this.fallbacks++;
       this.byKernel[name].fallbacks++;
       this.lastFallback = `${name}: ${e.reason}`;
-      if (this.capturing && (name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D')) this.recordFallback(name, args, e.reason);
+      if (this.capturing && (name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D')) this.recordUnserved(name, args, e.reason);
       return original.kernelFunc(args);
+    }
+    if (result instanceof Delegated) {
+      this.delegated++;
+      this.byKernel[name].delegated++;
+      if (this.capturing && (name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D')) this.recordUnserved(name, args, null);
+      return result.result;
     }
     this.calls++;
     this.byKernel[name].calls++;
@@ -283,7 +327,7 @@ class Registration {
     let bridge: Bridge;
     try {
       try {
-        host = createContext({ gl }) as HostContext;
+        host = createContext({ gl, ...this.tune, tuneTable: this.tuned }) as HostContext;
       } catch (e) {
         throw new Fallback(`depthwise-gl cannot run on this context: ${(e as Error).message}`);
       }
@@ -324,7 +368,7 @@ class Registration {
     return s;
   }
 
-  private serve(name: TfjsKernelName, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo {
+  private serve(name: TfjsKernelName, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo | Delegated {
     const backend = args.backend as WebGLBackend;
     const attrs = args.attrs ?? {};
     const inputs = args.inputs;
@@ -374,13 +418,19 @@ class Registration {
         if (inputs.bias) vectors.bias = inputs.bias;
         if (activation === 'prelu') vectors.prelu = inputs.preluActivationWeights!;
       }
-      // Everything is checked; GPU work starts here.
-      return this.gpu(s, backend, name, () => {
+      // Everything is checked; GPU work starts here. Our path (direct where it applies, else the
+      // general one) and TF.js's own kernel are the candidates (src/tune); ours is the fixed choice.
+      let direct: DirectCall | null = null;
+      try {
+        direct = this.useDirect ? directCall(backend, x, filter.shape, conv, packedOut, s.host.layoutMax) : null;
+      } catch (e) {
+        throw new Fallback(e instanceof DepthwiseGLError ? e.message : `internal error: ${String((e as Error)?.stack ?? e)}`);
+      }
+      const ours = (): TensorInfo => this.gpu(s, backend, name, () => {
         if (fused) {
           if (vectors.bias) fused.bias = this.vectorOf(s, backend, vectors.bias, outC, 'bias');
           if (vectors.prelu) fused.preluWeights = this.vectorOf(s, backend, vectors.prelu, outC, 'preluActivationWeights');
         }
-        const direct = this.useDirect ? directCall(backend, x, filter.shape, conv, packedOut, s.host.layoutMax) : null;
         if (direct) {
           const fD = this.derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
           const result = runDirect(s.bridge, backend, x, fD, direct, fused);
@@ -401,6 +451,17 @@ class Registration {
           return s.bridge.exportTensor(backend, out, packedOut, withHW(out.shape, conv.outH, conv.outW, fmt));
         });
       });
+      const path = direct ? 'direct' : 'general';
+      const key = [name, path, x.shape.join('x'), filter.shape.join('x'), conv.strides.join(','), JSON.stringify(conv.padding),
+        conv.rate.join(','), `${conv.outH}x${conv.outW}`, fmt, fused ? `${fused.activation}${vectors.bias ? '+b' : ''}` : '',
+        packedOut ? 'packed' : 'unpacked', backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'].join('|');
+      const binaries = (backend as { binaryCache?: object }).binaryCache;
+      const { result, candidate } = s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(this.originals.get(name)!.kernelFunc(args) as TensorInfo) : ours()), {
+        compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0),
+        canQuery: backend.activeTimers == null,
+      });
+      void candidate;
+      return result;
     }
 
     if (name === 'DepthwiseConv2dNativeBackpropInput') {
@@ -498,11 +559,12 @@ class Registration {
     return this.derivedTensor(s, backend, info, what, [1, 1, 1, outC], 'NHWC');
   }
 
-  private recordFallback(kernel: 'DepthwiseConv2dNative' | 'FusedDepthwiseConv2D', args: Parameters<KernelConfig['kernelFunc']>[0], reason: string): void {
+  /** A capture's record of a call TF.js's kernel ran: a fallback (with its reason) or delegated (reason null). */
+  private recordUnserved(kernel: 'DepthwiseConv2dNative' | 'FusedDepthwiseConv2D', args: Parameters<KernelConfig['kernelFunc']>[0], reason: string | null): void {
     const session = this.capturing!;
     const attrs = { ...(args.attrs ?? {}) };
     session.calls.push({
-      index: session.calls.length, kernel, served: false, fallback: reason, dataFormat: dataFormatOf(attrs.dataFormat) ?? 'NHWC',
+      index: session.calls.length, kernel, served: false, fallback: reason, ...(reason === null ? { delegated: true } : {}), dataFormat: dataFormatOf(attrs.dataFormat) ?? 'NHWC',
       inputShape: [...(args.inputs.x?.shape ?? [])], filterShape: [...(args.inputs.filter?.shape ?? [])], outputShape: [],
       strides: [], padding: 'VALID', rate: [1, 1], attrs, fused: null,
     });

@@ -1,0 +1,169 @@
+/**
+ * The tuner's pure part: which candidate a layer shape's next call runs while it is being tuned,
+ * and which candidate wins. No GL, no clock: the tuner (src/tune/tuner.ts) feeds it timings.
+ *
+ * A shape's calls are spent in turns: each call runs the candidate with the fewest samples so
+ * far (in the candidates' order on ties), timed; its result is the call's real result, so no
+ * work is wasted. A sample that included a shader compile (ours or TF.js's) is not "clean": it
+ * counts against the budget but not toward the candidate's samples. Once every candidate has
+ * `samples` clean samples, or the shape has spent `maxCalls` calls, the candidate with the
+ * lowest mean clean time wins (a candidate with none falls back to its unclean samples, one with
+ * no sample at all never wins).
+ */
+
+export interface SelectOptions {
+  /** Clean samples wanted per candidate before deciding; default 2. */
+  samples?: number;
+  /** Calls a shape may spend on tuning before the decision is forced; default 3 per candidate + 2. */
+  maxCalls?: number;
+}
+
+export interface Sample {
+  ms: number;
+  /** No compile happened during the call. */
+  clean: boolean;
+}
+
+export class ShapeSelection {
+  readonly candidates: readonly string[];
+  private readonly wanted: number;
+  private readonly maxCalls: number;
+  private readonly samples = new Map<string, Sample[]>();
+  /** Timed calls whose time has not come back yet (timer queries), by candidate. */
+  private readonly pending = new Map<string, number>();
+  private spent = 0;
+  private decided: string | null = null;
+
+  constructor(candidates: readonly string[], options: SelectOptions = {}) {
+    if (candidates.length === 0) throw new Error('ShapeSelection: no candidates');
+    this.candidates = [...candidates];
+    this.wanted = Math.max(1, Math.floor(options.samples ?? 2));
+    this.maxCalls = Math.max(this.candidates.length, Math.floor(options.maxCalls ?? 3 * this.candidates.length + 2));
+    for (const c of this.candidates) {
+      this.samples.set(c, []);
+      this.pending.set(c, 0);
+    }
+    if (this.candidates.length === 1) this.decided = this.candidates[0];
+  }
+
+  /** The winner, once decided. */
+  get winner(): string | null {
+    return this.decided;
+  }
+
+  /** Calls spent on tuning so far. */
+  get calls(): number {
+    return this.spent;
+  }
+
+  /**
+   * What the next call runs: `{ candidate, timed: true }` to sample it, or the winner (or, while
+   * timings are still on their way back, the first candidate) untimed.
+   */
+  next(): { candidate: string; timed: boolean } {
+    if (this.decided) return { candidate: this.decided, timed: false };
+    // The candidate furthest from its clean samples; among equals the one tried least (so an
+    // unclean sample does not keep one candidate running), then the earliest.
+    let best: string | null = null;
+    let bestRank = Infinity;
+    for (const c of this.candidates) {
+      const n = this.clean(c) + this.pending.get(c)!;
+      const rank = n * 1000 + this.samples.get(c)!.length + this.pending.get(c)!;
+      if (n < this.wanted && rank < bestRank) {
+        best = c;
+        bestRank = rank;
+      }
+    }
+    if (best === null) return { candidate: this.candidates[0], timed: false }; // waiting for timings
+    return { candidate: best, timed: true };
+  }
+
+  /** A timed call of `candidate` was issued; its time comes with record() (now or later). */
+  issued(candidate: string): void {
+    this.spent++;
+    this.pending.set(candidate, this.pending.get(candidate)! + 1);
+  }
+
+  /**
+   * The time of an issued call of `candidate`; `ms` NaN when it was lost (a disjoint timer
+   * query). Decides when every candidate has its samples or the budget is spent.
+   */
+  record(candidate: string, ms: number, clean: boolean): void {
+    const p = this.pending.get(candidate);
+    if (p === undefined) return;
+    if (p > 0) this.pending.set(candidate, p - 1);
+    if (this.decided) return;
+    if (Number.isFinite(ms)) this.samples.get(candidate)!.push({ ms, clean });
+    const done = this.candidates.every((c) => this.clean(c) >= this.wanted);
+    const waiting = this.candidates.some((c) => this.pending.get(c)! > 0);
+    if (done || (this.spent >= this.maxCalls && !waiting)) this.decided = pickWinner(this.candidates, this.samples);
+  }
+
+  /** Each candidate's samples so far (for reports and tests). */
+  timings(): Record<string, Sample[]> {
+    const out: Record<string, Sample[]> = {};
+    for (const [c, s] of this.samples) out[c] = s.map((x) => ({ ...x }));
+    return out;
+  }
+
+  private clean(c: string): number {
+    return this.samples.get(c)!.filter((s) => s.clean).length;
+  }
+}
+
+/**
+ * The candidate with the lowest mean time: clean samples where it has any, else its others; a
+ * candidate without samples never wins unless none has any (then the first). Ties go to the
+ * earlier candidate. The mean, not the minimum: on a clock coarsened to ~1 ms (Firefox, WebKit
+ * without cross-origin isolation) the mean of quantized samples stays unbiased, the minimum not.
+ */
+export function pickWinner(candidates: readonly string[], samples: ReadonlyMap<string, readonly Sample[]>): string {
+  let best = candidates[0];
+  let bestMs = Infinity;
+  for (const c of candidates) {
+    const ms = scoreOf(samples.get(c) ?? []);
+    if (ms < bestMs) {
+      best = c;
+      bestMs = ms;
+    }
+  }
+  return best;
+}
+
+/** Mean of the clean samples, or of all when none is clean; Infinity with none. */
+export function scoreOf(samples: readonly Sample[]): number {
+  const clean = samples.filter((s) => s.clean);
+  const use = clean.length ? clean : samples;
+  if (!use.length) return Infinity;
+  return use.reduce((a, s) => a + s.ms, 0) / use.length;
+}
+
+/** The persisted form of the kept choices: winners by renderer, then by shape key. */
+export interface TuneTable {
+  version: 1;
+  entries: Record<string, Record<string, string>>;
+}
+
+/** A table's entries, checked (anything malformed is dropped, never thrown at the app). */
+export function readTable(value: unknown): TuneTable {
+  const out: TuneTable = { version: 1, entries: {} };
+  if (typeof value !== 'object' || value === null) return out;
+  const v = value as { version?: unknown; entries?: unknown };
+  if (v.version !== 1 || typeof v.entries !== 'object' || v.entries === null) return out;
+  for (const [renderer, shapes] of Object.entries(v.entries as Record<string, unknown>)) {
+    if (typeof shapes !== 'object' || shapes === null) continue;
+    const kept: Record<string, string> = {};
+    for (const [key, winner] of Object.entries(shapes as Record<string, unknown>)) if (typeof winner === 'string') kept[key] = winner;
+    out.entries[renderer] = kept;
+  }
+  return out;
+}
+
+/** `b`'s entries over `a`'s (a new table). */
+export function mergeTables(a: TuneTable, b: TuneTable): TuneTable {
+  const out: TuneTable = { version: 1, entries: {} };
+  for (const t of [a, b]) {
+    for (const [r, shapes] of Object.entries(t.entries)) out.entries[r] = { ...(out.entries[r] ?? {}), ...shapes };
+  }
+  return out;
+}

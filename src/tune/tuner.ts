@@ -1,0 +1,248 @@
+import { fail, show } from '../errors';
+import { mergeTables, readTable, ShapeSelection, type TuneTable } from './select';
+
+export type { TuneTable } from './select';
+
+/**
+ * Choosing on the device: one tuner per host (a depthwise-gl context, and through its context the
+ * TF.js kernels), shared by every op of that host. At a layer shape's first calls it runs the
+ * candidates in turn (src/tune/select.ts), each call's result being the call's real result, and
+ * times each on the device; the winner is kept per (renderer, shape key) and, with a storage key,
+ * across page loads.
+ *
+ * Timing: with EXT_disjoint_timer_query_webgl2 (and nobody else's query running) a TIME_ELAPSED
+ * query around the call, its result read at a later call (no stall), plus the call's CPU time;
+ * without it, the call between two `gl.finish()` barriers, by `performance.now()`. WebGL's fences
+ * cannot serve here: a sync object's status changes only between tasks (WebGL 2 spec, 5.27), and
+ * a kernel call is synchronous. A barrier stalls the pipeline for that call only (a few calls a
+ * shape).
+ */
+
+export interface TuneOptions {
+  /** Time the candidates at a shape's first calls and keep the fastest (default true). */
+  tune?: boolean;
+  /** Keep the chosen winners in localStorage under this key, and start from what it holds. */
+  tuneStorageKey?: string;
+  /** Winners to start from (what `tuneTable()` returned, e.g. in an earlier page load). */
+  tuneTable?: TuneTable;
+  /** For tests: make candidates slow, or fake their timings. Not for apps. */
+  tuneHook?: TuneHook;
+}
+
+export interface TuneHook {
+  /** Milliseconds of busy work done inside each timed call of a candidate (really slower). */
+  busyMs?: Record<string, number>;
+  /** Milliseconds added to each measured time of a candidate. */
+  extraMs?: Record<string, number>;
+  /** Clean samples per candidate, and the calls budget (ShapeSelection's options). */
+  samples?: number;
+  maxCalls?: number;
+}
+
+/** What a tuned call needs to know of its host at that moment. */
+export interface TuneEnv {
+  /** A counter of shader compiles (ours and the host's): a change during a call marks it unclean. */
+  compiles(): number;
+  /** False while someone else's timer query may be running (TF.js's tf.time/profile). */
+  canQuery: boolean;
+}
+
+interface TimerExt {
+  TIME_ELAPSED_EXT: number;
+  GPU_DISJOINT_EXT: number;
+}
+
+interface PendingQuery {
+  query: WebGLQuery;
+  cpuMs: number;
+  extra: number;
+  clean: boolean;
+  selection: ShapeSelection;
+  key: string;
+  candidate: string;
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** The smallest step performance.now() takes here (spins at most ~3 ms, once per page). */
+let resolution: number | null = null;
+export function clockResolution(): number {
+  if (resolution !== null) return resolution;
+  let step = Infinity;
+  const start = now();
+  let last = start;
+  for (let changes = 0; changes < 3 && now() - start < 3;) {
+    const t = now();
+    if (t !== last) {
+      if (changes > 0) step = Math.min(step, t - last);
+      last = t;
+      changes++;
+    }
+  }
+  resolution = Number.isFinite(step) ? step : 1;
+  return resolution;
+}
+
+export class Tuner {
+  readonly enabled: boolean;
+  private readonly selections = new Map<string, ShapeSelection>();
+  private kept: Record<string, string>;
+  private table_: TuneTable;
+  private readonly storageKey: string | null;
+  private readonly hook: TuneHook;
+  private readonly ext: TimerExt | null;
+  private readonly pending: PendingQuery[] = [];
+  /** A timed call is running (calls made inside it are not timed: no nested queries or barriers). */
+  private timing = false;
+  /** How the last sample was timed ('query' or 'barrier'), for reports. */
+  clock: 'query' | 'barrier' | null = null;
+
+  constructor(private readonly gl: WebGL2RenderingContext, readonly renderer: string, options: TuneOptions, fn: string) {
+    const tune = options.tune ?? true;
+    if (typeof tune !== 'boolean') fail(fn, 'options.tune', `must be true or false; got ${show(tune)}`);
+    const key = options.tuneStorageKey;
+    if (key !== undefined && (typeof key !== 'string' || !key)) fail(fn, 'options.tuneStorageKey', `must be a non-empty string; got ${show(key)}`);
+    if (options.tuneTable !== undefined && (typeof options.tuneTable !== 'object' || options.tuneTable === null)) {
+      fail(fn, 'options.tuneTable', `must be a table from tuneTable(); got ${show(options.tuneTable)}`);
+    }
+    this.enabled = tune;
+    this.storageKey = key ?? null;
+    this.hook = options.tuneHook ?? {};
+    this.table_ = mergeTables(this.load(), readTable(options.tuneTable));
+    this.kept = this.table_.entries[renderer] ??= {};
+    this.ext = tune ? (gl.getExtension('EXT_disjoint_timer_query_webgl2') as TimerExt | null) : null;
+  }
+
+  /**
+   * Runs `exec` with the candidate chosen for shape `key` among `candidates` (the first is the
+   * fixed choice, what runs with tuning off), timed while the shape is being tuned.
+   */
+  run<T>(key: string, candidates: readonly string[], exec: (candidate: string) => T, env: TuneEnv): { result: T; candidate: string } {
+    if (!this.enabled || candidates.length === 1 || this.timing) {
+      const c = this.enabled && this.timing ? (this.selections.get(key)?.winner ?? candidates[0]) : candidates[0];
+      return { result: exec(c), candidate: c };
+    }
+    const stored = this.kept[key];
+    if (stored !== undefined && candidates.includes(stored)) return { result: exec(stored), candidate: stored };
+    this.poll();
+    let sel = this.selections.get(key);
+    if (!sel || sel.candidates.join() !== candidates.join()) {
+      sel = new ShapeSelection(candidates, {
+        samples: this.hook.samples ?? (this.ext ? 2 : clockResolution() >= 0.5 ? 4 : 2),
+        ...(this.hook.maxCalls ? { maxCalls: this.hook.maxCalls } : {}),
+      });
+      this.selections.set(key, sel);
+      // A shape's first call is not timed: it compiles and allocates whatever it runs (an unclean
+      // sample), and a model's first predict is then not slowed by barriers.
+      return { result: exec(candidates[0]), candidate: candidates[0] };
+    }
+    const { candidate, timed } = sel.next();
+    if (!timed) return { result: exec(candidate), candidate };
+    sel.issued(candidate);
+    const compiles = env.compiles();
+    const busy = this.hook.busyMs?.[candidate] ?? 0;
+    const extra = this.hook.extraMs?.[candidate] ?? 0;
+    const { gl } = this;
+    this.timing = true;
+    try {
+      if (this.ext && env.canQuery) {
+        this.clock = 'query';
+        const query = gl.createQuery()!;
+        const t0 = now();
+        gl.beginQuery(this.ext.TIME_ELAPSED_EXT, query);
+        let result: T;
+        try {
+          result = exec(candidate);
+          spin(busy);
+        } finally {
+          gl.endQuery(this.ext.TIME_ELAPSED_EXT);
+        }
+        this.pending.push({ query, cpuMs: now() - t0, extra, clean: env.compiles() === compiles, selection: sel, key, candidate });
+        return { result, candidate };
+      }
+      this.clock = 'barrier';
+      gl.finish();
+      const t0 = now();
+      const result = exec(candidate);
+      spin(busy);
+      gl.finish();
+      this.settle(sel, key, candidate, now() - t0 + extra, env.compiles() === compiles);
+      return { result, candidate };
+    } catch (e) {
+      sel.record(candidate, NaN, false);
+      throw e;
+    } finally {
+      this.timing = false;
+    }
+  }
+
+  /** The kept winners (every renderer this table has seen), to carry to another page load. */
+  table(): TuneTable {
+    return readTable(JSON.parse(JSON.stringify(this.table_)));
+  }
+
+  /** Shapes still being tuned (timings on their way back included). */
+  get tuning(): number {
+    let n = 0;
+    for (const s of this.selections.values()) if (!s.winner) n++;
+    return n;
+  }
+
+  /** Reads the timer queries whose results are in. */
+  poll(): void {
+    if (!this.pending.length) return;
+    const { gl } = this;
+    const disjoint = this.ext ? !!gl.getParameter(this.ext.GPU_DISJOINT_EXT) : false;
+    for (let i = 0; i < this.pending.length;) {
+      const p = this.pending[i];
+      if (!gl.getQueryParameter(p.query, gl.QUERY_RESULT_AVAILABLE)) {
+        i++;
+        continue;
+      }
+      const ns = Number(gl.getQueryParameter(p.query, gl.QUERY_RESULT));
+      gl.deleteQuery(p.query);
+      this.pending.splice(i, 1);
+      this.settle(p.selection, p.key, p.candidate, disjoint ? NaN : p.cpuMs + ns / 1e6 + p.extra, p.clean);
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.pending) this.gl.deleteQuery(p.query);
+    this.pending.length = 0;
+  }
+
+  private settle(sel: ShapeSelection, key: string, candidate: string, ms: number, clean: boolean): void {
+    sel.record(candidate, ms, clean);
+    if (sel.winner && this.kept[key] === undefined) {
+      this.kept[key] = sel.winner;
+      this.save();
+    }
+  }
+
+  private load(): TuneTable {
+    if (!this.storageKey) return readTable(null);
+    try {
+      return readTable(JSON.parse(globalThis.localStorage?.getItem(this.storageKey) ?? 'null'));
+    } catch {
+      return readTable(null);
+    }
+  }
+
+  private save(): void {
+    if (!this.storageKey) return;
+    try {
+      // Another registration may have written since we loaded: theirs first, ours over it.
+      const merged = mergeTables(this.load(), this.table_);
+      globalThis.localStorage?.setItem(this.storageKey, JSON.stringify(merged));
+    } catch {
+      // No storage here (a sandboxed frame, quota): the choices stay for this page only.
+    }
+  }
+}
+
+/** Busy work for the test hook (a candidate made really slower). */
+function spin(ms: number): void {
+  if (ms <= 0) return;
+  const end = now() + ms;
+  while (now() < end) { /* busy */ }
+}

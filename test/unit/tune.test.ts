@@ -1,0 +1,206 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mergeTables, pickWinner, readTable, scoreOf, ShapeSelection } from '../../src/tune/select';
+import { Tuner, type TuneOptions } from '../../src/tune/tuner';
+
+/** Runs a selection to its decision, each candidate's call taking `ms[c]` (clean unless in `unclean`). */
+function drive(sel: ShapeSelection, ms: Record<string, number>, unclean: string[] = []): string[] {
+  const order: string[] = [];
+  for (let i = 0; i < 50 && !sel.winner; i++) {
+    const { candidate, timed } = sel.next();
+    expect(timed).toBe(true);
+    order.push(candidate);
+    sel.issued(candidate);
+    const first = !order.slice(0, -1).includes(candidate);
+    sel.record(candidate, ms[candidate], !(first && unclean.includes(candidate)));
+  }
+  return order;
+}
+
+describe('ShapeSelection', () => {
+  it('samples each candidate in turn, then keeps the fastest', () => {
+    const sel = new ShapeSelection(['direct', 'tfjs'], { samples: 2 });
+    const order = drive(sel, { direct: 3, tfjs: 5 });
+    expect(order).toEqual(['direct', 'tfjs', 'direct', 'tfjs']);
+    expect(sel.winner).toBe('direct');
+    expect(sel.next()).toEqual({ candidate: 'direct', timed: false });
+    expect(sel.calls).toBe(4);
+  });
+
+  it('a slower candidate is never chosen, whichever comes first', () => {
+    for (const slow of ['a', 'b', 'c']) {
+      const ms = { a: 1, b: 1, c: 1, [slow]: 10 };
+      const sel = new ShapeSelection(['a', 'b', 'c'], { samples: 1 });
+      drive(sel, ms);
+      expect(sel.winner).not.toBe(slow);
+    }
+    const sel = new ShapeSelection(['direct', 'tfjs'], { samples: 2 });
+    drive(sel, { direct: 9, tfjs: 4 });
+    expect(sel.winner).toBe('tfjs');
+  });
+
+  it('a sample with a compile in it does not count: that candidate runs again', () => {
+    const sel = new ShapeSelection(['direct', 'tfjs'], { samples: 1 });
+    const order = drive(sel, { direct: 2, tfjs: 3 }, ['tfjs']);
+    expect(order).toEqual(['direct', 'tfjs', 'tfjs']);
+    expect(sel.winner).toBe('direct');
+    // The unclean first tfjs sample (3 ms here, but usually long) was not what decided.
+    expect(sel.timings().tfjs).toEqual([{ ms: 3, clean: false }, { ms: 3, clean: true }]);
+  });
+
+  it('is bounded: after maxCalls it decides with what it has', () => {
+    const sel = new ShapeSelection(['a', 'b'], { samples: 2, maxCalls: 3 });
+    // Every sample unclean: no candidate ever gets its clean samples.
+    for (let i = 0; i < 3; i++) {
+      const { candidate } = sel.next();
+      sel.issued(candidate);
+      sel.record(candidate, candidate === 'a' ? 5 : 2, false);
+    }
+    expect(sel.calls).toBe(3);
+    expect(sel.winner).toBe('b');
+  });
+
+  it('waits for timings still on their way (timer queries), running the first candidate untimed', () => {
+    const sel = new ShapeSelection(['direct', 'tfjs'], { samples: 1 });
+    const a = sel.next();
+    sel.issued(a.candidate);
+    const b = sel.next();
+    sel.issued(b.candidate);
+    expect([a.candidate, b.candidate]).toEqual(['direct', 'tfjs']);
+    expect(sel.next()).toEqual({ candidate: 'direct', timed: false });
+    sel.record('tfjs', 1, true);
+    expect(sel.winner).toBeNull();
+    sel.record('direct', 2, true);
+    expect(sel.winner).toBe('tfjs');
+  });
+
+  it('a lost timing (NaN) is sampled again', () => {
+    const sel = new ShapeSelection(['a', 'b'], { samples: 1 });
+    sel.issued('a');
+    sel.record('a', NaN, true);
+    expect(sel.next()).toEqual({ candidate: 'a', timed: true });
+  });
+
+  it('one candidate: decided at once, nothing timed', () => {
+    const sel = new ShapeSelection(['plain']);
+    expect(sel.winner).toBe('plain');
+    expect(sel.next()).toEqual({ candidate: 'plain', timed: false });
+  });
+});
+
+describe('pickWinner and scoreOf', () => {
+  it('mean of clean samples; unclean only when there is nothing else; none never wins', () => {
+    expect(scoreOf([{ ms: 1, clean: true }, { ms: 3, clean: true }, { ms: 100, clean: false }])).toBe(2);
+    expect(scoreOf([{ ms: 7, clean: false }])).toBe(7);
+    expect(scoreOf([])).toBe(Infinity);
+    const m = new Map([['a', []], ['b', [{ ms: 50, clean: false }]]]);
+    expect(pickWinner(['a', 'b'], m)).toBe('b');
+    expect(pickWinner(['a', 'b'], new Map())).toBe('a');
+    // Ties go to the earlier candidate (the fixed choice comes first).
+    expect(pickWinner(['a', 'b'], new Map([['a', [{ ms: 2, clean: true }]], ['b', [{ ms: 2, clean: true }]]]))).toBe('a');
+  });
+});
+
+describe('tables', () => {
+  it('readTable keeps well-formed entries only; mergeTables lets the second win', () => {
+    expect(readTable(null)).toEqual({ version: 1, entries: {} });
+    expect(readTable({ version: 2, entries: { r: { k: 'a' } } })).toEqual({ version: 1, entries: {} });
+    expect(readTable({ version: 1, entries: { r: { k: 'a', bad: 3 }, s: 'x' } })).toEqual({ version: 1, entries: { r: { k: 'a' } } });
+    const a = { version: 1 as const, entries: { r: { k: 'a', j: 'a' } } };
+    const b = { version: 1 as const, entries: { r: { k: 'b' }, q: { k: 'c' } } };
+    expect(mergeTables(a, b)).toEqual({ version: 1, entries: { r: { k: 'b', j: 'a' }, q: { k: 'c' } } });
+  });
+});
+
+/** A WebGL2 context stand-in with no timer queries: the tuner times by barriers (finish). */
+function fakeGL(): WebGL2RenderingContext {
+  return { getExtension: () => null, finish: () => {} } as unknown as WebGL2RenderingContext;
+}
+
+function storage(): Storage {
+  const m = new Map<string, string>();
+  return {
+    getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k), clear: () => m.clear(), key: () => null, get length() { return m.size; },
+  };
+}
+
+/** Calls shape `key` until decided (at most 20 calls); returns the candidates each call ran. */
+function tuneShape(t: Tuner, key: string, candidates: string[]): string[] {
+  const ran: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const { candidate } = t.run(key, candidates, (c) => c, { compiles: () => 0, canQuery: true });
+    ran.push(candidate);
+    if (t.table().entries.gpu?.[key]) break;
+  }
+  return ran;
+}
+
+describe('Tuner', () => {
+  const g = globalThis as { localStorage?: Storage };
+  afterEach(() => { delete g.localStorage; });
+  const make = (o: TuneOptions) => new Tuner(fakeGL(), 'gpu', { tuneHook: { samples: 1, ...o.tuneHook }, ...o }, 'test');
+
+  it('a forced-slow candidate is never chosen', () => {
+    for (const slow of ['direct', 'tfjs']) {
+      const t = make({ tuneHook: { extraMs: { [slow]: 1000 } } });
+      const ran = tuneShape(t, 'k', ['direct', 'tfjs']);
+      // First call untimed (fixed choice), then one sample each.
+      expect(ran.slice(0, 3)).toEqual(['direct', 'direct', 'tfjs']);
+      expect(t.table().entries.gpu.k).toBe(slow === 'direct' ? 'tfjs' : 'direct');
+      // And the winner is what runs from then on.
+      expect(t.run('k', ['direct', 'tfjs'], (c) => c, { compiles: () => 0, canQuery: true }).candidate).toBe(t.table().entries.gpu.k);
+    }
+  });
+
+  it('tune: false runs the fixed choice and times nothing', () => {
+    const t = make({ tune: false });
+    const ran = Array.from({ length: 6 }, () => t.run('k', ['direct', 'tfjs'], (c) => c, { compiles: () => 0, canQuery: true }).candidate);
+    expect(ran).toEqual(Array(6).fill('direct'));
+    expect(t.table()).toEqual({ version: 1, entries: { gpu: {} } });
+  });
+
+  it('a stored table is reused: no re-tuning, across "page loads" (localStorage) and by tuneTable', () => {
+    g.localStorage = storage();
+    const first = make({ tuneStorageKey: 'dgl', tuneHook: { extraMs: { direct: 1000 } } });
+    tuneShape(first, 'k', ['direct', 'tfjs']);
+    expect(JSON.parse(g.localStorage.getItem('dgl')!)).toEqual({ version: 1, entries: { gpu: { k: 'tfjs' } } });
+    // A new tuner on the same key: the first call already runs the kept winner, never timed.
+    let timed = 0;
+    const again = make({ tuneStorageKey: 'dgl', tuneHook: { busyMs: { tfjs: 0 } } });
+    const ran = Array.from({ length: 4 }, () => again.run('k', ['direct', 'tfjs'], (c) => { timed++; return c; }, { compiles: () => 0, canQuery: true }).candidate);
+    expect(ran).toEqual(Array(4).fill('tfjs'));
+    expect(timed).toBe(4);
+    // The same through an exported table.
+    const imported = make({ tuneTable: first.table() });
+    expect(imported.run('k', ['direct', 'tfjs'], (c) => c, { compiles: () => 0, canQuery: true }).candidate).toBe('tfjs');
+    // A kept winner that is not a candidate now is ignored (tuned afresh).
+    expect(imported.run('k', ['general', 'direct'], (c) => c, { compiles: () => 0, canQuery: true }).candidate).toBe('general');
+  });
+
+  it('an unusable storage leaves tuning working for the page', () => {
+    g.localStorage = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); } } as unknown as Storage;
+    const t = make({ tuneStorageKey: 'dgl', tuneHook: { extraMs: { tfjs: 1000 } } });
+    tuneShape(t, 'k', ['direct', 'tfjs']);
+    expect(t.table().entries.gpu.k).toBe('direct');
+  });
+
+  it('calls made inside a timed call are not timed (no nested barriers or queries)', () => {
+    const t = make({});
+    const inner: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      t.run('outer', ['a', 'b'], (c) => {
+        inner.push(t.run('inner', ['x', 'y'], (d) => d, { compiles: () => 0, canQuery: true }).candidate);
+        return c;
+      }, { compiles: () => 0, canQuery: true });
+    }
+    expect(t.table().entries.gpu.outer).toBeDefined();
+    // The first outer call is untimed, so its inner call starts the inner shape's tuning (also
+    // untimed); the timed outer calls run the inner shape's fixed choice.
+    expect(inner).toEqual(['x', 'x', 'x', 'x']);
+  });
+
+  it('bad options throw errors that name them', () => {
+    expect(() => make({ tune: 'yes' as unknown as boolean })).toThrow(/options\.tune.*must be true or false/);
+    expect(() => make({ tuneStorageKey: '' })).toThrow(/options\.tuneStorageKey.*non-empty string/);
+  });
+});
