@@ -37,6 +37,8 @@ export interface TuneHook {
   /** Clean samples per candidate, and the calls budget (ShapeSelection's options). */
   samples?: number;
   maxCalls?: number;
+  /** Called as each timed call is issued. */
+  onTimed?: (key: string, candidate: string) => void;
 }
 
 /** What a tuned call needs to know of its host at that moment. */
@@ -139,6 +141,7 @@ export class Tuner {
     const { candidate, timed } = sel.next();
     if (!timed) return { result: exec(candidate), candidate };
     sel.issued(candidate);
+    this.hook.onTimed?.(key, candidate);
     const compiles = env.compiles();
     const busy = this.hook.busyMs?.[candidate] ?? 0;
     const extra = this.hook.extraMs?.[candidate] ?? 0;

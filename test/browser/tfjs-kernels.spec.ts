@@ -10,7 +10,9 @@ const test = tfjsTest(async () => {
   const w = window as unknown as Record<string, any>;
   const sweepUrl: string = '/test/browser/tfjs/sweep.js';
   w.S = await import(sweepUrl);
-  w.K = w.DGL.registerTfjsKernels(w.tf);
+  // tune: false: the sweep checks our paths (a shape's calls would otherwise go in turn to TF.js's
+  // kernel while tuned); tune.spec.ts covers tuning.
+  w.K = w.DGL.registerTfjsKernels(w.tf, { tune: false });
 });
 
 type Pad = 'same' | 'valid' | number | number[][];
@@ -159,7 +161,7 @@ async function freshPage(browser: import('@playwright/test').Browser, flags: Rec
     w.S = await import(sweepUrl);
     for (const [k, v] of Object.entries(fl)) if (k !== 'options') w.tf.env().set(k, v);
     await w.T.useBackend('webgl');
-    w.K = w.DGL.registerTfjsKernels(w.tf, fl.options);
+    w.K = w.DGL.registerTfjsKernels(w.tf, { tune: false, ...fl.options });
   }, { ...flags, options });
   return page;
 }
@@ -236,7 +238,7 @@ test.describe('registration', () => {
         await fused.data();
         const stats = again.stats();
         again.unregister();
-        w.K = DGL.registerTfjsKernels(tf);
+        w.K = DGL.registerTfjsKernels(tf, { tune: false });
         return { twice, stockKernel, afterUnregister, values, stats, kernels: again.kernels };
       });
       expect(r.twice).toMatch(/already has depthwise-gl's kernels; call unregister\(\)/);
@@ -280,7 +282,7 @@ test.describe('registration', () => {
       const last = w.K.stats().lastFallback;
       w.K.unregister();
       const stock = Array.from(await call().data());
-      w.K = DGL.registerTfjsKernels(tf);
+      w.K = DGL.registerTfjsKernels(tf, { tune: false });
       return { ours, stock, fallbacks, last };
     });
     expect(r.fallbacks).toBe(1);
@@ -384,7 +386,7 @@ test.describe('memory and GL state', () => {
       const fallbacks = w.K.stats().fallbacks - before.fallbacks;
       w.K.unregister();
       const stock = await T.interleavedChain(3);
-      w.K = DGL.registerTfjsKernels(tf);
+      w.K = DGL.registerTfjsKernels(tf, { tune: false });
       return { served, fallbacks, diffs: ours.map((o: number[], i: number) => T.diff(o, stock[i])) };
     });
     expect(r.fallbacks).toBe(0);

@@ -7,7 +7,9 @@ import { tfjsTest } from './tfjs/fixture';
 // Each runs on TF.js's WebGL backend with TF.js's own kernels, then with depthwise-gl's
 // registered (registerTfjsKernels), in one page and one TF.js: outputs must agree, every
 // depthwise call must run on depthwise-gl's kernels, and memory must come back.
-// In-page loaders: test/browser/tfjs/models.js (window.M).
+// In-page loaders: test/browser/tfjs/models.js (window.M). Registered with tune: false, so that
+// every call runs on depthwise-gl (tuning may give a shape to TF.js's kernel); tune.spec.ts runs
+// a model with tuning on.
 
 declare global {
   interface Window {
@@ -108,7 +110,7 @@ test.describe('nsfwjs MobileNetV2 (Keras layers model, 17 DepthwiseConv2D layers
         return out;
       };
       try {
-        const ab = await M.stockThenOurs(tf, DGL, run, {});
+        const ab = await M.stockThenOurs(tf, DGL, run, { register: { tune: false } });
         const names = ['photos out_relu', 'photos probabilities', 'noise out_relu', 'noise probabilities'];
         const flat = (o: any[][]) => o.flat();
         return {
@@ -150,7 +152,7 @@ test.describe('nsfwjs MobileNetV2 (Keras layers model, 17 DepthwiseConv2D layers
       const stock = await y0.data();
       y0.dispose();
       reference.dispose();
-      const k = DGL.registerTfjsKernels(tf);
+      const k = DGL.registerTfjsKernels(tf, { tune: false });
       try {
         const m = await M.memoryAroundModel(tf, k, () => M.loadNsfwMobileNetV2(tf), async (model: any) => {
           const diffs = [];
@@ -193,7 +195,7 @@ test.describe('nsfwjs MobileNetV2 (Keras layers model, 17 DepthwiseConv2D layers
       };
       const layers = model.layers.filter((l: any) => l.getClassName() === 'DepthwiseConv2D')
         .map((l: any) => ({ name: l.name, kernelShape: l.getWeights()[0].shape, strides: l.strides, padding: l.padding }));
-      const k = DGL.registerTfjsKernels(tf);
+      const k = DGL.registerTfjsKernels(tf, { tune: false });
       try {
         const plain = await predict();
         const { result, calls } = await k.capture(predict);
@@ -241,7 +243,7 @@ test.describe('nsfwjs MobileNetV2 (Keras layers model, 17 DepthwiseConv2D layers
       const { M, tf, DGL, T } = window;
       const model = await M.loadNsfwMobileNetV2(tf, { upTo: 'out_relu', inputSize: 32 });
       const x = tf.tensor(T.randomData(32 * 32 * 3, 13, 0, 1), [1, 32, 32, 3]);
-      const k = DGL.registerTfjsKernels(tf);
+      const k = DGL.registerTfjsKernels(tf, { tune: false });
       try {
         const flat = await M.memoryOverCalls(tf, k, () => model.predict(x), { n: 100, every: 25, warmup: 3 });
         return { ...flat, outShape: model.outputs[0].shape, layers: M.kerasDepthwiseLayers(model).length, stats: k.stats() };
@@ -289,7 +291,7 @@ test.describe('@vladmandic/face-api on its sample photos (one TF.js shared with 
         tf.env().set('WEBGL_PACK', c.pack);
         let ab;
         try {
-          ab = await M.stockThenOurs(tf, DGL, run, { after: c.after });
+          ab = await M.stockThenOurs(tf, DGL, run, { after: c.after, register: { tune: false } });
         } finally {
           tf.env().set('WEBGL_PACK', pack);
         }
@@ -336,7 +338,7 @@ test.describe('@vladmandic/face-api on its sample photos (one TF.js shared with 
       await M.loadFaceApiNet(faceapi, 'tinyFaceDetector');
       const stock = await detect();
       net.dispose();
-      const k = DGL.registerTfjsKernels(tf);
+      const k = DGL.registerTfjsKernels(tf, { tune: false });
       try {
         const m = await M.memoryAroundModel(tf, k, () => M.loadFaceApiNet(faceapi, 'tinyFaceDetector'), detect, () => net.dispose());
         const ours = m.result;
@@ -395,7 +397,7 @@ test.describe(GRAPH, () => {
           }
         };
         try {
-          const ab = await M.stockThenOurs(tf, DGL, run, {});
+          const ab = await M.stockThenOurs(tf, DGL, run, { register: { tune: false } });
           await T.useBackend('cpu');
           let ref;
           try {
@@ -453,7 +455,7 @@ test.describe(GRAPH, () => {
       const { M, tf, DGL, T } = window;
       const g = await M.loadDepthwiseGraphModel(tf);
       const x = tf.tensor(T.randomData(16 * 16 * 8, 27), [1, 16, 16, 8]);
-      const k = DGL.registerTfjsKernels(tf);
+      const k = DGL.registerTfjsKernels(tf, { tune: false });
       try {
         const { calls } = await k.capture(() => tf.tidy(() => g.model.predict(x).dataSync()));
         await T.useBackend('cpu');
@@ -516,7 +518,7 @@ test.describe(GRAPH, () => {
       const wrong = tf.mul(bias, 1 + 1e-3);
       try {
         const stock = await run();
-        const k = DGL.registerTfjsKernels(tf);
+        const k = DGL.registerTfjsKernels(tf, { tune: false });
         const ours = tf.getKernel('FusedDepthwiseConv2D', 'webgl');
         let seen = 0;
         try {
@@ -564,7 +566,7 @@ test.describe(GRAPH, () => {
       const reference = await M.loadDepthwiseGraphModel(tf);
       const stock = await all(reference);
       reference.model.dispose();
-      const k = DGL.registerTfjsKernels(tf);
+      const k = DGL.registerTfjsKernels(tf, { tune: false });
       try {
         const m = await M.memoryAroundModel(tf, k, () => M.loadDepthwiseGraphModel(tf), async (g: any) => {
           const diffs = [];
@@ -595,7 +597,7 @@ test.describe(GRAPH, () => {
       const { M, tf, DGL, T } = window;
       const g = await M.loadDepthwiseGraphModel(tf);
       const x = tf.tensor(T.randomData(12 * 12 * 8, 26), [1, 12, 12, 8]);
-      const k = DGL.registerTfjsKernels(tf);
+      const k = DGL.registerTfjsKernels(tf, { tune: false });
       try {
         const flat = await M.memoryOverCalls(tf, k, () => g.model.predict(x), { n: 1000, every: 100, warmup: 5 });
         return { ...flat, stats: k.stats() };
