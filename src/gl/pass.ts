@@ -1,4 +1,4 @@
-import * as twgl from 'twgl.js';
+import { bindFramebufferInfo } from 'twgl.js';
 import type { Program } from './programs';
 import type { GpuTexture } from './textures';
 
@@ -54,7 +54,7 @@ export function runPass(
   uniforms: Record<string, unknown>,
   target: GpuTexture,
 ): void {
-  twgl.bindFramebufferInfo(gl, target.fbi);
+  bindFramebufferInfo(gl, target.fbi);
   draw(gl, vao, program, uniforms);
 }
 

@@ -1,11 +1,11 @@
-import * as twgl from 'twgl.js';
+import { createProgramInfo, type ProgramInfo } from 'twgl.js';
 import { DepthwiseGLError } from '../errors';
 import { assembleShader, formatShaderLog, programKey, type AssembledShader, type Defines } from './shader';
 import { FRAGMENTS, INCLUDES, VERTEX, type FragmentName } from './sources';
 
 export interface Program {
   readonly key: string;
-  readonly info: twgl.ProgramInfo;
+  readonly info: ProgramInfo;
 }
 
 /**
@@ -43,7 +43,7 @@ export class ProgramCache {
     const vs = assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES);
     const fs = assembleShader(FRAGMENTS[fragment].name, FRAGMENTS[fragment].text, defines, INCLUDES);
     let message = '';
-    const info = twgl.createProgramInfo(gl, [vs.source, fs.source], {
+    const info = createProgramInfo(gl, [vs.source, fs.source], {
       errorCallback: (msg: string) => { message += `${msg}\n`; },
     });
     if (!info) throw new DepthwiseGLError(`shader ${key} failed to build:\n${describe(message, vs, fs)}`);

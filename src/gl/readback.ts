@@ -1,4 +1,4 @@
-import * as twgl from 'twgl.js';
+import { bindFramebufferInfo, type FramebufferInfo } from 'twgl.js';
 import { DepthwiseGLError } from '../errors';
 
 /**
@@ -7,7 +7,7 @@ import { DepthwiseGLError } from '../errors';
  * color attachment k is layer k of a texture array, and the layers are read one after another.
  */
 export interface ReadSource {
-  fbi: twgl.FramebufferInfo;
+  fbi: FramebufferInfo;
   width: number;
   height: number;
   layers: number;
@@ -21,7 +21,7 @@ function pixelArray(src: ReadSource): Float32Array | Uint8Array {
 }
 
 function readPixelsInto(gl: WebGL2RenderingContext, src: ReadSource, dst: ArrayBufferView | number): void {
-  twgl.bindFramebufferInfo(gl, src.fbi, gl.READ_FRAMEBUFFER);
+  bindFramebufferInfo(gl, src.fbi, gl.READ_FRAMEBUFFER);
   gl.pixelStorei(gl.PACK_ALIGNMENT, 4);
   const type = src.bytes ? gl.UNSIGNED_BYTE : gl.FLOAT;
   const layerValues = src.width * src.height * 4;

@@ -1,4 +1,4 @@
-import * as twgl from 'twgl.js';
+import type { FramebufferInfo } from 'twgl.js';
 import { toHalfBits } from '../layout/half';
 import { encodeTexels, RGBA8_BLOCK } from '../layout/rgba8';
 import { DepthwiseGLError } from '../errors';
@@ -21,7 +21,7 @@ export function storageScale(format: StorageFormat): number {
 /** A texture holding one tensor in the texel layout, with the framebuffer that renders into it. */
 export interface GpuTexture {
   readonly layout: TexelLayout;
-  readonly fbi: twgl.FramebufferInfo;
+  readonly fbi: FramebufferInfo;
   /** A TEXTURE_2D, or a TEXTURE_2D_ARRAY for a layered layout. */
   readonly texture: WebGLTexture;
   readonly bytes: number;
@@ -29,7 +29,7 @@ export interface GpuTexture {
 
 /** A texture kept for reuse: its GL objects and the size they were made for. */
 interface Pooled {
-  readonly fbi: twgl.FramebufferInfo;
+  readonly fbi: FramebufferInfo;
   readonly texture: WebGLTexture;
   readonly bytes: number;
 }
@@ -80,7 +80,7 @@ export class TextureStore {
     const scale = storageScale(this.format);
     const width = layout.width * scale;
     const height = layout.height * scale;
-    const made = this.reuse(width, height, layers) ?? (layers > 1 ? this.makeArray(width, height, layers) : this.make2D(width, height));
+    const made = this.reuse(width, height, layers) ?? this.make(width, height, layers);
     if (texels) this.upload(made.texture, width, height, layout, texels);
     this.count++;
     this.bytes += made.bytes;
@@ -128,41 +128,43 @@ export class TextureStore {
     return hit;
   }
 
-  private make2D(width: number, height: number): Pooled {
+  /**
+   * A texture (TEXTURE_2D, or TEXTURE_2D_ARRAY when `layers` > 1; NEAREST filtering) with a
+   * framebuffer whose colour attachments are its layers. Made with GL calls, not twgl's
+   * createFramebufferInfo, which would bring all of twgl's texture loading into the bundle.
+   */
+  private make(width: number, height: number, layers: number): Pooled {
     const { gl } = this;
-    const fbi = twgl.createFramebufferInfo(gl, [{
-      internalFormat: this.internalFormat, format: gl.RGBA, type: this.type, minMag: gl.NEAREST, wrap: gl.CLAMP_TO_EDGE,
-    }], width, height);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    const texture = fbi.attachments[0] as WebGLTexture | null;
-    if (!texture) throw new DepthwiseGLError('TextureStore: GL made no texture (is the context lost?)');
-    return { fbi, texture, bytes: width * height * this.bytesPerTexel };
-  }
-
-  private makeArray(width: number, height: number, layers: number): Pooled {
-    const { gl } = this;
-    if (this.format === 'rgba8') throw new Error('TextureStore: layered textures need float storage');
+    if (layers > 1 && this.format === 'rgba8') throw new Error('TextureStore: layered textures need float storage');
+    const target = layers > 1 ? gl.TEXTURE_2D_ARRAY : gl.TEXTURE_2D;
     const texture = gl.createTexture();
     const framebuffer = gl.createFramebuffer();
     if (!texture || !framebuffer) {
       gl.deleteTexture(texture);
       gl.deleteFramebuffer(framebuffer);
-      throw new DepthwiseGLError('TextureStore: GL made no texture array (is the context lost?)');
+      throw new DepthwiseGLError('TextureStore: GL made no texture (is the context lost?)');
     }
-    gl.bindTexture(gl.TEXTURE_2D_ARRAY, texture);
-    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
-    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, this.internalFormat, width, height, layers);
-    gl.bindTexture(gl.TEXTURE_2D_ARRAY, null);
+    gl.bindTexture(target, texture);
+    gl.texParameteri(target, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(target, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
     gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
-    const buffers: number[] = [];
-    for (let k = 0; k < layers; k++) {
-      gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, texture, 0, k);
-      buffers.push(gl.COLOR_ATTACHMENT0 + k);
+    if (layers > 1) {
+      gl.texStorage3D(target, 1, this.internalFormat, width, height, layers);
+      const buffers: number[] = [];
+      for (let k = 0; k < layers; k++) {
+        gl.framebufferTextureLayer(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + k, texture, 0, k);
+        buffers.push(gl.COLOR_ATTACHMENT0 + k);
+      }
+      gl.drawBuffers(buffers);
+    } else {
+      gl.texParameteri(target, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+      gl.texParameteri(target, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+      gl.texImage2D(target, 0, this.internalFormat, width, height, 0, gl.RGBA, this.type, null);
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, target, texture, 0);
     }
-    gl.drawBuffers(buffers);
+    gl.bindTexture(target, null);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    const fbi = { framebuffer, attachments: [texture], width, height } as twgl.FramebufferInfo;
+    const fbi = { framebuffer, attachments: [texture], width, height } as FramebufferInfo;
     return { fbi, texture, bytes: width * height * layers * this.bytesPerTexel };
   }
 

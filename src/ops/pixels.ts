@@ -1,5 +1,5 @@
 // fromPixels (image/video/canvas -> tensor) and draw (tensor -> canvas), both on the GPU only.
-import * as twgl from 'twgl.js';
+import { bindFramebufferInfo, setUniforms } from 'twgl.js';
 import type { DrawOptions, FromPixelsOptions, GLTensor, PixelSource } from '../api';
 import type { OpContext } from './host';
 import { fail, show } from '../errors';
@@ -152,10 +152,10 @@ export function draw(ctx: OpContext, tensor: GLTensor, canvas: HTMLCanvasElement
   const vao = gl.createVertexArray();
   if (!vao) fail(fn, 'canvas', 'could not get a vertex array (is the context lost?)');
   try {
-    twgl.bindFramebufferInfo(gl, null);  // the canvas
+    bindFramebufferInfo(gl, null);  // the canvas
     gl.viewport(0, 0, w, h);
     gl.useProgram(program.info.program);
-    twgl.setUniforms(program.info, {
+    setUniforms(program.info, {
       u_tensor: t.tex.texture,
       u_shape: [h, w, layout.c4],
       u_texW: layout.width,

@@ -1,0 +1,115 @@
+// What an app pays for depthwise-gl, measured the way the app pays it: for each entry, a page that
+// imports only that entry is built by Vite for production (minified) in a temporary app, and the
+// JavaScript it gets is counted, minified and gzipped (zlib's default level, as servers send it).
+// The classic script's minified twin is counted as shipped.
+//
+//   node scripts/size.mjs                 print the table (npm run size; needs npm run build first)
+//   node scripts/size.mjs --check         also exit 1 when an entry is over its budget
+//   node scripts/size.mjs --package DIR   measure the package in DIR (e.g. installed from the tarball)
+//
+// test/package/run.mjs checks the budgets through measure() and checkBudgets().
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (one above scripts/). */
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const KB = 1000;
+
+/**
+ * What each measured page imports, and its budget (gzipped bytes; null: measured, no budget).
+ * @type {{ entry: string, imports: string, budget: number | null }[]}
+ */
+export const ENTRIES = [
+  { entry: 'depthwise-gl/tfjs', imports: '{ registerTfjsKernels, TFJS_KERNELS }', budget: 20 * KB },
+  { entry: 'depthwise-gl/inspector', imports: '{ mountInspector }', budget: null },
+  { entry: 'depthwise-gl', imports: '* as everything', budget: 30 * KB },
+];
+
+/** The classic script's minified twin, relative to the package. */
+export const CLASSIC_MIN = 'dist/depthwise-gl.iife.min.js';
+
+/** @param {Buffer} bytes */
+function sizes(bytes) {
+  return { minified: bytes.length, gzipped: zlib.gzipSync(bytes).length };
+}
+
+/**
+ * The JavaScript of a production Vite build of a page whose module is `import <imports> from
+ * '<entry>'`, with `pkgDir` installed as node_modules/depthwise-gl (a link) of a temporary app.
+ * Vite's module-preload polyfill is left out: it is the app's, not ours.
+ * @param {string} pkgDir
+ * @param {{ entry: string, imports: string }} page
+ */
+export async function consumerBundle(pkgDir, { entry, imports }) {
+  const { build } = await import('vite');
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'dgl-size-'));
+  try {
+    fs.mkdirSync(path.join(app, 'node_modules'));
+    fs.symlinkSync(path.resolve(pkgDir), path.join(app, 'node_modules', 'depthwise-gl'), 'dir');
+    const name = imports.startsWith('*') ? imports.split(' ').pop() : imports;
+    fs.writeFileSync(path.join(app, 'main.js'), `import ${imports} from '${entry}';\nglobalThis.kept = ${name};\n`);
+    fs.writeFileSync(path.join(app, 'index.html'), '<!doctype html><script type="module" src="/main.js"></script>\n');
+    await build({
+      root: app,
+      configFile: false,
+      logLevel: 'silent',
+      build: { outDir: path.join(app, 'out'), modulePreload: { polyfill: false }, reportCompressedSize: false },
+    });
+    const assets = path.join(app, 'out', 'assets');
+    const js = fs.readdirSync(assets).filter((f) => f.endsWith('.js'));
+    return sizes(Buffer.concat(js.map((f) => fs.readFileSync(path.join(assets, f)))));
+  } finally {
+    fs.rmSync(app, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every entry's consumer bundle, and the classic minified script.
+ * @param {string} [pkgDir]
+ * @returns {Promise<{ entry: string, minified: number, gzipped: number, budget: number | null }[]>}
+ */
+export async function measure(pkgDir = REPO_ROOT) {
+  const rows = [];
+  for (const page of ENTRIES) rows.push({ entry: page.entry, budget: page.budget, ...(await consumerBundle(pkgDir, page)) });
+  const classic = path.join(pkgDir, CLASSIC_MIN);
+  if (!fs.existsSync(classic)) throw new Error(`${classic} is missing: run npm run build first`);
+  rows.push({ entry: `${CLASSIC_MIN} (classic script)`, budget: null, ...sizes(fs.readFileSync(classic)) });
+  return rows;
+}
+
+/** @param {{ entry: string, minified: number, gzipped: number, budget: number | null }[]} rows */
+export function formatSizes(rows) {
+  const kb = (n) => `${(n / KB).toFixed(1)} KB`;
+  const width = Math.max(...rows.map((r) => r.entry.length));
+  return rows
+    .map((r) => `${r.entry.padEnd(width)}  ${kb(r.minified).padStart(9)} min  ${kb(r.gzipped).padStart(8)} gz` +
+      (r.budget === null ? '' : `  (budget ${kb(r.budget)} gz${r.gzipped > r.budget ? ': OVER' : ''})`))
+    .join('\n');
+}
+
+/**
+ * The entries over their budget, as messages (empty when all hold).
+ * @param {{ entry: string, gzipped: number, budget: number | null }[]} rows
+ */
+export function checkBudgets(rows) {
+  return rows
+    .filter((r) => r.budget !== null && r.gzipped > r.budget)
+    .map((r) => `${r.entry}: ${r.gzipped} bytes gzipped, over its budget of ${r.budget}`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--package');
+  const rows = await measure(at >= 0 ? args[at + 1] : REPO_ROOT);
+  console.log(formatSizes(rows));
+  const over = checkBudgets(rows);
+  if (args.includes('--check') && over.length) {
+    console.error(over.join('\n'));
+    process.exit(1);
+  }
+}
