@@ -367,7 +367,7 @@ test.describe('resources and capabilities', () => {
 });
 
 test.describe('packaging', () => {
-  test('the classic script defines window.DepthwiseGL and computes', async ({ page }) => {
+  test('the classic script defines window.DepthwiseGL and computes', async ({ webPage: page }) => {
     await page.goto('/test/browser/classic.html');
     const out = await page.evaluate(() => {
       const DGL = (window as any).DepthwiseGL;
@@ -381,7 +381,7 @@ test.describe('packaging', () => {
     expect(out.exports).toEqual(expect.arrayContaining(['createContext', 'depthwiseConv2dReference']));
   });
 
-  test('the ES module imports from a static file server with no import map', async ({ page }) => {
+  test('the ES module imports from a static file server with no import map', async ({ webPage: page }) => {
     await page.goto('/test/browser/classic.html');
     const r = await page.evaluate(async () => {
       const hasImportMap = !!document.querySelector('script[type="importmap"]');

@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, type EnginePage } from './fixtures';
 
 // The fused epilogue (depthwiseConv2d's 8th argument): every activation against
 // applyFusedReference(depthwiseConv2dReference(...)), with NaN and Inf in the input, bias and
@@ -29,7 +29,7 @@ interface FusedCase {
 }
 
 /** Runs one fused case on the GPU and in the reference, in the page. */
-async function runFused(harness: import('@playwright/test').Page, cfg: FusedCase) {
+async function runFused(harness: EnginePage, cfg: FusedCase) {
   return harness.evaluate(async (c: FusedCase) => {
     const { H, DGL } = window;
     const ctx = H.ctx();
