@@ -6,7 +6,7 @@
 //      (registerTfjsKernels): kernels, steady-state model predicts, and the first predict of
 //      each model in a fresh browser (one Chromium launch per measurement).
 //
-//   node bench/run.mjs [--quick] [--tiny] [--out FILE] [--layers 112x112x32/s1,...]
+//   node bench/run.mjs [--engine chromium|firefox|webkit|all] [--quick] [--tiny] [--out FILE] [--layers 112x112x32/s1,...]
 //                      [--no-scaling] [--no-fused] [--K n] [--reps n] [--port n]
 //                      [--no-tfjs | --tfjs-only | --tfjs] [--tfjs-out FILE]
 //                      [--models id,...] [--no-tfjs-kernels] [--no-tfjs-models] [--no-first-predict]
@@ -17,19 +17,24 @@
 // skipped unless --tfjs is given (then tiny layers, no models unless --models). Model ids:
 // nsfw-mobilenet-v2, tiny-face-detector, ssd-mobilenet-v1. --port 0 (default): a free port.
 // Writes bench/results.json and bench/results-tfjs.json by default (--tiny writes nothing unless
-// --out / --tfjs-out is given). Exits 1 when a TF.js-section check failed (a fallback, or a sample
+// --out / --tfjs-out is given); for another engine than Chromium, results-<engine>.json and
+// results-tfjs-<engine>.json (--out / --tfjs-out get the engine's name before .json with
+// --engine all). --engine (default chromium): the engines of scripts/engines.mjs, each in turn,
+// every section in each, then the issue's targets met or missed per engine. The pages are served
+// cross-origin isolated (COOP/COEP), so performance.now() has its fine resolution in every engine;
+// each result says which clock it had (clock: isolated, resolution in ms). Exits 1 when a TF.js-section check failed (a fallback, or a sample
 // "ours" that did not run on depthwise-gl), after printing and writing everything.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
-import { launchOptions } from '../scripts/browser.mjs';
+import { ENGINES, launchEngine, startXvfb } from '../scripts/engines.mjs';
 import { REPO_ROOT, startServer } from '../scripts/serve.mjs';
+import { engineTargets, formatTargets } from './targets.js';
 import { formatTfjsTable, summarizeFirst } from './tfjs-report.js';
 
 const MODEL_IDS = ['nsfw-mobilenet-v2', 'tiny-face-detector', 'ssd-mobilenet-v1'];
 
 function parseArgs(argv) {
-  const o = { quick: false, tiny: false, out: undefined, scaling: true, fused: true, port: 0, main: true, tfjs: undefined, tfjsKernels: true, tfjsModels: true, firstPredict: true, tfjsSwitch: 'dispatch' };
+  const o = { engine: 'chromium', quick: false, tiny: false, out: undefined, scaling: true, fused: true, port: 0, main: true, tfjs: undefined, tfjsKernels: true, tfjsModels: true, firstPredict: true, tfjsSwitch: 'dispatch' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -41,7 +46,8 @@ function parseArgs(argv) {
       if (!Number.isInteger(v) || v < min) throw new Error(`bench: ${a} needs an integer >= ${min}`);
       return v;
     };
-    if (a === '--quick') o.quick = true;
+    if (a === '--engine') o.engine = next();
+    else if (a === '--quick') o.quick = true;
     else if (a === '--tiny') o.tiny = true;
     else if (a === '--out') o.out = next();
     else if (a === '--layers') o.layers = next().split(',');
@@ -65,80 +71,104 @@ function parseArgs(argv) {
     else throw new Error(`bench: unknown argument ${a}`);
   }
   for (const m of o.models ?? []) if (!MODEL_IDS.includes(m)) throw new Error(`bench: unknown model ${m} (known: ${MODEL_IDS.join(', ')})`);
+  if (o.engine !== 'all' && !ENGINES.includes(o.engine)) throw new Error(`bench: --engine takes ${ENGINES.join(', ')} or all`);
   if (!['dispatch', 'register'].includes(o.tfjsSwitch)) throw new Error('bench: --tfjs-switch takes dispatch or register');
   o.tfjs ??= !o.tiny;
   return o;
 }
 
 const args = parseArgs(process.argv.slice(2));
-const outFile = args.out ?? (args.tiny ? undefined : path.join(REPO_ROOT, 'bench', 'results.json'));
-const tfjsOutFile = args.tfjsOut ?? (args.tiny ? undefined : path.join(REPO_ROOT, 'bench', 'results-tfjs.json'));
+const engines = args.engine === 'all' ? ENGINES : [args.engine];
+/** Where an engine's results go: `given` (with the engine's name added when several run), or the default. */
+function outPath(given, base, engine) {
+  if (given) return engines.length > 1 ? given.replace(/(\.json)?$/, `-${engine}.json`) : given;
+  if (args.tiny) return undefined;
+  return path.join(REPO_ROOT, 'bench', `${base}${engine === 'chromium' ? '' : `-${engine}`}.json`);
+}
 if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'depthwise-gl.js'))) {
   console.error('bench: dist/depthwise-gl.js is missing; run `npm run build` first (npm run bench does).');
   process.exit(1);
 }
 
-/** A page that records page errors and failed requests. */
-async function openPage(browser, url, readyFlag) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
+/** A page of `engine` at `url` once window[readyFlag] is true; `clock`: the page's performance.now(). */
+async function openPage(engine, url, readyFlag) {
+  const page = await engine.newPage();
   await page.goto(url);
-  await page.waitForFunction((flag) => window[flag] === true, readyFlag, { timeout: 60_000 });
-  return { page, errors };
+  await page.waitForFunction((flag) => window[flag] === true, readyFlag, { timeout: 120_000 });
+  const clock = await page.evaluate(() => {
+    // The smallest step performance.now() takes (a few ms of spinning).
+    let step = Infinity;
+    let last = performance.now();
+    const end = last + 20;
+    for (let n = 0; n < 5 && performance.now() < end;) {
+      const t = performance.now();
+      if (t !== last) { if (n++ > 0) step = Math.min(step, t - last); last = t; }
+    }
+    return { isolated: self.crossOriginIsolated === true, resolutionMs: Number(step.toPrecision(3)) };
+  });
+  return { page, clock };
 }
 
 /** Section 1: depthwise-gl's API against tfjs-backend-webgl (bench/index.html). */
-async function mainSection(server) {
-  const browser = await chromium.launch(launchOptions());
+async function mainSection(server, name) {
+  const engine = await launchEngine(name, { baseURL: server.url });
+  const outFile = outPath(args.out, 'results', name);
   try {
-    const { page, errors } = await openPage(browser, `${server.url}bench/index.html`, 'benchReady');
+    const { page, clock } = await openPage(engine, `${server.url}bench/index.html`, 'benchReady');
     const { quick, tiny, layers, scaling, fused, K, reps } = args;
     const result = await page.evaluate((o) => window.B.runBench(o), { quick, tiny, layers, scaling, fused, K, reps });
-    result.browser = `Chromium ${browser.version()}`;
+    result.browser = engine.version;
+    result.engine = name;
+    result.clock = clock;
     result.gpuLaunch = process.env.DGL_GPU === '1';
     const table = await page.evaluate((r) => window.B.formatTable(r), result);
-    console.log(`${result.browser}${result.software ? ' — SwiftShader/software renderer: a CPU, not a GPU; compare ratios only' : ''}`);
+    console.log(`\n## depthwise-gl's own API (${result.browser}${result.software ? ', software renderer: compare ratios only' : ''}; clock ${clockText(clock)})\n`);
     console.log(table);
     console.log(`\n${result.seconds} s in the page`);
+    const errors = await page.pageErrors();
     if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
     if (outFile) {
       fs.writeFileSync(outFile, `${JSON.stringify({ ...result, table }, null, 2)}\n`);
       console.log(`wrote ${path.relative(process.cwd(), outFile)}`);
     }
+    return result;
   } finally {
-    await browser.close();
+    await engine.close();
   }
 }
 
+const clockText = (c) => `performance.now(), ${c.isolated ? 'cross-origin isolated' : 'NOT isolated'}, resolution ${c.resolutionMs} ms`;
+
 /** One firstPredict() in a browser launched for it alone. */
-async function firstPredictFresh(server, model, mode, kernelOptions) {
-  const browser = await chromium.launch(launchOptions());
+async function firstPredictFresh(server, name, model, mode, kernelOptions) {
+  const engine = await launchEngine(name, { baseURL: server.url });
   try {
-    const { page, errors } = await openPage(browser, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
+    const { page } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
     const r = await page.evaluate((o) => window.TB.firstPredict(o), { model, mode, kernelOptions });
-    return { ...r, errors };
+    return { ...r, errors: await page.pageErrors() };
   } finally {
-    await browser.close();
+    await engine.close();
   }
 }
 
 /** Section 2: TF.js with and without depthwise-gl's kernels (bench/tfjs.html). */
-async function tfjsSection(server) {
+async function tfjsSection(server, name) {
   const t0 = Date.now();
+  const tfjsOutFile = outPath(args.tfjsOut, 'results-tfjs', name);
   const models = args.tfjsModels ? (args.models ?? (args.tiny ? [] : MODEL_IDS)) : [];
-  const browser = await chromium.launch(launchOptions());
+  const engine = await launchEngine(name, { baseURL: server.url });
   let result;
   let errors;
   try {
-    let page;
-    ({ page, errors } = await openPage(browser, `${server.url}bench/tfjs.html`, 'tfjsBenchReady'));
+    const { page, clock } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
     const { quick, tiny, layers, K, reps, modelReps } = args;
     result = await page.evaluate((o) => window.TB.runTfjsBench(o), { quick, tiny, layers, K, reps, modelReps, models, kernels: args.tfjsKernels, switch: args.tfjsSwitch, kernelOptions: args.tfjsOptions });
-    result.browser = `Chromium ${browser.version()}`;
+    result.browser = engine.version;
+    result.engine = name;
+    result.clock = clock;
+    errors = await page.pageErrors();
   } finally {
-    await browser.close();
+    await engine.close();
   }
   result.gpuLaunch = process.env.DGL_GPU === '1';
   const firstModels = args.firstPredict ? models : [];
@@ -152,7 +182,7 @@ async function tfjsSection(server) {
       for (let i = 0; i < firstModels.length; i++) {
         const modes = (rep + i) % 2 ? ['ours', 'stock'] : ['stock', 'ours'];
         for (const mode of modes) {
-          const r = await firstPredictFresh(server, firstModels[i], mode, args.tfjsOptions);
+          const r = await firstPredictFresh(server, name, firstModels[i], mode, args.tfjsOptions);
           measurements.push({ ...r, rep });
           process.stderr.write(`first predict ${firstModels[i]} ${mode} (launch ${measurements.length}): ${r.ms} ms${mode === 'ours' ? `, ${r.calls} calls, ${r.fallbacks} fallbacks` : ''}\n`);
           if (mode === 'ours' && (!(r.calls > 0) || r.fallbacks !== 0)) result.firstProblems.push(`first predict ${r.name} (launch ${measurements.length}), ours: ${r.calls} calls on depthwise-gl, ${r.fallbacks} fallbacks${r.lastFallback ? ` (last: ${r.lastFallback})` : ''}`);
@@ -164,7 +194,7 @@ async function tfjsSection(server) {
   }
   result.totalSeconds = Math.round((Date.now() - t0) / 100) / 10;
   const table = formatTfjsTable(result);
-  console.log(`\n## TensorFlow.js kernels (${result.browser}${result.software ? ', SwiftShader/software renderer: compare ratios only' : ''})\n`);
+  console.log(`\n## TensorFlow.js kernels (${result.browser}${result.software ? ', software renderer: compare ratios only' : ''}; clock ${clockText(result.clock)})\n`);
   console.log(table);
   console.log(`\n${result.seconds} s in the page${result.firstPredict ? `, ${result.totalSeconds} s with the fresh-browser first predicts` : ''}`);
   if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
@@ -174,18 +204,40 @@ async function tfjsSection(server) {
   }
   const failed = result.problems.length + (result.firstProblems?.length ?? 0) + errors.length;
   if (failed) console.error(`bench: ${failed} TF.js-section check(s) failed (see above)`);
-  return failed === 0;
+  return { ok: failed === 0, result };
 }
 
-const server = await startServer({ port: args.port });
+const server = await startServer({ port: args.port, isolated: true });
 let code = 0;
+let xvfb = null;
+const summaries = [];
 try {
-  if (args.main) await mainSection(server);
-  if (args.tfjs && !(await tfjsSection(server))) code = 1;
+  if (engines.some((e) => e !== 'chromium') && !process.env.DGL_DISPLAY && !process.env.DISPLAY) {
+    xvfb = await startXvfb();
+    process.env.DGL_DISPLAY = xvfb.display;
+  }
+  for (const name of engines) {
+    let main = null;
+    let tfjs = null;
+    try {
+      if (args.main) main = await mainSection(server, name);
+      if (args.tfjs) {
+        const r = await tfjsSection(server, name);
+        tfjs = r.result;
+        if (!r.ok) code = 1;
+      }
+    } catch (e) {
+      console.error(`bench (${name}):`, e);
+      code = 1;
+    }
+    summaries.push(engineTargets(name, main, tfjs));
+  }
+  console.log(`\n## Targets per engine (issue 15)\n\n${formatTargets(summaries)}`);
 } catch (e) {
   console.error(e);
   code = 1;
 } finally {
   await server.close();
+  await xvfb?.close();
 }
 process.exit(code);

@@ -98,7 +98,7 @@ export function formatTfjsTable(r) {
       const gpu = rows.every((row) => row.gpu) ? fmt(geomean(rows.map((row) => row.gpu))) : '-';
       L.push(`| **geometric mean** | | | | **${fmt(k.geomean[kind])}** | ${fmt(k.geomeanPaired[kind])} | ${fmt(geomean(rows.map((row) => row.min)))} | ${gpu} |`);
       L.push('');
-      L.push(`Worst layer ${k.worst[kind].name} ${fmt(k.worst[kind].ratio)} (per-repeat median: ${k.worstPaired[kind].name} ${fmt(k.worstPaired[kind].ratio)}). Targets: geometric mean <= ${TARGETS.kernelGeomean} ${yes(k.met[kind].geomean)}; no layer above ${TARGETS.kernelWorst} ${yes(k.met[kind].worst)}. Ours: ${rows.reduce((a, row) => a + row.oursCalls, 0)} timed calls on depthwise-gl, ${rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
+      L.push(`Worst layer ${k.worst[kind].name} ${fmt(k.worst[kind].ratio)} (per-repeat median: ${k.worstPaired[kind].name} ${fmt(k.worstPaired[kind].ratio)}). Targets: geometric mean <= ${TARGETS.kernelGeomean} ${yes(k.met[kind].geomean)}; no layer above ${TARGETS.kernelWorst} ${yes(k.met[kind].worst)}. Ours: ${rows.reduce((a, row) => a + row.oursCalls, 0)} timed calls served (${delegatedNote(rows)}), ${rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
     }
   }
   const m = r.models;
@@ -114,7 +114,7 @@ export function formatTfjsTable(r) {
     }
     L.push(`| **geometric mean** | | | | **${fmt(m.geomean)}** | ${fmt(m.geomeanPaired)} | | | |`);
     L.push('');
-    L.push(`Targets: each model <= ${TARGETS.modelEach} ${yes(m.met.each)}; geometric mean <= ${TARGETS.modelGeomean} ${yes(m.met.geomean)}. Ours: ${m.rows.reduce((a, row) => a + row.oursCalls, 0)} timed depthwise calls on depthwise-gl, ${m.rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
+    L.push(`Targets: each model <= ${TARGETS.modelEach} ${yes(m.met.each)}; geometric mean <= ${TARGETS.modelGeomean} ${yes(m.met.geomean)}. Ours: ${m.rows.reduce((a, row) => a + row.oursCalls, 0)} timed depthwise calls served (${delegatedNote(m.rows)}), ${m.rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
   }
   const f = r.firstPredict;
   if (f) {
@@ -143,4 +143,11 @@ export function formatTfjsTable(r) {
     L.push('Checks: every "ours" sample ran all its depthwise calls on depthwise-gl with no fallback; every "stock" sample none.');
   }
   return L.join('\n');
+}
+
+/** "N delegated to TF.js's kernel by tuning (layers ...)", or "all on depthwise-gl". */
+function delegatedNote(rows) {
+  const d = rows.filter((row) => row.oursDelegated > 0);
+  if (!d.length) return 'all on depthwise-gl';
+  return `${d.reduce((a, row) => a + row.oursDelegated, 0)} delegated to TF.js's kernel by tuning: ${d.map((row) => `${row.name} ${row.oursDelegated}`).join(', ')}`;
 }

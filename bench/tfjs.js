@@ -77,7 +77,7 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
   if (method !== 'dispatch' && method !== 'register') throw new Error(`bench/tfjs.js: switch method ${JSON.stringify(method)} is not dispatch or register`);
   await webgl();
   const stock = Object.fromEntries(SWITCHED.map((n) => [n, tf.getKernel(n, 'webgl')]));
-  const totals = { calls: 0, fallbacks: 0, lastFallback: null, registrations: 0 };
+  const totals = { calls: 0, fallbacks: 0, delegated: 0, lastFallback: null, registrations: 0 };
   let reg = null;
   let mode = 'stock';
   const register = () => {
@@ -89,6 +89,7 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
     const s = reg.stats();
     totals.calls += s.calls;
     totals.fallbacks += s.fallbacks;
+    totals.delegated += s.delegated ?? 0;
     totals.lastFallback = s.lastFallback ?? totals.lastFallback;
     reg.unregister();
     reg = null;
@@ -114,8 +115,11 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
       mode = m;
     },
     stats() {
-      const s = reg ? reg.stats() : { calls: 0, fallbacks: 0, lastFallback: null };
-      return { calls: totals.calls + s.calls, fallbacks: totals.fallbacks + s.fallbacks, lastFallback: s.lastFallback ?? totals.lastFallback, registrations: totals.registrations };
+      const s = reg ? reg.stats() : { calls: 0, fallbacks: 0, delegated: 0, lastFallback: null };
+      return {
+        calls: totals.calls + s.calls, fallbacks: totals.fallbacks + s.fallbacks, delegated: totals.delegated + (s.delegated ?? 0),
+        lastFallback: s.lastFallback ?? totals.lastFallback, registrations: totals.registrations,
+      };
     },
     memory: () => (reg ? reg.memory() : null),
     /** Unregisters (TF.js's own kernels back) and checks that they are. */
@@ -132,21 +136,24 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
 
 /**
  * Runs fn() (synchronous) in `mode` and checks what ran where: in 'ours' every depthwise call of
- * fn on depthwise-gl (at least `expect` calls when given, exactly when exact), no fallback; in
- * 'stock' none. A failed check goes to `problems` (and the figure is marked), never silently.
+ * fn served by the registered kernels (at least `expect` calls when given, exactly when exact): on
+ * depthwise-gl, or delegated to TF.js's kernel by tuning (registerTfjsKernels's `tune`, counted
+ * apart in `delegated`); no fallback; in 'stock' none. A failed check goes to `problems` (and the
+ * figure is marked), never silently. `calls` counts both; `delegated` the second kind.
  */
 function guarded(sw, mode, fn, problems, where, expect = 1, exact = false) {
   sw.set(mode);
   const a = sw.stats();
   const value = fn();
   const b = sw.stats();
-  const calls = b.calls - a.calls;
+  const delegated = b.delegated - a.delegated;
+  const calls = b.calls - a.calls + delegated;
   const fallbacks = b.fallbacks - a.fallbacks;
   if (mode === 'ours' && (fallbacks > 0 || calls < expect || (exact && calls !== expect))) {
-    problems.push(`${where}, ours: ${calls} calls on depthwise-gl (expected ${exact ? '' : 'at least '}${expect}), ${fallbacks} fallbacks${b.lastFallback ? ` (last: ${b.lastFallback})` : ''}`);
+    problems.push(`${where}, ours: ${calls} calls served (${delegated} delegated; expected ${exact ? '' : 'at least '}${expect}), ${fallbacks} fallbacks${b.lastFallback ? ` (last: ${b.lastFallback})` : ''}`);
   }
   if (mode === 'stock' && (calls !== 0 || fallbacks !== 0)) problems.push(`${where}, stock: ${calls} calls on depthwise-gl, ${fallbacks} fallbacks (should be 0)`);
-  return { value, calls, fallbacks };
+  return { value, calls, fallbacks, delegated };
 }
 
 const order = (rep, index) => ((rep + index) % 2 ? ['ours', 'stock'] : ['stock', 'ours']);
@@ -214,6 +221,7 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
   const samples = { stock: [], ours: [] };
   let oursCalls = 0;
   let oursFallbacks = 0;
+  let oursDelegated = 0;
   for (let rep = 0; rep < opts.reps; rep++) {
     for (const m of order(rep, index)) {
       guarded(sw, m, () => once(1), problems, `${where} after switch`, 1, true); // discarded: the switch's own cost
@@ -222,6 +230,7 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
       if (m === 'ours') {
         oursCalls += r.calls;
         oursFallbacks += r.fallbacks;
+        oursDelegated += r.delegated;
       }
     }
     await yieldToPage();
@@ -247,7 +256,7 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
     paired: round(median(samples.ours.map((v, i) => v / samples.stock[i]))),
     min: round(ours.minMs / stock.minMs),
     gpu: gpu.ours && gpu.stock ? round(gpu.ours / gpu.stock) : null,
-    oursCalls, oursFallbacks,
+    oursCalls, oursFallbacks, oursDelegated,
   };
 }
 
@@ -277,6 +286,7 @@ async function benchModel(sw, id, opts, index, problems) {
   const samples = { stock: [], ours: [] };
   let oursCalls = 0;
   let oursFallbacks = 0;
+  let oursDelegated = 0;
   for (let rep = 0; rep < opts.modelReps; rep++) {
     for (const mode of order(rep, index)) {
       // In 'register' mode a switch to ours re-registers: one discarded predict absorbs it.
@@ -286,6 +296,7 @@ async function benchModel(sw, id, opts, index, problems) {
       if (mode === 'ours') {
         oursCalls += r.calls;
         oursFallbacks += r.fallbacks;
+        oursDelegated += r.delegated;
       }
       await yieldToPage();
     }
@@ -330,7 +341,7 @@ async function benchModel(sw, id, opts, index, problems) {
     paired: round(median(samples.ours.map((v, i) => v / samples.stock[i]))),
     min: round(ours.minMs / stock.minMs),
     gpu: gpu.ours && gpu.stock ? round(gpu.ours / gpu.stock) : null,
-    profile, oursCalls, oursFallbacks, tensorsLeaked: leaked,
+    profile, oursCalls, oursFallbacks, oursDelegated, tensorsLeaked: leaked,
   };
 }
 
@@ -430,7 +441,7 @@ export async function firstPredict({ model, mode, kernelOptions }) {
   reg?.unregister();
   return {
     model, name: m.name, mode, ms: round(ms), secondMs: round(secondMs), registerMs: round(registerMs), backendMs: round(backendMs), loadMs: round(m.loadMs),
-    calls: afterFirst?.calls ?? null, fallbacks: afterFirst?.fallbacks ?? null, lastFallback: stats?.lastFallback ?? null, callsBoth: stats?.calls ?? null,
+    calls: afterFirst ? afterFirst.calls + afterFirst.delegated : null, delegated: afterFirst?.delegated ?? null, fallbacks: afterFirst?.fallbacks ?? null, lastFallback: stats?.lastFallback ?? null, callsBoth: stats?.calls ?? null,
     renderer: backendInfo().renderer,
   };
 }

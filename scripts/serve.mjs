@@ -5,6 +5,9 @@
 // Used by Playwright's webServer (playwright.config.ts) so that the browser
 // tests load dist/ and test/browser/ pages exactly as a user's static server would.
 // Every response carries `Cache-Control: no-store`; paths outside the root are refused.
+// `startServer({ isolated: true })` (the benchmark) adds the COOP/COEP headers that make pages
+// cross-origin isolated, so Firefox and WebKit give performance.now() its fine resolution; the
+// tests' server stays without them.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -44,12 +47,15 @@ function sendText(res, status, message) {
   res.end(message + '\n');
 }
 
+/** Headers that make a page cross-origin isolated (every resource here is same-origin). */
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
+
 /**
- * Start serving `root` on 127.0.0.1:`port` (port 0 picks a free one).
- * @param {{ port?: number, root?: string }} [options]
+ * Start serving `root` on 127.0.0.1:`port` (port 0 picks a free one); `isolated`: with COOP/COEP.
+ * @param {{ port?: number, root?: string, isolated?: boolean }} [options]
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
-export function startServer({ port = 4179, root = REPO_ROOT } = {}) {
+export function startServer({ port = 4179, root = REPO_ROOT, isolated = false } = {}) {
   const rootDir = path.resolve(root);
 
   const server = http.createServer((req, res) => {
@@ -98,6 +104,7 @@ export function startServer({ port = 4179, root = REPO_ROOT } = {}) {
         'Content-Type': type,
         'Content-Length': st.size,
         'Cache-Control': 'no-store',
+        ...(isolated ? ISOLATION : {}),
       });
       if (req.method === 'HEAD') {
         res.end();

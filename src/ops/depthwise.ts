@@ -98,8 +98,10 @@ export function depthwiseConv2d(
     // Where the wide shader applies, the plain one is a candidate too (src/tune: which is faster
     // differs by GL stack); the wide one is the fixed choice.
     if (!wide) return run('plain');
+    const bytes = ctx.textures.format === 'rgba8';
+    const touch = (t: Tensor) => ({ texture: t.stored.texture, array: (t.stored.layout.layers ?? 1) > 1, bytes });
     return ctx.tuner.run(`depthwise|${shapeKey(g, fmt, epilogue, inL)}`, ['wide', 'plain'], run, {
-      compiles: () => ctx.programs.compiled, canQuery: true,
+      compiles: () => ctx.programs.compiled, canQuery: true, touch: (r) => touch((r as Tensor | null) ?? x),
     }).result;
   } finally {
     // Deleting right after the draw is safe: GL keeps a texture alive until the GPU is done with it.

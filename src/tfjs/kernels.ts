@@ -459,6 +459,11 @@ class Registration {
       const { result, candidate } = s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(this.originals.get(name)!.kernelFunc(args) as TensorInfo) : ours()), {
         compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0),
         canQuery: backend.activeTimers == null,
+        touch: (r) => {
+          const info = r === null ? x : r instanceof Delegated ? r.result : (r as TensorInfo);
+          const tex = backend.texData.get(info.dataId)?.texture;
+          return tex ? { texture: tex.texture, array: false, bytes: false } : null;
+        },
       });
       void candidate;
       return result;

@@ -12,10 +12,13 @@ export type { TuneTable } from './select';
  *
  * Timing: with EXT_disjoint_timer_query_webgl2 (and nobody else's query running) a TIME_ELAPSED
  * query around the call, its result read at a later call (no stall), plus the call's CPU time;
- * without it, the call between two `gl.finish()` barriers, by `performance.now()`. WebGL's fences
- * cannot serve here: a sync object's status changes only between tasks (WebGL 2 spec, 5.27), and
- * a kernel call is synchronous. A barrier stalls the pipeline for that call only (a few calls a
- * shape).
+ * without it, by `performance.now()` between two barriers: a one-pixel readPixels of the call's
+ * input before (everything it depends on is done) and of its output after (its own work is done),
+ * less the time of a second read with nothing pending (the round trip itself: 1.2 ms on Firefox's
+ * remote WebGL here, 0.1-0.3 ms elsewhere). Neither `gl.finish()` (it returns at once on Firefox
+ * and WebKit: 0.07 / 0.006 ms measured) nor a fence can serve: a WebGL sync object's status
+ * changes only between tasks, and a kernel call is synchronous. A barrier stalls the pipeline
+ * for that call only (a few calls a shape).
  */
 
 export interface TuneOptions {
@@ -47,6 +50,19 @@ export interface TuneEnv {
   compiles(): number;
   /** False while someone else's timer query may be running (TF.js's tf.time/profile). */
   canQuery: boolean;
+  /**
+   * A texture to read a pixel of, for the barriers: `null` before the call (its input), the
+   * call's result after (its output). Returns null when there is none (then `gl.finish()`).
+   */
+  touch?(result: unknown): Touch | null;
+}
+
+/** A texture (layer 0 of an array, or a 2-D one) the barrier reads one pixel of. */
+export interface Touch {
+  texture: WebGLTexture;
+  array: boolean;
+  /** RGBA8 storage (read as bytes), else float. */
+  bytes: boolean;
 }
 
 interface TimerExt {
@@ -164,12 +180,16 @@ export class Tuner {
         return { result, candidate };
       }
       this.clock = 'barrier';
-      gl.finish();
+      this.barrier(env.touch?.(null) ?? null);
       const t0 = now();
       const result = exec(candidate);
       spin(busy);
-      gl.finish();
-      this.settle(sel, key, candidate, now() - t0 + extra, env.compiles() === compiles);
+      const after = env.touch?.(result) ?? null;
+      this.barrier(after);
+      const t1 = now();
+      this.barrier(after); // nothing pending now: the round trip alone
+      const ms = t1 - t0 - (now() - t1);
+      this.settle(sel, key, candidate, Math.max(0, ms) + extra, env.compiles() === compiles);
       return { result, candidate };
     } catch (e) {
       sel.record(candidate, NaN, false);
@@ -212,6 +232,34 @@ export class Tuner {
   dispose(): void {
     for (const p of this.pending) this.gl.deleteQuery(p.query);
     this.pending.length = 0;
+    if (this.framebuffer) this.gl.deleteFramebuffer(this.framebuffer);
+    this.framebuffer = null;
+  }
+
+  private framebuffer: WebGLFramebuffer | null = null;
+  private readonly pixel = new Float32Array(4);
+  private readonly pixelBytes = new Uint8Array(4);
+
+  /**
+   * Waits for the GPU work `t` depends on: reads one pixel of it through a framebuffer of ours,
+   * with the READ_FRAMEBUFFER binding put back; with nothing to read, `gl.finish()`.
+   */
+  private barrier(t: Touch | null): void {
+    const { gl } = this;
+    if (!t) {
+      gl.finish();
+      return;
+    }
+    const previous = gl.getParameter(gl.READ_FRAMEBUFFER_BINDING) as WebGLFramebuffer | null;
+    this.framebuffer ??= gl.createFramebuffer();
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.framebuffer);
+    if (t.array) gl.framebufferTextureLayer(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, t.texture, 0, 0);
+    else gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t.texture, 0);
+    if (t.bytes) gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, this.pixelBytes);
+    else gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.FLOAT, this.pixel);
+    // Leave no texture attached (its owner may delete or reuse it).
+    gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, previous);
   }
 
   private settle(sel: ShapeSelection, key: string, candidate: string, ms: number, clean: boolean): void {

@@ -1,0 +1,57 @@
+// Issue 15's targets, per engine, from one engine's results of both sections (bench/run.mjs).
+// Each a ratio ours/stock measured side by side in one page of one engine (lower is better).
+
+export const ENGINE_TARGETS = {
+  tfjsKernelWorst: 1.05, // no layer of the ten slower than stock, plain and fused (noise allowed)
+  tfjsKernelGeomean: 0.7,
+  modelEach: 1.0, // each real model's steady predict() <= stock
+  firstPredict: 1.0, // first predict() <= stock, tuning included
+  ownGeomean: { chromium: 0.4, firefox: 0.6, webkit: 0.6 }, // own API against tfjs-webgl
+  ownWorst: 1.0,
+};
+
+const fmt = (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '-');
+
+/** `{ engine, browser, clock, checks: [{ what, value, target, met }] }`; a section not run gives no checks. */
+export function engineTargets(engine, main, tfjs) {
+  const T = ENGINE_TARGETS;
+  const checks = [];
+  const add = (what, value, target) => checks.push({ what, value, target, met: Number.isFinite(value) && value <= target });
+  const k = tfjs?.kernels;
+  for (const kind of ['plain', 'fused']) {
+    const rows = k?.[kind];
+    if (!rows?.length) continue;
+    add(`TF.js ${kind}: geometric mean of the layers`, k.geomean[kind], T.tfjsKernelGeomean);
+    const worst = rows.reduce((w, r) => (!w || r.ratio > w.ratio ? r : w), null);
+    add(`TF.js ${kind}: worst layer (${worst.name})`, worst.ratio, T.tfjsKernelWorst);
+  }
+  for (const r of tfjs?.models?.rows ?? []) add(`steady predict(): ${r.name}`, r.ratio, T.modelEach);
+  for (const r of tfjs?.firstPredict?.rows ?? []) add(`first predict(): ${r.name}`, r.ratio, T.firstPredict);
+  if (main?.geomean) {
+    add('own API / tfjs-webgl, compute geometric mean', main.geomean.compute, T.ownGeomean[engine] ?? 0.6);
+    const worst = main.layers.reduce((w, r) => (!w || r.ratio.compute > w.ratio.compute ? r : w), null);
+    add(`own API, worst layer (${worst.name})`, worst.ratio.compute, T.ownWorst);
+  }
+  return { engine, browser: tfjs?.browser ?? main?.browser ?? engine, renderer: tfjs?.renderer ?? main?.renderer ?? null, clock: tfjs?.clock ?? main?.clock ?? null, checks };
+}
+
+/** Markdown: one table per engine, then a line per engine with the count met. */
+export function formatTargets(summaries) {
+  const L = [];
+  for (const s of summaries) {
+    L.push(`### ${s.browser}${s.clock ? ` (performance.now(): ${s.clock.isolated ? 'isolated' : 'not isolated'}, ${s.clock.resolutionMs} ms)` : ''}`);
+    L.push('');
+    if (!s.checks.length) {
+      L.push('(no results)');
+      L.push('');
+      continue;
+    }
+    L.push('| target | ours/stock | at most | |');
+    L.push('|---|---:|---:|---|');
+    for (const c of s.checks) L.push(`| ${c.what} | ${fmt(c.value)} | ${fmt(c.target)} | ${c.met ? 'met' : '**missed**'} |`);
+    L.push('');
+    L.push(`${s.engine}: ${s.checks.filter((c) => c.met).length} of ${s.checks.length} targets met.`);
+    L.push('');
+  }
+  return L.join('\n');
+}
