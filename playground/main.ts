@@ -527,7 +527,7 @@ function start(): void {
   const model = document.createElement('span');
   model.className = 'model-only';
   model.textContent = " · model mode: face-api's detectors in TensorFlow.js (WebGL backend), their depthwise_conv2d calls on depthwise-gl's kernels (registerTfjsKernels) or on TF.js's own.";
-  info.replaceChildren(`WebGL2 on ${caps.renderer}${caps.software ? ' (software rendering: expect low fps)' : ''} · ${caps.precision}`, pipeline, model);
+  info.replaceChildren(`WebGL2 on ${caps.renderer}${caps.software ? ' (software rendering: expect low fps)' : caps.software === null ? ' (renderer masked by the browser: may be software)' : ''} · ${caps.precision}`, pipeline, model);
   window.playground = {
     get frames() { return frames; },
     get error() { return lastError; },

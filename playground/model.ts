@@ -11,6 +11,7 @@ import ssdManifestUrl from '@vladmandic/face-api/model/ssd_mobilenetv1_model-wei
 import ssdWeightsUrl from '@vladmandic/face-api/model/ssd_mobilenetv1_model.bin?url';
 import { registerTfjsKernels } from '../src/index.ts';
 import type { PixelSource, TfjsKernels, TfjsKernelStats, TfjsNamespace } from '../src/index.ts';
+import { isSoftwareRenderer } from '../src/gl/capabilities.ts';
 import { LayerDebugger, type LayerVerify } from './debugger.ts';
 import { $, num, sel, type FpsMeter, type SourcePicker } from './shared.ts';
 
@@ -121,7 +122,8 @@ const AB_BLOCK = 5;
 /** Every inference's time, for the console and the tests: timed = in the medians. */
 const history: Array<{ net: NetId; ms: number; on: boolean; timed: boolean; captured: boolean }> = [];
 let renderer = '';
-let software = false;
+/** true, false, or null where the browser masks the renderer (Safari, WebKit: "Apple GPU"). */
+let software: boolean | null = false;
 let sharedTf = false;
 let dbg: LayerDebugger | null = null;
 const snap = document.createElement('canvas');
@@ -142,12 +144,14 @@ async function setUp(): Promise<void> {
   const gl = (tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl;
   const dbgInfo = gl.getExtension('WEBGL_debug_renderer_info');
   renderer = String(gl.getParameter(dbgInfo ? dbgInfo.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  software = /swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
+  software = isSoftwareRenderer(renderer, !!dbgInfo);
   const warning = $('model-warning');
-  warning.hidden = !software;
+  warning.hidden = software === false;
   warning.textContent = software
     ? `⚠ TF.js's WebGL runs on a software renderer (${renderer}): these timings are the CPU's, not a GPU's, and the on/off ratio says little about a real GPU.`
-    : '';
+    : software === null
+      ? `⚠ The browser masks its renderer ("${renderer}"): it may be a software renderer, whose timings are the CPU's, not a GPU's.`
+      : '';
   dbg = new LayerDebugger();
 }
 
@@ -402,7 +406,7 @@ export interface ModelState {
   readonly depthwiseLayers: number;
   readonly sharedTf: boolean;
   readonly renderer: string;
-  readonly software: boolean;
+  readonly software: boolean | null;
   readonly layerCalls: number;
   readonly pickedCall: number;
   readonly lastVerify: LayerVerify | null;

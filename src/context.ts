@@ -22,10 +22,13 @@ import { Tuner, type TuneTable } from './tune/tuner';
 
 const PRECISIONS = ['auto', 'float32', 'float16'] as const;
 
-function makeCanvas(): HTMLCanvasElement | OffscreenCanvas {
-  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(1, 1);
-  if (typeof document !== 'undefined') return document.createElement('canvas');
-  fail('createContext', 'canvas', 'was not given and none can be made here (no OffscreenCanvas, no document)');
+/** The canvases createContext tries when none is given, in order, with what each is called. */
+function canvasCandidates(): { label: string; make: () => HTMLCanvasElement | OffscreenCanvas }[] {
+  const out: { label: string; make: () => HTMLCanvasElement | OffscreenCanvas }[] = [];
+  if (typeof OffscreenCanvas !== 'undefined') out.push({ label: 'an OffscreenCanvas', make: () => new OffscreenCanvas(1, 1) });
+  // Safari 16.4-16.7 and WebKitGTK have OffscreenCanvas without WebGL2 on it: a DOM canvas does.
+  if (typeof document !== 'undefined') out.push({ label: 'a DOM canvas', make: () => document.createElement('canvas') });
+  return out;
 }
 
 function isWebGL2(gl: unknown): gl is WebGL2RenderingContext {
@@ -85,25 +88,39 @@ class Context implements DepthwiseContext, TensorOwner, OpContext {
       this.gl = options.gl;
       this.ownsGL = false;
     } else {
-      const canvas = options.canvas ?? makeCanvas();
-      if (typeof (canvas as { getContext?: unknown }).getContext !== 'function') {
-        fail(fn, 'options.canvas', `must be an HTMLCanvasElement or OffscreenCanvas; got ${show(canvas)}`);
-      }
-      const gl = canvas.getContext('webgl2', {
+      const attributes: WebGLContextAttributes = {
         alpha: true, antialias: false, depth: false, stencil: false,
         premultipliedAlpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance',
         failIfMajorPerformanceCaveat: options.failIfMajorPerformanceCaveat === true,
-      }) as WebGL2RenderingContext | null;
-      if (!gl && options.failIfMajorPerformanceCaveat) {
-        fail(fn, 'options.failIfMajorPerformanceCaveat', 'is true and the browser offers WebGL2 only with a major performance caveat (a software renderer or a blocklisted GPU); use a CPU path, or leave the option out to accept it');
+      };
+      let gl: WebGL2RenderingContext | null = null;
+      let tried: string;
+      if (options.canvas !== undefined) {
+        const canvas = options.canvas;
+        if (typeof (canvas as { getContext?: unknown } | null)?.getContext !== 'function') {
+          fail(fn, 'options.canvas', `must be an HTMLCanvasElement or OffscreenCanvas; got ${show(canvas)}`);
+        }
+        tried = 'the canvas given';
+        gl = canvas.getContext('webgl2', attributes) as WebGL2RenderingContext | null;
+      } else {
+        const candidates = canvasCandidates();
+        if (!candidates.length) fail(fn, 'canvas', 'was not given and none can be made here (no OffscreenCanvas, no document)');
+        tried = candidates.map((c) => c.label).join(', then ');
+        for (const c of candidates) {
+          gl = c.make().getContext('webgl2', attributes) as WebGL2RenderingContext | null;
+          if (gl) break;
+        }
       }
-      if (!gl) fail(fn, 'canvas', 'gave no WebGL2 context: this browser or device lacks WebGL2 (or the canvas already has another kind of context)');
+      if (!gl && options.failIfMajorPerformanceCaveat) {
+        fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the browser offers WebGL2 only with a major performance caveat (a software renderer or a blocklisted GPU; tried ${tried}); use a CPU path, or leave the option out to accept it`);
+      }
+      if (!gl) fail(fn, 'canvas', `gave no WebGL2 context (tried ${tried}): this browser or device lacks WebGL2 (or the canvas already has another kind of context)`);
       this.gl = gl;
       this.ownsGL = true;
     }
 
     const device = probeDevice(this.gl, debug);
-    if (options.failIfMajorPerformanceCaveat && device.software) {
+    if (options.failIfMajorPerformanceCaveat && device.software === true) {
       if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
       fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
     }

@@ -9,8 +9,11 @@ export interface Capabilities {
   /** How results come back: float pixels straight, or through an RGBA8 encoding. */
   readback: 'float' | 'rgba8';
   renderer: string;
-  /** A software renderer (SwiftShader, llvmpipe, ...): correct but slow. */
-  software: boolean;
+  /**
+   * A software renderer (SwiftShader, llvmpipe, ...): correct but slow. null where the browser
+   * masks the renderer (Safari and WebKit say "Apple GPU" whatever renders), so it cannot tell.
+   */
+  software: boolean | null;
 }
 
 /** Test and debugging switches: pretend the device is smaller or lacks extensions. */
@@ -25,8 +28,22 @@ export interface DebugOptions {
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|lavapipe|software|basic render|mesa offscreen|apple software/i;
 
-export function isSoftwareRenderer(renderer: string): boolean {
-  return SOFTWARE.test(renderer);
+/**
+ * Renderer strings that name no renderer: what browsers say when they mask it (Safari and
+ * WebKitGTK always "Apple GPU"; the generic WebGL RENDERER strings where the unmasked one is
+ * not offered). Behind them may be a GPU or llvmpipe alike.
+ */
+const MASKED = /^(apple gpu|webkit webgl|mozilla|webkit|generic renderer|)$/i;
+
+/**
+ * Whether `renderer` is a software renderer: true or false where the string says, null where
+ * it is masked (see MASKED) and so cannot say. `unmasked`: the string came from
+ * WEBGL_debug_renderer_info (a generic RENDERER string alone says nothing).
+ */
+export function isSoftwareRenderer(renderer: string, unmasked = true): boolean | null {
+  if (SOFTWARE.test(renderer)) return true;
+  if (!unmasked || MASKED.test(renderer.trim())) return null;
+  return false;
 }
 
 export function getExtension(gl: WebGL2RenderingContext, name: string, debug: DebugOptions | undefined): unknown {
@@ -79,7 +96,7 @@ export interface ProbedDevice {
   readFloat32: boolean;
   readFloat16: boolean;
   renderer: string;
-  software: boolean;
+  software: boolean | null;
 }
 
 export type RequestedPrecision = 'auto' | 'float32' | 'float16';
@@ -111,5 +128,5 @@ export function probeDevice(gl: WebGL2RenderingContext, debug: DebugOptions | un
   if (debug?.maxTextureSize !== undefined) maxTextureSize = Math.min(maxTextureSize, debug.maxTextureSize);
   const info = getExtension(gl, 'WEBGL_debug_renderer_info', debug) as { UNMASKED_RENDERER_WEBGL: number } | null;
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-  return { maxTextureSize, renderFloat32, renderFloat16, readFloat32, readFloat16, renderer, software: isSoftwareRenderer(renderer) };
+  return { maxTextureSize, renderFloat32, renderFloat16, readFloat32, readFloat16, renderer, software: isSoftwareRenderer(renderer, !!info) };
 }

@@ -1,4 +1,4 @@
-import { test, expect, caseName } from './fixtures';
+import { test, expect, caseName, engineOf } from './fixtures';
 import { sweep, type Case } from './sweep';
 
 // The page-side helpers (test/browser/harness.js) and the built library, as seen from evaluate().
@@ -325,16 +325,33 @@ test.describe('resources and capabilities', () => {
     expect(r.bad).toMatch(/createContext: options.texturePoolBytes must be a finite number of bytes >= 0; got -1/);
   });
 
-  test('capabilities: float32 rendering found by completing a framebuffer; software renderer recognised', async ({ harness }) => {
+  test('capabilities: float32 rendering found by completing a framebuffer; software renderer recognised (chromium: SwiftShader, true; firefox: llvmpipe, true; webkit: masked "Apple GPU", null)', async ({ harness }) => {
     const caps = await harness.evaluate(() => ({ ...window.H.ctx().capabilities }));
     expect(caps.renderFloat32).toBe(true);
     expect(caps.precision).toBe('float32');
     expect(caps.maxTextureSize).toBeGreaterThanOrEqual(4096);
     expect(typeof caps.renderer).toBe('string');
     if (!process.env.DGL_GPU) {
-      expect(caps.renderer).toMatch(/SwiftShader/i);
-      expect(caps.software).toBe(true);
+      const expected = { chromium: [/SwiftShader/i, true], firefox: [/llvmpipe/i, true], webkit: [/^Apple GPU$/, null] } as const;
+      const [renderer, software] = expected[engineOf()];
+      expect(caps.renderer).toMatch(renderer);
+      expect(caps.software).toBe(software);
     }
+  });
+
+  test('createContext() with no canvas: an OffscreenCanvas where it gives WebGL2, else a DOM canvas (WebKit: OffscreenCanvas has no WebGL2)', async ({ harness }) => {
+    const r = await harness.evaluate(() => {
+      const offscreenWebGL2 = typeof OffscreenCanvas !== 'undefined' && !!new OffscreenCanvas(1, 1).getContext('webgl2');
+      const ctx = window.DGL.createContext();
+      const kind = ctx.gl.canvas.constructor.name;
+      const out = ctx.depthwiseConv2d(ctx.tensor([1, 2, 3, 4], [1, 2, 2, 1]), ctx.tensor([1, 1, 1, 1], [2, 2, 1, 1]), [1, 1, 1, 1], 'VALID');
+      const sum = out.readSync();
+      ctx.dispose();
+      return { offscreenWebGL2, kind, sum: Array.from(sum) };
+    });
+    expect(r.kind).toBe(r.offscreenWebGL2 ? 'OffscreenCanvas' : 'HTMLCanvasElement');
+    expect(r.offscreenWebGL2).toBe(engineOf() !== 'webkit');
+    expect(r.sum).toEqual([10]); // hand-checked: 1+2+3+4
   });
 
   test('a pending read() is rejected when its context is disposed', async ({ harness }) => {
