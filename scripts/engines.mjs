@@ -508,7 +508,9 @@ async function launchWebKit({ baseURL }) {
           closed = true;
           if (handle === firstWindow) { await wd.call('POST', `${s}/url`, { url: 'about:blank' }); return; }
           await wd.call('DELETE', `${s}/window`);
-          current = null;
+          // A session needs a current window for the next command (window/new included).
+          await wd.call('POST', `${s}/window`, { handle: firstWindow });
+          current = firstWindow;
         }),
       };
     },
