@@ -5,18 +5,24 @@
 
 export type DataId = object;
 
+/** TF.js's DataType: a kernel's outputs must be one of these for `registerKernel` to take it. */
+export type DataType = 'float32' | 'int32' | 'bool' | 'complex64' | 'string';
+
 export interface TensorInfo {
   dataId: DataId;
   shape: number[];
-  dtype: string;
+  dtype: DataType;
 }
 
 export interface KernelConfig {
   kernelName: string;
   backendName: string;
-  kernelFunc: (args: { inputs: Record<string, TensorInfo | undefined>; backend: unknown; attrs?: Record<string, unknown> }) => TensorInfo | TensorInfo[];
-  setupFunc?: (backend: unknown) => void;
-  disposeFunc?: (backend: unknown) => void;
+  // Methods, not function-typed properties: their parameters are then checked both ways, so
+  // TF.js's own KernelConfig (stricter attrs, `backend: {}`) and ours are assignable to each
+  // other, and an app's `registerTfjsKernels(tf)` type-checks with its real TF.js namespace.
+  kernelFunc(args: { inputs: Record<string, TensorInfo | undefined>; backend: unknown; attrs?: Record<string, unknown> }): TensorInfo | TensorInfo[];
+  setupFunc?(backend: unknown): void;
+  disposeFunc?(backend: unknown): void;
 }
 
 export interface Conv2DInfo {
@@ -73,7 +79,7 @@ export interface WebGLBackend {
   gpgpu: { gl: WebGLRenderingContext | WebGL2RenderingContext };
   texData: { get(dataId: DataId): TexData; has(dataId: DataId): boolean };
   uploadToGPU(dataId: DataId): void;
-  makeTensorInfo(shape: number[], dtype: string, values?: unknown): TensorInfo;
+  makeTensorInfo(shape: number[], dtype: DataType, values?: unknown): TensorInfo;
   disposeData(dataId: DataId, force?: boolean): boolean;
   disposeIntermediateTensorInfo(info: TensorInfo): void;
   activeTimers?: { name: string; query: unknown }[] | null;
