@@ -8,7 +8,7 @@ import type { TuneOptions, TuneTable } from '../tune/tuner';
 import { activationOf, channelVector, convArgs, dataFormatOf, withHW, type ConvArgs } from './attrs';
 import { Bridge, unreadable, type HostContext } from './bridge';
 import { directCall, makeDirectFilter, runDirect, type DirectCall } from './direct';
-import { saveState } from './state';
+import { saveState, trackActiveTexture } from './state';
 import { mergeTables, readTable } from '../tune/select';
 import type { Conv2DInfo, DataId, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
 
@@ -167,6 +167,8 @@ interface BackendState {
   /** Tensors derived from a TF.js tensor (a filter, a bias), by its dataId, freed with it. */
   derived: Map<DataId, Map<string, Tensor>>;
   restoreDispose: () => void;
+  /** Stops tracking the context's active texture unit (state.ts). */
+  untrack: () => void;
 }
 
 class Registration {
@@ -259,6 +261,7 @@ class Registration {
     for (const s of this.backends.values()) {
       this.tuned = mergeTables(this.tuned, s.host.tuneTable());
       s.restoreDispose();
+      s.untrack();
       const saved = saveState(s.host.gl);
       try {
         for (const m of s.derived.values()) for (const t of m.values()) t.dispose();
@@ -363,7 +366,7 @@ class Registration {
       if (own) backend.disposeData = previous;
       else delete (backend as { disposeData?: unknown }).disposeData;
     };
-    s = { host: host!, bridge: bridge!, derived, restoreDispose };
+    s = { host: host!, bridge: bridge!, derived, restoreDispose, untrack: trackActiveTexture(gl) };
     this.backends.set(backend, s);
     return s;
   }
