@@ -80,8 +80,10 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
   const totals = { calls: 0, fallbacks: 0, delegated: 0, lastFallback: null, registrations: 0 };
   let reg = null;
   let mode = 'stock';
+  let timed = 0;
   const register = () => {
-    reg = registerTfjsKernels(tf, kernelOptions);
+    // Tuning's timed calls counted (settleTuning waits until there are no more).
+    reg = registerTfjsKernels(tf, { ...kernelOptions, tuneHook: { ...kernelOptions?.tuneHook, onTimed: () => { timed++; } } });
     totals.registrations++;
   };
   const release = () => {
@@ -122,6 +124,8 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
       };
     },
     memory: () => (reg ? reg.memory() : null),
+    /** Calls tuning has timed so far. */
+    timed: () => timed,
     /** Unregisters (TF.js's own kernels back) and checks that they are. */
     dispose() {
       const s = this.stats();
@@ -157,6 +161,23 @@ function guarded(sw, mode, fn, problems, where, expect = 1, exact = false) {
 }
 
 const order = (rep, index) => ((rep + index) % 2 ? ['ours', 'stock'] : ['stock', 'ours']);
+
+/**
+ * In 'ours' mode, runs `call` until tuning has timed nothing for `quiet` calls in a row (at most
+ * `max`, yielding so timer queries come back): the timed samples then measure the steady state,
+ * not the few calls tuning a shape costs (those are in the fresh-browser first predicts, and in
+ * the second predicts there). Returns the calls it took.
+ */
+async function settleTuning(sw, call, max = 16, quiet = 2) {
+  let calls = 0;
+  for (let still = 0; calls < max && still < quiet; calls++) {
+    const before = sw.timed();
+    call();
+    await yieldToPage();
+    still = sw.timed() === before ? still + 1 : 0;
+  }
+  return calls;
+}
 
 /** GPU ms of fn() from tf.time (kernelMs: TF.js's programs' and our kernels' timer queries), or null. */
 async function kernelMs(fn) {
@@ -215,6 +236,7 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
   let slowest = 0;
   for (const m of order(0, index)) {
     guarded(sw, m, () => once(1), problems, `${where} first call`, 1, true);
+    if (m === 'ours') await settleTuning(sw, () => guarded(sw, m, () => once(1), problems, `${where} tuning`, 1, true), 16, 2);
     for (let i = 0; i < opts.warmup; i++) slowest = Math.max(slowest, guarded(sw, m, () => once(opts.K), problems, `${where} warm-up`, opts.K, true).value);
   }
   const K = opts.sampleMs ? Math.max(opts.K, Math.min(opts.maxK, Math.ceil(opts.sampleMs / slowest))) : opts.K;
@@ -279,7 +301,10 @@ async function benchModel(sw, id, opts, index, problems) {
   for (const mode of order(0, index)) {
     const r = guarded(sw, mode, once, problems, `${where} first predict (same page)`);
     first[mode] = r.value;
-    if (mode === 'ours') calls.perPredict = r.calls;
+    if (mode === 'ours') {
+      calls.perPredict = r.calls;
+      calls.tuningPredicts = await settleTuning(sw, () => guarded(sw, mode, once, problems, `${where} tuning`), 12, 2);
+    }
     for (let i = 1; i < opts.modelWarmup; i++) guarded(sw, mode, once, problems, `${where} warm-up`);
     await yieldToPage();
   }
