@@ -1,9 +1,9 @@
 // What an app pays for depthwise-gl, measured the way the app pays it: for each entry, a page that
 // imports only that entry is built by Vite for production (minified) in a temporary app, and the
-// JavaScript it gets is counted, minified and gzipped (zlib's default level, as servers send it).
+// JavaScript it gets is counted, minified and gzipped (zlib's default level, 6).
 // The classic script's minified twin is counted as shipped.
 //
-//   node scripts/size.mjs                 print the table (npm run size; needs npm run build first)
+//   node scripts/size.mjs                 print the table of dist/ as built (npm run size builds first)
 //   node scripts/size.mjs --check         also exit 1 when an entry is over its budget
 //   node scripts/size.mjs --package DIR   measure the package in DIR (e.g. installed from the tarball)
 //
