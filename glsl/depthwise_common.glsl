@@ -68,9 +68,11 @@ ivec2 stepTexel(ivec2 p, int d) {
 }
 #endif
 
-#if ACTIVATION == ACT_TANH || ACTIVATION == ACT_SIGMOID
-// NaN must stay NaN, but exp() of NaN is not NaN on every driver (SwiftShader gives sigmoid 0),
-// and isnan() is optimized away by some: test the bits.
+#if ACTIVATION != ACT_LINEAR
+// NaN must stay NaN through every activation, as in TensorFlow. Compilers may not keep it:
+// exp() of NaN is not NaN on every driver (SwiftShader gives sigmoid 0), Mesa (Firefox's and
+// WebKit's llvmpipe) folds `v < 0 ? 0 : v` into max(v, 0), which gives 0 for NaN, and isnan() is
+// optimized away by some. So test the bits, and put NaN back after the activation.
 bvec4 isNaN(vec4 v) {
   return greaterThan(floatBitsToUint(v) & 0x7fffffffu, uvec4(0x7f800000u));
 }
@@ -111,27 +113,33 @@ Channel channelAt(int oc4) {
   return ch;
 }
 
-vec4 activate(vec4 v, vec4 slope) {
+vec4 activateNumber(vec4 v, vec4 slope) {
 #if ACTIVATION == ACT_RELU
-  // max() would turn NaN into 0; TensorFlow's relu keeps NaN.
   return mix(v, vec4(0.0), lessThan(v, vec4(0.0)));
 #elif ACTIVATION == ACT_RELU6
   return mix(mix(v, vec4(0.0), lessThan(v, vec4(0.0))), vec4(6.0), greaterThan(v, vec4(6.0)));
 #elif ACTIVATION == ACT_LEAKY_RELU
   return mix(v, v * u_alpha, lessThan(v, vec4(0.0)));
 #elif ACTIVATION == ACT_SIGMOID
-  return mix(1.0 / (1.0 + exp(-v)), v, isNaN(v));
+  return 1.0 / (1.0 + exp(-v));
 #elif ACTIVATION == ACT_TANH
-  // tanh() of large |v| is NaN on some drivers (exp overflow); clamp first, keep NaN.
+  // tanh() of large |v| is NaN on some drivers (exp overflow): clamp first.
   vec4 e = exp(-2.0 * abs(clamp(v, -20.0, 20.0)));
-  vec4 t = sign(v) * (1.0 - e) / (1.0 + e);
-  return mix(t, v, isNaN(v));
+  return sign(v) * (1.0 - e) / (1.0 + e);
 #elif ACTIVATION == ACT_ELU
   return mix(v, u_alpha * (exp(v) - 1.0), lessThan(v, vec4(0.0)));
 #elif ACTIVATION == ACT_PRELU
   return mix(v, v * slope, lessThan(v, vec4(0.0)));
 #else
   return v;
+#endif
+}
+
+vec4 activate(vec4 v, vec4 slope) {
+#if ACTIVATION == ACT_LINEAR
+  return v;
+#else
+  return mix(activateNumber(v, slope), v, isNaN(v));
 #endif
 }
 
