@@ -133,6 +133,57 @@ test.describe('resources', () => {
   });
 });
 
+test.describe('a long session', () => {
+  test('400 calls of growing size in one page (4x4 to 96x96, 1-24 channels, strides 1-2, M 1-2, fused every 7th, async reads): every 10th checked against the reference; memory back to its start', async ({ harness }) => {
+    test.setTimeout(600_000);
+    const r = await harness.evaluate(async () => {
+      const { H, DGL } = window;
+      const ctx = DGL.createContext();
+      const start = ctx.memory();
+      const bad: string[] = [];
+      let checked = 0;
+      let pending: Promise<unknown>[] = [];
+      for (let i = 0; i < 400; i++) {
+        const side = 4 + Math.floor((92 * i) / 399);
+        const c = 1 + (i % 24);
+        const m = 1 + (i % 5 === 0 ? 1 : 0);
+        const s = 1 + (i % 3 === 0 ? 1 : 0);
+        const k = 1 + 2 * (i % 3); // 1x1, 3x3, 5x5
+        const input = [1 + (i % 2), side, side - (i % 4), c];
+        const filter = [k, k, c, m];
+        const strides = [1, s, s, 1];
+        const padding = i % 2 ? 'SAME' : 'VALID';
+        if (i % 10 === 0) {
+          const res = await H.runCase({ input, filter, strides, padding, seed: i + 1, context: ctx });
+          checked++;
+          if (!res.ok) bad.push(`call ${i}: ${JSON.stringify({ input, filter, strides, padding, maxAbs: res.maxAbs, reason: res.reason })}`);
+          continue;
+        }
+        const x = ctx.tensor(H.randomData(input.reduce((a, b) => a * b, 1), i), input);
+        const f = ctx.tensor(H.randomData(k * k * c * m, i + 3), filter);
+        const fused = i % 7 === 0 ? { bias: ctx.tensor(H.randomData(c * m, i + 5), [c * m]), activation: 'relu6' } : undefined;
+        const y = ctx.depthwiseConv2d(x, f, strides, padding, null, null, null, fused);
+        pending.push(y.read().then(() => y.dispose()));
+        x.dispose();
+        f.dispose();
+        fused?.bias.dispose();
+        if (pending.length >= 8) { await Promise.all(pending); pending = []; }
+      }
+      await Promise.all(pending);
+      const end = ctx.memory();
+      ctx.releasePool();
+      const released = ctx.memory();
+      ctx.dispose();
+      return { start, end, released, bad, checked };
+    });
+    expect(r.bad).toEqual([]);
+    expect(r.checked).toBe(40);
+    expect({ tensors: r.end.tensors }).toEqual({ tensors: r.start.tensors });
+    expect(r.end.pooled.bytes).toBeLessThanOrEqual(64 * 1024 * 1024); // the default pool bound
+    expect(r.released).toMatchObject({ tensors: 0, textures: 0, bytes: 0, pooled: { textures: 0, bytes: 0 } });
+  });
+});
+
 test.describe('software rendering', () => {
   test('capabilities.software, and failIfMajorPerformanceCaveat refuses a software renderer (webkit: renderer masked, software null, not refused by us)', async ({ harness }) => {
     test.skip(!!process.env.DGL_GPU, 'runs only where the renderer is software (SwiftShader)');
