@@ -19,7 +19,8 @@ declare global {
 const LIBS = ['depthwise-gl', 'tfjs-webgl'];
 const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
-function checkResult(r: any) {
+/** coarseClock: performance.now() in steps of about 1 ms (Firefox, WebKit without cross-origin isolation). */
+function checkResult(r: any, coarseClock = false) {
   expect(r.layers.length).toBeGreaterThan(0);
   for (const row of r.layers) {
     expect(typeof row.name).toBe('string');
@@ -40,7 +41,8 @@ function checkResult(r: any) {
   expect(r.tfjs.flags.WEBGL_PACK).toBe(true);
   expect(Object.keys(r.scaling).sort()).toEqual(['filter', 'multiplier', 'rate', 'size']);
   for (const rows of Object.values(r.scaling) as any[]) {
-    for (const row of rows) for (const lib of LIBS) expect(positive(row[lib])).toBe(true);
+    // The scaling series time single tiny calls: 0 ms is a real reading of a 1 ms clock.
+    for (const row of rows) for (const lib of LIBS) expect(positive(row[lib]) || (coarseClock && row[lib] === 0), `${lib}: ${row[lib]}`).toBe(true);
   }
   expect(r.fused.length).toBeGreaterThan(0);
   for (const k of ['bias+relu6', 'bias+prelu']) expect(Number.isFinite(r.fusedOverhead[k])).toBe(true);
@@ -49,11 +51,12 @@ function checkResult(r: any) {
   expect(r.memoryAfter.pooled.bytes).toBeLessThanOrEqual(64 * 1024 * 1024);
 }
 
-test('the benchmark page runs on tiny sizes and reports well-formed results', async ({ webPage: page }) => {
+test('the benchmark page runs on tiny sizes and reports well-formed results (firefox, webkit: a 1 ms clock here, so a tiny scaling call may time 0)', async ({ webPage: page }) => {
   await page.goto('/bench/index.html');
   await page.waitForFunction(() => window.benchReady === true);
   const r = await page.evaluate(() => window.B.runBench({ tiny: true }));
-  checkResult(r);
+  const isolated = await page.evaluate(() => self.crossOriginIsolated === true);
+  checkResult(r, engineOf() !== 'chromium' && !isolated);
   const table = await page.evaluate((res) => window.B.formatTable(res), r);
   expect(table).toContain('| layer | ours compute ms | tfjs compute ms | ratio |');
   expect(table).toContain('**geometric mean**');
