@@ -427,8 +427,8 @@ test.describe(GRAPH, () => {
       expect(r.stockKernels.DepthwiseConv2dNative).toBe(plain);
       // ...and each went to ours.
       expectAllOnOurs(r.stats, fused + plain, 'graph model');
-      expect(r.stats.byKernel.FusedDepthwiseConv2D).toEqual({ calls: fused, fallbacks: 0 });
-      expect(r.stats.byKernel.DepthwiseConv2dNative).toEqual({ calls: plain, fallbacks: 0 });
+      expect(r.stats.byKernel.FusedDepthwiseConv2D).toEqual({ calls: fused, fallbacks: 0, delegated: 0 });
+      expect(r.stats.byKernel.DepthwiseConv2dNative).toEqual({ calls: plain, fallbacks: 0, delegated: 0 });
       // The fused activations are applied: Relu6 in [0, 6], Relu >= 0, bias alone goes negative.
       expect(r.ranges[0][0]).toBeGreaterThanOrEqual(0);
       expect(r.ranges[0][1]).toBeLessThanOrEqual(6);
