@@ -459,7 +459,7 @@ class Registration {
         conv.rate.join(','), `${conv.outH}x${conv.outW}`, fmt, fused ? `${fused.activation}${vectors.bias ? '+b' : ''}` : '',
         packedOut ? 'packed' : 'unpacked', backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'].join('|');
       const binaries = (backend as { binaryCache?: object }).binaryCache;
-      const { result, candidate } = s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(this.originals.get(name)!.kernelFunc(args) as TensorInfo) : ours()), {
+      return s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(this.originals.get(name)!.kernelFunc(args) as TensorInfo) : ours()), {
         compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0),
         canQuery: backend.activeTimers == null,
         touch: (r) => {
@@ -467,9 +467,7 @@ class Registration {
           const tex = backend.texData.get(info.dataId)?.texture;
           return tex ? { texture: tex.texture, array: false, bytes: false } : null;
         },
-      });
-      void candidate;
-      return result;
+      }).result;
     }
 
     if (name === 'DepthwiseConv2dNativeBackpropInput') {
