@@ -112,8 +112,6 @@ export class Tuner {
   private readonly pending: PendingQuery[] = [];
   /** A timed call is running (calls made inside it are not timed: no nested queries or barriers). */
   private timing = false;
-  /** How the last sample was timed ('query' or 'barrier'), for reports. */
-  clock: 'query' | 'barrier' | null = null;
 
   constructor(private readonly gl: WebGL2RenderingContext, readonly renderer: string, options: TuneOptions, fn: string) {
     const tune = options.tune ?? true;
@@ -165,7 +163,6 @@ export class Tuner {
     this.timing = true;
     try {
       if (this.ext && env.canQuery) {
-        this.clock = 'query';
         const query = gl.createQuery()!;
         const t0 = now();
         gl.beginQuery(this.ext.TIME_ELAPSED_EXT, query);
@@ -179,7 +176,6 @@ export class Tuner {
         this.pending.push({ query, cpuMs: now() - t0, extra, clean: env.compiles() === compiles, selection: sel, key, candidate });
         return { result, candidate };
       }
-      this.clock = 'barrier';
       this.barrier(env.touch?.(null) ?? null);
       const t0 = now();
       const result = exec(candidate);
