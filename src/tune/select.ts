@@ -7,8 +7,8 @@
  * work is wasted. A sample that included a shader compile (ours or TF.js's) is not "clean": it
  * counts against the budget but not toward the candidate's samples. Once every candidate has
  * `samples` clean samples, or the shape has spent `maxCalls` calls, the candidate with the
- * lowest mean clean time wins (a candidate with none falls back to its unclean samples, one with
- * no sample at all never wins).
+ * lowest time wins (pickWinner: the fastest clean sample, or the mean on a coarse clock; the
+ * first candidate, the fixed choice, unless another beats it by `margin`).
  */
 
 export interface SelectOptions {
@@ -16,7 +16,18 @@ export interface SelectOptions {
   samples?: number;
   /** Calls a shape may spend on tuning before the decision is forced; default 3 per candidate + 2. */
   maxCalls?: number;
+  /** How a candidate's samples make its time (see scoreOf); default 'min'. */
+  statistic?: Statistic;
+  /** How much faster than the first candidate another must be to win; default 0.1 (10 %). */
+  margin?: number;
 }
+
+/**
+ * 'min': the fastest clean sample (what a call costs without interference: on a shared machine
+ * load only ever adds time). 'mean': for a clock coarsened to ~1 ms, where the minimum of
+ * quantized samples is biased and the mean is not.
+ */
+export type Statistic = 'min' | 'mean';
 
 export interface Sample {
   ms: number;
@@ -28,6 +39,8 @@ export class ShapeSelection {
   readonly candidates: readonly string[];
   private readonly wanted: number;
   private readonly maxCalls: number;
+  private readonly statistic: Statistic;
+  private readonly margin: number;
   private readonly samples = new Map<string, Sample[]>();
   /** Timed calls whose time has not come back yet (timer queries), by candidate. */
   private readonly pending = new Map<string, number>();
@@ -39,6 +52,8 @@ export class ShapeSelection {
     this.candidates = [...candidates];
     this.wanted = Math.max(1, Math.floor(options.samples ?? 2));
     this.maxCalls = Math.max(this.candidates.length, Math.floor(options.maxCalls ?? 3 * this.candidates.length + 2));
+    this.statistic = options.statistic ?? 'min';
+    this.margin = options.margin ?? 0.1;
     for (const c of this.candidates) {
       this.samples.set(c, []);
       this.pending.set(c, 0);
@@ -96,7 +111,7 @@ export class ShapeSelection {
     if (Number.isFinite(ms)) this.samples.get(candidate)!.push({ ms, clean });
     const done = this.candidates.every((c) => this.clean(c) >= this.wanted);
     const waiting = this.candidates.some((c) => this.pending.get(c)! > 0);
-    if (done || (this.spent >= this.maxCalls && !waiting)) this.decided = pickWinner(this.candidates, this.samples);
+    if (done || (this.spent >= this.maxCalls && !waiting)) this.decided = pickWinner(this.candidates, this.samples, this.statistic, this.margin);
   }
 
   /** Each candidate's samples so far (for reports and tests). */
@@ -112,30 +127,33 @@ export class ShapeSelection {
 }
 
 /**
- * The candidate with the lowest mean time: clean samples where it has any, else its others; a
- * candidate without samples never wins unless none has any (then the first). Ties go to the
- * earlier candidate. The mean, not the minimum: on a clock coarsened to ~1 ms (Firefox, WebKit
- * without cross-origin isolation) the mean of quantized samples stays unbiased, the minimum not.
+ * The candidate with the lowest time by `statistic` (clean samples where it has any, else its
+ * others; a candidate without samples never wins unless none has any: then the first). The first
+ * candidate (the fixed choice, what runs with tuning off) stays unless another is faster than it
+ * by more than `margin` (a fraction): a noisy near-tie never switches a shape away from it.
  */
-export function pickWinner(candidates: readonly string[], samples: ReadonlyMap<string, readonly Sample[]>): string {
+export function pickWinner(
+  candidates: readonly string[], samples: ReadonlyMap<string, readonly Sample[]>, statistic: Statistic = 'min', margin = 0,
+): string {
   let best = candidates[0];
   let bestMs = Infinity;
   for (const c of candidates) {
-    const ms = scoreOf(samples.get(c) ?? []);
+    const ms = scoreOf(samples.get(c) ?? [], statistic);
     if (ms < bestMs) {
       best = c;
       bestMs = ms;
     }
   }
-  return best;
+  const first = scoreOf(samples.get(candidates[0]) ?? [], statistic);
+  return best !== candidates[0] && Number.isFinite(first) && bestMs > first * (1 - margin) ? candidates[0] : best;
 }
 
-/** Mean of the clean samples, or of all when none is clean; Infinity with none. */
-export function scoreOf(samples: readonly Sample[]): number {
+/** The clean samples' minimum or mean, or the others' when none is clean; Infinity with none. */
+export function scoreOf(samples: readonly Sample[], statistic: Statistic = 'mean'): number {
   const clean = samples.filter((s) => s.clean);
   const use = clean.length ? clean : samples;
   if (!use.length) return Infinity;
-  return use.reduce((a, s) => a + s.ms, 0) / use.length;
+  return statistic === 'min' ? Math.min(...use.map((s) => s.ms)) : use.reduce((a, s) => a + s.ms, 0) / use.length;
 }
 
 /** The persisted form of the kept choices: winners by renderer, then by shape key. */

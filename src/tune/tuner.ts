@@ -143,8 +143,12 @@ export class Tuner {
     this.poll();
     let sel = this.selections.get(key);
     if (!sel || sel.candidates.join() !== candidates.join()) {
+      // A clock coarser than 0.5 ms (Firefox, WebKit without cross-origin isolation): twice the
+      // samples, and their mean (the minimum of quantized samples is biased).
+      const coarse = !this.ext && clockResolution() >= 0.5;
       sel = new ShapeSelection(candidates, {
-        samples: this.hook.samples ?? (this.ext ? 2 : clockResolution() >= 0.5 ? 4 : 2),
+        samples: this.hook.samples ?? (coarse ? 4 : 2),
+        statistic: coarse ? 'mean' : 'min',
         ...(this.hook.maxCalls ? { maxCalls: this.hook.maxCalls } : {}),
       });
       this.selections.set(key, sel);

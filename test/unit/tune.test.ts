@@ -100,6 +100,30 @@ describe('pickWinner and scoreOf', () => {
   });
 });
 
+describe('noise', () => {
+  it('the first candidate (the fixed choice) stays unless another beats it by the margin', () => {
+    const m = (a: number, b: number) => new Map([['ours', [{ ms: a, clean: true }]], ['tfjs', [{ ms: b, clean: true }]]]);
+    expect(pickWinner(['ours', 'tfjs'], m(1.0, 0.95), 'min', 0.1)).toBe('ours');
+    expect(pickWinner(['ours', 'tfjs'], m(1.0, 0.85), 'min', 0.1)).toBe('tfjs');
+    expect(pickWinner(['ours', 'tfjs'], m(1.0, 1.5), 'min', 0.1)).toBe('ours');
+  });
+
+  it("'min' ignores a sample a load spike inflated; 'mean' (coarse clocks) averages", () => {
+    const spiky = [{ ms: 1, clean: true }, { ms: 9, clean: true }];
+    expect(scoreOf(spiky, 'min')).toBe(1);
+    expect(scoreOf(spiky, 'mean')).toBe(5);
+    const sel = new ShapeSelection(['ours', 'tfjs'], { samples: 2 });
+    // ours: 1 ms and a 9 ms spike; tfjs: 2 ms twice. By the minimum ours is faster.
+    const times: Record<string, number[]> = { ours: [1, 9], tfjs: [2, 2] };
+    while (!sel.winner) {
+      const { candidate } = sel.next();
+      sel.issued(candidate);
+      sel.record(candidate, times[candidate].shift()!, true);
+    }
+    expect(sel.winner).toBe('ours');
+  });
+});
+
 describe('tables', () => {
   it('readTable keeps well-formed entries only; mergeTables lets the second win', () => {
     expect(readTable(null)).toEqual({ version: 1, entries: {} });
