@@ -119,7 +119,7 @@ export function formatTfjsTable(r) {
   const f = r.firstPredict;
   if (f) {
     L.push('');
-    L.push(`First predict() in a fresh browser (a new Chromium launch per measurement; model loaded, then predict + read timed, compiles included), ms, median of ${f.rows[0] ? f.rows[0].stockSamples.length : 0} launches each:`);
+    L.push(`First predict() in a fresh browser (a new launch of the engine per measurement; model loaded, then predict + read timed, compiles included), ms, median of ${f.rows[0] ? f.rows[0].stockSamples.length : 0} launches each:`);
     L.push('');
     L.push('| model | stock ms | ours ms | ours/stock | per-pair median | launches: stock ms | launches: ours ms | registerTfjsKernels ms | ours calls / fallbacks |');
     L.push('|---|---:|---:|---:|---:|---|---|---:|---|');
