@@ -149,6 +149,7 @@ export function runDirect(
   if (own) {
     program = own;
   } else if (kindOk && (background || countUse(host, specialized) < PROMOTE_AFTER)) {
+    bridge.provisional++;
     program = host.programs.get('depthwiseTfjs', {
       SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
       ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),

@@ -460,7 +460,9 @@ class Registration {
         packedOut ? 'packed' : 'unpacked', backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'].join('|');
       const binaries = (backend as { binaryCache?: object }).binaryCache;
       return s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(this.originals.get(name)!.kernelFunc(args) as TensorInfo) : ours()), {
-        compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0),
+        // A compile (ours or TF.js's), or the direct path's provisional program, in a call: not
+        // the shape's steady time.
+        compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0) + s.bridge.provisional,
         canQuery: backend.activeTimers == null,
         touch: (r) => {
           const info = r === null ? x : r instanceof Delegated ? r.result : (r as TensorInfo);

@@ -46,7 +46,10 @@ export interface TuneHook {
 
 /** What a tuned call needs to know of its host at that moment. */
 export interface TuneEnv {
-  /** A counter of shader compiles (ours and the host's): a change during a call marks it unclean. */
+  /**
+   * A counter of what makes a call's time unrepresentative of the shape's steady state (shader
+   * compiles, ours and the host's; a provisional program): a change during a call marks it unclean.
+   */
   compiles(): number;
   /** False while someone else's timer query may be running (TF.js's tf.time/profile). */
   canQuery: boolean;
