@@ -35,7 +35,8 @@ export default defineConfig({
     ...(name !== 'chromium' && process.env.DGL_FULL_SWEEPS !== '1' ? { grepInvert: /@full-sweep-only/ } : {}),
   })),
   webServer: {
-    command: `node scripts/serve.mjs ${PORT}`,
+    // tied.mjs: the server dies with this run, even when the run is killed.
+    command: `node scripts/tied.mjs ${process.pid} -- node scripts/serve.mjs ${PORT}`,
     url: `${BASE_URL}/package.json`,
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,

@@ -50,7 +50,8 @@ export default defineConfig({
     ...engines.map((name) => ({ name, testMatch: 'playground-engines.spec.ts', use: { baseURL: BASE_URL } })),
   ],
   webServer: {
-    command: `npx vite serve playground --config playground/vite.test.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
+    // tied.mjs: the server dies with this run, even when the run is killed.
+    command: `node scripts/tied.mjs ${process.pid} -- npx vite serve playground --config playground/vite.test.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
     url: `${BASE_URL}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -108,13 +108,14 @@ export function selectedEngines(list = process.env.DGL_ENGINES) {
 // Processes that die with us
 
 /**
- * Kills process group `pgid` once process `owner` is gone (checked every second). Returns a
+ * Kills process group `pgid` once any of the `owners` is gone (checked every second). Returns a
  * function that stops the watchdog (for a clean shutdown that kills the group itself).
  * @param {number} pgid
- * @param {number} [owner]
+ * @param {number | number[]} [owners]
  */
-function guardGroup(pgid, owner = process.pid) {
-  const script = `while kill -0 ${owner} 2>/dev/null; do sleep 1; done; kill -TERM -${pgid} 2>/dev/null; sleep 3; kill -KILL -${pgid} 2>/dev/null`;
+export function guardGroup(pgid, owners = process.pid) {
+  const alive = [owners].flat().map((o) => `kill -0 ${o} 2>/dev/null`).join(' && ');
+  const script = `while ${alive}; do sleep 1; done; kill -TERM -${pgid} 2>/dev/null; sleep 3; kill -KILL -${pgid} 2>/dev/null`;
   const dog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
   dog.unref();
   return () => { try { process.kill(/** @type {number} */ (dog.pid), 'SIGKILL'); } catch { /* gone */ } };
