@@ -6,9 +6,10 @@ export { applyFusedReference } from './semantics/fused';
 export { DepthwiseGLError } from './errors';
 export { mountInspector } from './inspector/index';
 export { registerTfjsKernels, TFJS_KERNELS } from './tfjs/kernels';
-export type { TfjsKernels, TfjsKernelOptions, TfjsKernelStats, TfjsCapturedCall, TfjsNamespace } from './tfjs/kernels';
+export type { TfjsKernels, TfjsKernelOptions, TfjsKernelStats, TfjsCapturedCall, TfjsNamespace, KernelCounts } from './tfjs/kernels';
 export type { TensorInspector, InspectorOptions, InspectOptions, ColormapName } from './inspector/index';
 export type {
   Capabilities, ContextOptions, DataFormat, DebugOptions, DepthwiseContext, GLTensor, HostTensor,
   MemoryInfo, Padding, Activation, FusedEpilogue, Precision, TensorOptions, PixelSource, FromPixelsOptions, DrawOptions,
+  TuneOptions, TuneTable,
 } from './api';
