@@ -45,7 +45,10 @@ function checkResult(r: any, coarseClock = false) {
     for (const row of rows) for (const lib of LIBS) expect(positive(row[lib]) || (coarseClock && row[lib] === 0), `${lib}: ${row[lib]}`).toBe(true);
   }
   expect(r.fused.length).toBeGreaterThan(0);
-  for (const k of ['bias+relu6', 'bias+prelu']) expect(Number.isFinite(r.fusedOverhead[k])).toBe(true);
+  // An overhead is a ratio to the plain call's time, which a 1 ms clock may read as 0 on a tiny layer.
+  for (const k of ['bias+relu6', 'bias+prelu']) {
+    expect(Number.isFinite(r.fusedOverhead[k]) || (coarseClock && r.fused.some((f: any) => !(f['depthwise-gl'].plain > 0))), `${k}: ${r.fusedOverhead[k]}`).toBe(true);
+  }
   // Everything the benchmark made was freed.
   expect(r.memoryAfter).toMatchObject({ tensors: 0, textures: 0, bytes: 0 });
   expect(r.memoryAfter.pooled.bytes).toBeLessThanOrEqual(64 * 1024 * 1024);
