@@ -51,7 +51,8 @@ function sendText(res, status, message) {
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
 
 /**
- * Start serving `root` on 127.0.0.1:`port` (port 0 picks a free one); `isolated`: with COOP/COEP.
+ * Start serving `root` on 127.0.0.1:`port` (port 0 picks a free one); `isolated`: with COOP/COEP
+ * (otherwise only a request with ?isolated=1 gets them: a test page that needs a fine clock).
  * @param {{ port?: number, root?: string, isolated?: boolean }} [options]
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
@@ -66,8 +67,12 @@ export function startServer({ port = 4179, root = REPO_ROOT, isolated = false } 
     }
     /** @type {string} */
     let pathname;
+    /** A page asked for with ?isolated=1 is served cross-origin isolated whatever the server's option. */
+    let isolate = isolated;
     try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      pathname = decodeURIComponent(url.pathname);
+      isolate ||= url.searchParams.get('isolated') === '1';
     } catch {
       sendText(res, 400, 'bad request');
       return;
@@ -104,7 +109,7 @@ export function startServer({ port = 4179, root = REPO_ROOT, isolated = false } 
         'Content-Type': type,
         'Content-Length': st.size,
         'Cache-Control': 'no-store',
-        ...(isolated ? ISOLATION : {}),
+        ...(isolate ? ISOLATION : {}),
       });
       if (req.method === 'HEAD') {
         res.end();
