@@ -29,11 +29,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export declare function engineRequirements(name: EngineName): { ok: boolean; missing: string[]; install: string };
 export declare function selectedEngines(list?: string): { engines: EngineName[]; skipped: EngineName[] };
 export declare function guardGroup(pgid: number, owners?: number | number[]): () => void;
 export declare function startXvfb(options?: { owner?: number }): Promise<{ display: string; pid: number; close(): Promise<void> }>;
 export declare function launchEngine(name: EngineName, options: { baseURL: string }): Promise<Engine>;
-export declare function wrapPlaywrightPage(page: import('@playwright/test').Page, baseURL: string): EnginePage;
-export declare function encodeValue(v: unknown): unknown;
-export declare function decodeValue(v: unknown): unknown;

@@ -54,25 +54,25 @@ function onPath(name) {
 }
 
 /**
- * What an engine needs on this machine, and whether it is there.
+ * What an engine needs on this machine and lacks (empty when it can run).
  * @param {EngineName} name
- * @returns {{ ok: boolean, missing: string[], install: string }}
+ * @returns {string[]}
  */
-export function engineRequirements(name) {
+function missingFor(name) {
   /** @type {string[]} */
   const missing = [];
   if (name === 'chromium') {
     try { findChromium(); } catch { missing.push('chromium'); }
-    return { ok: missing.length === 0, missing, install: 'sudo apt-get install -y chromium' };
+    return missing;
   }
   if (!onPath('Xvfb')) missing.push('Xvfb (package xvfb)');
   if (name === 'firefox') {
     if (!fs.existsSync(firefoxPath())) missing.push(`${firefoxPath()} (package firefox-esr)`);
-    return { ok: missing.length === 0, missing, install: 'sudo apt-get install -y firefox-esr xvfb' };
+    return missing;
   }
   if (!fs.existsSync(webkitDriverPath())) missing.push(`${webkitDriverPath()} (package webkit2gtk-driver)`);
   if (!fs.existsSync(miniBrowserPath())) missing.push(`${miniBrowserPath()} (package libwebkit2gtk-4.1-0)`);
-  return { ok: missing.length === 0, missing, install: 'sudo apt-get install -y webkit2gtk-driver xvfb' };
+  return missing;
 }
 
 function firefoxPath() { return process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'; }
@@ -93,10 +93,10 @@ export function selectedEngines(list = process.env.DGL_ENGINES) {
     if (bad.length) throw new Error(`DGL_ENGINES: unknown engine(s) ${bad.join(', ')}; known: ${ENGINES.join(', ')}`);
     engines = ENGINES.filter((e) => asked.includes(e));
   }
-  const problems = engines.map((e) => ({ e, r: engineRequirements(e) })).filter(({ r }) => !r.ok);
+  const problems = engines.map((e) => ({ e, missing: missingFor(e) })).filter(({ missing }) => missing.length);
   if (problems.length) {
     throw new Error([
-      `Browser engine(s) missing: ${problems.map(({ e, r }) => `${e} (needs ${r.missing.join(', ')})`).join('; ')}.`,
+      `Browser engine(s) missing: ${problems.map(({ e, missing }) => `${e} (needs ${missing.join(', ')})`).join('; ')}.`,
       `Install them with:  ${INSTALL}`,
       `or run fewer engines on purpose, e.g.  DGL_ENGINES=chromium npm test`,
     ].join('\n'));
@@ -146,13 +146,15 @@ export async function startXvfb({ owner = process.pid } = {}) {
   const unguard = guardGroup(pid, owner);
   let stderr = '';
   child.stderr?.on('data', (d) => { stderr += d; });
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
   const display = await new Promise((resolve, reject) => {
     let out = '';
     const fd3 = /** @type {import('node:stream').Readable} */ (child.stdio[3]);
     fd3.on('data', (d) => { out += d; if (out.includes('\n')) resolve(`:${out.trim()}`); });
     child.on('exit', (code) => reject(new Error(`Xvfb exited (${code}) before giving a display: ${stderr.trim()}`)));
-    setTimeout(() => reject(new Error(`Xvfb gave no display in 20 s: ${stderr.trim()}`)), 20_000);
-  });
+    timer = setTimeout(() => reject(new Error(`Xvfb gave no display in 20 s: ${stderr.trim()}`)), 20_000);
+  }).finally(() => clearTimeout(timer));
   child.unref();
   /** @type {any} */ (child.stdio[3]).unref?.();
   child.stderr?.unref?.();
@@ -288,7 +290,7 @@ const ERROR_COLLECTOR = `(() => {
  * @param {import('@playwright/test').Page} page
  * @param {string} baseURL
  */
-export function wrapPlaywrightPage(page, baseURL) {
+function wrapPlaywrightPage(page, baseURL) {
   /** @type {string[]} */
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -537,4 +539,3 @@ export async function launchEngine(name, options) {
   throw new Error(`launchEngine: unknown engine ${JSON.stringify(name)}; known: ${ENGINES.join(', ')}`);
 }
 
-export { encodeValue, decodeValue };

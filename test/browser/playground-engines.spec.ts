@@ -4,21 +4,15 @@
 // photo with depthwise-gl's kernels on and off. Chromium's own deeper checks (fake camera, the
 // inspector, the layer debugger, clicks and drops): playground.spec.ts.
 import { test, expect, engineOf, type EnginePage } from './fixtures';
+import { expectSameFaces, type Det } from './faces';
 
 const SHOTS = 'test-results/playground';
 
 interface PG { frames: number; error: string; source: string | null }
-interface Det { x: number; y: number; width: number; height: number; score: number }
 interface ModelPG {
   inferences: number; kernelsOn: boolean; detections: Det[]; renderer: string; software: boolean | null;
   timings: { on: { median: number; count: number }; off: { median: number; count: number } };
   stats: { calls: number; fallbacks: number; delegated?: number; lastFallback: string | null } | null;
-}
-
-function iou(a: Det, b: Det): number {
-  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
 }
 
 const pg = (page: EnginePage) => page.evaluate(() => {
@@ -73,12 +67,7 @@ test('model mode: a sample photo, the same faces with the kernels on and off', a
     return !m.kernelsOn && m.timings.off.count >= 2;
   }, undefined, { timeout: 300_000 });
   const off = await model(page);
-  expect(off.detections.length).toBe(on.detections.length);
-  for (const a of on.detections) {
-    const b = off.detections.reduce((best, d) => (iou(a, d) > iou(a, best) ? d : best));
-    expect(iou(a, b)).toBeGreaterThanOrEqual(0.99);
-    expect(Math.abs(a.score - b.score)).toBeLessThanOrEqual(1e-4);
-  }
+  expectSameFaces(on.detections, off.detections);
   const t = off.timings;
   console.log(`[${engineOf()}] model mode (TinyFaceDetector, sample photo 1, ${off.renderer}): ${on.detections.length} faces; median ms on ${t.on.median.toFixed(0)}, off ${t.off.median.toFixed(0)}`);
 });

@@ -2,6 +2,7 @@
 // Screenshots of both paths go to test-results/playground/ (camera.png, fallback.png).
 import { test, expect, type Page } from '@playwright/test';
 import { depthwiseConv2dReference } from '../../src/semantics/reference';
+import { expectSameFaces, type Det } from './faces';
 
 const SHOTS = 'test-results/playground';
 
@@ -324,7 +325,6 @@ test('without camera permission the fallback source is shown @no-camera', async 
 
 // --- model mode: face detection in TF.js, depthwise-gl's kernels on and off -------------------
 
-interface Det { x: number; y: number; width: number; height: number; score: number }
 interface ModelPG {
   inferences: number;
   kernelsOn: boolean;
@@ -364,12 +364,6 @@ async function openModel(page: Page, query: string, errors: string[]): Promise<v
   await page.waitForFunction(() => ((window as unknown as { playgroundModel?: ModelPG }).playgroundModel?.inferences ?? 0) >= 1, null, { timeout: 150_000 });
 }
 
-function iou(a: Det, b: Det): number {
-  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
-}
-
 test.describe('model mode', () => {
   test.describe.configure({ mode: 'serial' });
   let page: Page;
@@ -405,12 +399,7 @@ test.describe('model mode', () => {
     }, null, { timeout: 120_000 });
     const off = await model(page);
     expect(off.stats).toBeNull();
-    expect(off.detections.length).toBe(on.detections.length);
-    for (const a of on.detections) {
-      const b = off.detections.reduce((best, d) => (iou(a, d) > iou(a, best) ? d : best));
-      expect(iou(a, b)).toBeGreaterThanOrEqual(0.99);
-      expect(Math.abs(a.score - b.score)).toBeLessThanOrEqual(1e-4);
-    }
+    expectSameFaces(on.detections, off.detections);
     await expect(page.locator('#model-compare')).toContainText('(the same boxes)');
     for (const k of ['on', 'off']) await expect(page.locator(`#timing-${k} .median`)).toHaveText(/^\d+\.\d ms$/);
     await expect(page.locator('#model-ratio')).toContainText(/on \/ off: \d+\.\d\d×/);
