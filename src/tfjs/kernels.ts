@@ -464,6 +464,8 @@ class Registration {
         // the shape's steady time.
         compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0) + s.bridge.provisional,
         canQuery: backend.activeTimers == null,
+        // A captured call reads its tensors back inside the call: never a sample.
+        sample: this.capturing === null,
         touch: (r) => {
           const info = r === null ? x : r instanceof Delegated ? r.result : (r as TensorInfo);
           const tex = backend.texData.get(info.dataId)?.texture;

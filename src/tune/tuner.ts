@@ -58,6 +58,11 @@ export interface TuneEnv {
    * call's result after (its output). Returns null when there is none (then `gl.finish()`).
    */
   touch?(result: unknown): Touch | null;
+  /**
+   * False for a call that must not be a sample (TfjsKernels.capture reads its tensors back inside
+   * it): it runs the kept or decided choice, else the fixed one, untimed, and starts no tuning.
+   */
+  sample?: boolean;
 }
 
 /** A texture (layer 0 of an array, or a 2-D one) the barrier reads one pixel of. */
@@ -143,6 +148,10 @@ export class Tuner {
     }
     const stored = this.kept[key];
     if (stored !== undefined && candidates.includes(stored)) return { result: exec(stored), candidate: stored };
+    if (env.sample === false) {
+      const c = this.selections.get(key)?.winner ?? candidates[0];
+      return { result: exec(c), candidate: c };
+    }
     this.poll();
     let sel = this.selections.get(key);
     if (!sel || sel.candidates.join() !== candidates.join()) {
