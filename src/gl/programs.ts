@@ -1,16 +1,112 @@
-import { createProgramInfo, type ProgramInfo } from 'twgl.js';
 import { DepthwiseGLError } from '../errors';
 import { assembleShader, formatShaderLog, programKey, type AssembledShader, type Defines } from './shader';
-import { FRAGMENTS, INCLUDES, VERTEX, type FragmentName } from './sources';
+import { INCLUDES, VERTEX, type FragmentSource } from './sources';
 
+/**
+ * A linked program and what a pass needs to feed it, found by asking the linked program (its
+ * active uniforms): a texture unit per sampler, a setter per other uniform, and the value each
+ * uniform was last set to, so that a pass sets only what changed.
+ */
 export interface Program {
   readonly key: string;
-  readonly info: ProgramInfo;
+  readonly program: WebGLProgram;
+  /** Sampler name -> its texture unit and the texture target it samples. */
+  readonly samplers: ReadonlyMap<string, { readonly unit: number; readonly target: number; readonly location: WebGLUniformLocation }>;
+  /** Other uniforms by name (arrays without their "[0]"): how to set one. */
+  readonly setters: ReadonlyMap<string, (value: unknown) => void>;
+  /** Last value set, by uniform name: numbers, and copies of typed arrays. */
+  readonly values: Map<string, number | Float32Array>;
+  /** Whether the samplers' units have been set (on the program's first pass, when it is in use). */
+  unitsSet: boolean;
+}
+
+/** Sampler uniform type -> the texture target it samples. */
+const SAMPLER_TARGETS: Record<number, number> = {
+  0x8b5e: 0x0de1, // SAMPLER_2D -> TEXTURE_2D
+  0x8dca: 0x0de1, // INT_SAMPLER_2D
+  0x8dd2: 0x0de1, // UNSIGNED_INT_SAMPLER_2D
+  0x8dc1: 0x8c1a, // SAMPLER_2D_ARRAY -> TEXTURE_2D_ARRAY
+};
+
+/** Uniform type -> the WebGL2 call that sets it (arrays of scalars take the `v` form). */
+const SETTERS: Record<number, string> = {
+  0x1406: 'uniform1f', // FLOAT
+  0x8b50: 'uniform2fv', // FLOAT_VEC2
+  0x8b51: 'uniform3fv', // FLOAT_VEC3
+  0x8b52: 'uniform4fv', // FLOAT_VEC4
+  0x1404: 'uniform1i', // INT
+  0x8b56: 'uniform1i', // BOOL
+  0x8b53: 'uniform2iv', // INT_VEC2
+  0x8b54: 'uniform3iv', // INT_VEC3
+  0x8b55: 'uniform4iv', // INT_VEC4
+  0x1405: 'uniform1ui', // UNSIGNED_INT
+};
+
+/**
+ * Compiles and links a vertex and a fragment shader. A compile or link failure throws with the
+ * numbered `.glsl` source and the driver's message under the failing line (formatShaderLog).
+ */
+function build(gl: WebGL2RenderingContext, key: string, vs: AssembledShader, fs: AssembledShader): WebGLProgram {
+  const program = gl.createProgram();
+  if (!program) throw new DepthwiseGLError(`shader ${key}: could not create a program (is the context lost?)`);
+  const shaders: WebGLShader[] = [];
+  try {
+    for (const [type, assembled] of [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]] as const) {
+      const shader = gl.createShader(type);
+      if (!shader) throw new DepthwiseGLError(`shader ${key}: could not create a shader (is the context lost?)`);
+      shaders.push(shader);
+      gl.shaderSource(shader, assembled.source);
+      gl.compileShader(shader);
+      if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) {
+        throw new DepthwiseGLError(`shader ${key} failed to build:\n${formatShaderLog(gl.getShaderInfoLog(shader) ?? '', assembled)}`);
+      }
+      gl.attachShader(program, shader);
+    }
+    gl.linkProgram(program);
+    if (!gl.getProgramParameter(program, gl.LINK_STATUS)) {
+      throw new DepthwiseGLError(`shader ${key} failed to link:\n${gl.getProgramInfoLog(program) ?? ''}`.trim());
+    }
+  } catch (e) {
+    gl.deleteProgram(program);
+    throw e;
+  } finally {
+    // Flagged for deletion now, they go with the program.
+    for (const shader of shaders) gl.deleteShader(shader);
+  }
+  return program;
 }
 
 /**
- * Compiled programs, cached by shader name + defines. Compiles once per key; a compile or link
- * failure throws with the numbered `.glsl` source and the driver's message under the failing line.
+ * A linked program's samplers and setters, from its active uniforms. Samplers get units 0, 1, ...
+ * in the order the driver lists them (set on the first pass: see unitsSet).
+ */
+export function describeProgram(gl: WebGL2RenderingContext, key: string, program: WebGLProgram): Program {
+  const samplers = new Map<string, { unit: number; target: number; location: WebGLUniformLocation }>();
+  const setters = new Map<string, (value: unknown) => void>();
+  const count = gl.getProgramParameter(program, gl.ACTIVE_UNIFORMS) as number;
+  for (let i = 0; i < count; i++) {
+    const info = gl.getActiveUniform(program, i);
+    if (!info || info.name.startsWith('gl_')) continue;
+    const location = gl.getUniformLocation(program, info.name);
+    if (!location) continue; // in a uniform block
+    const name = info.name.replace(/\[0\]$/, '');
+    const target = SAMPLER_TARGETS[info.type];
+    if (target !== undefined) {
+      samplers.set(name, { unit: samplers.size, target, location });
+      continue;
+    }
+    let method = SETTERS[info.type];
+    if (!method) throw new DepthwiseGLError(`shader ${key}: uniform ${name} has a type (0x${info.type.toString(16)}) that passes cannot set`);
+    if (info.size > 1 && !method.endsWith('v')) method += 'v';
+    const set = (gl as unknown as Record<string, (l: WebGLUniformLocation, v: unknown) => void>)[method];
+    setters.set(name, (value) => set.call(gl, location, value));
+  }
+  return { key, program, samplers, setters, values: new Map(), unitsSet: false };
+}
+
+/**
+ * Compiled programs, cached by shader name + defines (the program-cache key). Compiles once per
+ * key; a failure throws (see build).
  */
 export class ProgramCache {
   private readonly programs = new Map<string, Program>();
@@ -27,42 +123,22 @@ export class ProgramCache {
     return this.programs.size;
   }
 
-  get(fragment: FragmentName, shaderDefines: Defines): Program {
+  get(fragment: FragmentSource, shaderDefines: Defines): Program {
     const defines = { ...shaderDefines, STORAGE: this.storage };
-    const key = programKey(fragment, defines);
+    const key = programKey(fragment.name, defines);
     let program = this.programs.get(key);
     if (!program) {
-      program = this.compile(key, fragment, defines);
+      const vs = assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES);
+      const fs = assembleShader(fragment.name, fragment.text, defines, INCLUDES);
+      program = describeProgram(this.gl, key, build(this.gl, key, vs, fs));
+      this.compiled++;
       this.programs.set(key, program);
     }
     return program;
   }
 
-  private compile(key: string, fragment: FragmentName, defines: Defines): Program {
-    const { gl } = this;
-    const vs = assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES);
-    const fs = assembleShader(FRAGMENTS[fragment].name, FRAGMENTS[fragment].text, defines, INCLUDES);
-    let message = '';
-    const info = createProgramInfo(gl, [vs.source, fs.source], {
-      errorCallback: (msg: string) => { message += `${msg}\n`; },
-    });
-    if (!info) throw new DepthwiseGLError(`shader ${key} failed to build:\n${describe(message, vs, fs)}`);
-    // Shaders are flagged for deletion now and go with the program.
-    for (const shader of gl.getAttachedShaders(info.program) ?? []) gl.deleteShader(shader);
-    this.compiled++;
-    return { key, info };
-  }
-
   dispose(): void {
-    for (const p of this.programs.values()) this.gl.deleteProgram(p.info.program);
+    for (const p of this.programs.values()) this.gl.deleteProgram(p.program);
     this.programs.clear();
   }
-}
-
-/** twgl's message ends with "Error compiling VERTEX_SHADER: <driver log>"; map that log onto our files. */
-function describe(twglMessage: string, vs: AssembledShader, fs: AssembledShader): string {
-  const m = /Error compiling (VERTEX|FRAGMENT)_SHADER:([\s\S]*)$/.exec(twglMessage);
-  if (!m) return twglMessage.trim();
-  const shader = m[1] === 'VERTEX' ? vs : fs;
-  return formatShaderLog(m[2], shader);
 }

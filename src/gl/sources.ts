@@ -30,23 +30,25 @@ export const INCLUDES: Readonly<Record<string, string>> = {
 
 export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const;
 
-/** Fragment shaders, by the name programs are asked for. */
-export const FRAGMENTS = {
-  depthwise: { name: 'depthwise.frag', text: depthwiseFrag },
-  depthwiseWide: { name: 'depthwise_wide.frag', text: depthwiseWideFrag },
-  flattenLayers: { name: 'flatten_layers.frag', text: flattenLayersFrag },
-  packFilter: { name: 'pack_filter.frag', text: packFilterFrag },
-  backpropInput: { name: 'backprop_input.frag', text: backpropInputFrag },
-  backpropFilterPartial: { name: 'backprop_filter_partial.frag', text: backpropFilterPartialFrag },
-  backpropFilterReduce: { name: 'backprop_filter_reduce.frag', text: backpropFilterReduceFrag },
-  backpropFilterFinal: { name: 'backprop_filter_final.frag', text: backpropFilterFinalFrag },
-  fromPixels: { name: 'from_pixels.frag', text: fromPixelsFrag },
-  draw: { name: 'draw.frag', text: drawFrag },
-  encode: { name: 'encode.frag', text: encodeFrag },
-  tfjsImport: { name: 'tfjs_import.frag', text: tfjsImportFrag },
-  tfjsExport: { name: 'tfjs_export.frag', text: tfjsExportFrag },
-  tfjsFilter: { name: 'tfjs_filter.frag', text: tfjsFilterFrag },
-  depthwiseTfjs: { name: 'depthwise_tfjs.frag', text: depthwiseTfjsFrag },
-} as const;
+/** A fragment shader: its file name (for errors and the program key) and its text. */
+export interface FragmentSource {
+  readonly name: string;
+  readonly text: string;
+}
 
-export type FragmentName = keyof typeof FRAGMENTS;
+// One export a fragment shader, so that a bundle carries only the shaders its code can run.
+export const DEPTHWISE_FRAG: FragmentSource = { name: 'depthwise.frag', text: depthwiseFrag };
+export const DEPTHWISE_WIDE_FRAG: FragmentSource = { name: 'depthwise_wide.frag', text: depthwiseWideFrag };
+export const FLATTEN_LAYERS_FRAG: FragmentSource = { name: 'flatten_layers.frag', text: flattenLayersFrag };
+export const PACK_FILTER_FRAG: FragmentSource = { name: 'pack_filter.frag', text: packFilterFrag };
+export const BACKPROP_INPUT_FRAG: FragmentSource = { name: 'backprop_input.frag', text: backpropInputFrag };
+export const BACKPROP_FILTER_PARTIAL_FRAG: FragmentSource = { name: 'backprop_filter_partial.frag', text: backpropFilterPartialFrag };
+export const BACKPROP_FILTER_REDUCE_FRAG: FragmentSource = { name: 'backprop_filter_reduce.frag', text: backpropFilterReduceFrag };
+export const BACKPROP_FILTER_FINAL_FRAG: FragmentSource = { name: 'backprop_filter_final.frag', text: backpropFilterFinalFrag };
+export const FROM_PIXELS_FRAG: FragmentSource = { name: 'from_pixels.frag', text: fromPixelsFrag };
+export const DRAW_FRAG: FragmentSource = { name: 'draw.frag', text: drawFrag };
+export const ENCODE_FRAG: FragmentSource = { name: 'encode.frag', text: encodeFrag };
+export const TFJS_IMPORT_FRAG: FragmentSource = { name: 'tfjs_import.frag', text: tfjsImportFrag };
+export const TFJS_EXPORT_FRAG: FragmentSource = { name: 'tfjs_export.frag', text: tfjsExportFrag };
+export const TFJS_FILTER_FRAG: FragmentSource = { name: 'tfjs_filter.frag', text: tfjsFilterFrag };
+export const DEPTHWISE_TFJS_FRAG: FragmentSource = { name: 'depthwise_tfjs.frag', text: depthwiseTfjsFrag };

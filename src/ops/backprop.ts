@@ -9,6 +9,7 @@ import type { DataFormat, Padding } from '../semantics/types';
 import { checkDataFormat, checkShape } from '../semantics/validate';
 import type { Tensor } from '../tensor';
 import { packFilter, packedFilterLayout } from './depthwise';
+import { BACKPROP_FILTER_FINAL_FRAG, BACKPROP_FILTER_PARTIAL_FRAG, BACKPROP_FILTER_REDUCE_FRAG, BACKPROP_INPUT_FRAG } from '../gl/sources';
 
 /**
  * The two gradients of the depthwise convolution (TensorFlow's depthwise_conv2d_backprop_input
@@ -53,7 +54,7 @@ export function depthwiseConv2dBackpropInput(
 
   // GPU work starts here: the program first (compiled once per shape), then the passes: the
   // filter repacked as the forward op reads it (a temporary texture), then the gather.
-  const program = ctx.programs.get('backpropInput', {
+  const program = ctx.programs.get(BACKPROP_INPUT_FRAG, {
     IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: dxLayout.c4,
     DX_TEX_W: dxLayout.width, DX_TEXELS: dxLayout.texels,
     OUT_H: g.outH, OUT_W: g.outW, OUT_C4: dy.tex.layout.c4, DY_TEX_W: dy.tex.layout.width, DY_TEX_H: dy.tex.layout.height,
@@ -150,19 +151,19 @@ export function depthwiseConv2dBackpropFilter(
   const outC4 = Math.ceil(g.outC / 4);
   const slice = taps * outC4;
   const first = plan.stages[0];
-  const partial = ctx.programs.get('backpropFilterPartial', {
+  const partial = ctx.programs.get(BACKPROP_FILTER_PARTIAL_FRAG, {
     IN_H: g.inH, IN_W: g.inW, IN_C: g.inC, IN_C4: x.tex.layout.c4, IN_TEX_W: x.tex.layout.width, IN_TEX_H: x.tex.layout.height,
     OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, DY_TEX_W: dy.tex.layout.width,
     PART_TEX_W: first.layout.width, PART_TEXELS: first.layout.texels,
     POSITIONS: g.batch * g.outH * g.outW, TILE: plan.tile, TAPS: taps,
     FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw, PAD_T: g.padTop, PAD_L: g.padLeft, M: g.m,
   });
-  const reductions = plan.stages.slice(1).map((to, s) => ctx.programs.get('backpropFilterReduce', {
+  const reductions = plan.stages.slice(1).map((to, s) => ctx.programs.get(BACKPROP_FILTER_REDUCE_FRAG, {
     SLICE: slice, SRC_TILES: plan.stages[s].tiles, SRC_TEX_W: plan.stages[s].layout.width,
     DST_TEX_W: to.layout.width, DST_TEXELS: to.layout.texels, GROUP: FILTER_GRAD_GROUP,
   }));
   const last = plan.stages[plan.stages.length - 1];
-  const final = ctx.programs.get('backpropFilterFinal', {
+  const final = ctx.programs.get(BACKPROP_FILTER_FINAL_FRAG, {
     C: g.inC, M: g.m, M4: plan.out.c4, OUT_C4: outC4, SLICE: slice,
     SRC_TILES: last.tiles, SRC_TEX_W: last.layout.width,
     DST_TEX_W: plan.out.width, DST_TEXELS: plan.out.texels,

@@ -8,6 +8,7 @@ import { convGeometry, type ConvGeometry } from '../semantics/geometry';
 import type { DataFormat, Padding } from '../semantics/types';
 import { checkDataFormat } from '../semantics/validate';
 import { Tensor } from '../tensor';
+import { DEPTHWISE_FRAG, DEPTHWISE_WIDE_FRAG, PACK_FILTER_FRAG } from '../gl/sources';
 
 const FN = 'depthwiseConv2d';
 const PACKED_FILTER = 'depthwise-filter';
@@ -82,10 +83,10 @@ export function depthwiseConv2d(
       // Several output pixels per fragment, written straight into a layered output (no pass to
       // interleave them: readback reads the layers, other consumers flatten it once; Tensor.tex).
       out = ctx.textures.create(wide!);
-      ctx.pass(ctx.programs.get('depthwiseWide', { ...common, RW: g.rw, WIDE: wide!.layers!, NCOLS: wideColumns(g, wide!.layers!) }), { ...uniforms, ...textures }, out);
+      ctx.pass(ctx.programs.get(DEPTHWISE_WIDE_FRAG, { ...common, RW: g.rw, WIDE: wide!.layers!, NCOLS: wideColumns(g, wide!.layers!) }), { ...uniforms, ...textures }, out);
     } else {
       out = ctx.textures.create(outLayout);
-      ctx.pass(ctx.programs.get('depthwise', {
+      ctx.pass(ctx.programs.get(DEPTHWISE_FRAG, {
         ...common,
         IN_C: g.inC, OUT_W: g.outW, OUT_TEX_W: outLayout.width, OUT_TEXELS: outLayout.texels,
         OUT_ALIGNED: isRowAligned(outLayout), F_ALIGNED: filterLayout.width === outLayout.c4,
@@ -244,7 +245,7 @@ function packedFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: TexelL
  */
 export function packFilter(ctx: OpContext, f: Tensor, g: ConvGeometry, layout: TexelLayout): GpuTexture {
   const src = f.tex.layout;
-  const program = ctx.programs.get('packFilter', { SRC_NCHW: f.dataFormat === 'NCHW' });
+  const program = ctx.programs.get(PACK_FILTER_FRAG, { SRC_NCHW: f.dataFormat === 'NCHW' });
   const packed = ctx.textures.create(layout);
   ctx.pass(program, {
     u_source: f.tex.texture,

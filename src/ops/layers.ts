@@ -1,6 +1,7 @@
 import type { OpContext } from './host';
 import type { GpuTexture } from '../gl/textures';
 import { isRowAligned, layerCount, rowAlignedLayout } from '../layout/texels';
+import { FLATTEN_LAYERS_FRAG } from '../gl/sources';
 
 /**
  * A layered texture (layout/texels.ts: what the wide convolution writes) laid out flat, in the
@@ -13,6 +14,6 @@ export function flattenLayers(ctx: OpContext, layered: GpuTexture): GpuTexture {
   // A layered layout is only made where the row-aligned one fits (ops/depthwise.ts wideLayout).
   if (layers < 2 || !isRowAligned(flat)) throw new Error(`internal: flattenLayers of ${JSON.stringify(layered.layout)}`);
   const out = ctx.textures.create(flat);
-  ctx.pass(ctx.programs.get('flattenLayers', { LAYERS: layers }), { u_c4: flat.c4, u_layers: layered.texture }, out);
+  ctx.pass(ctx.programs.get(FLATTEN_LAYERS_FRAG, { LAYERS: layers }), { u_c4: flat.c4, u_layers: layered.texture }, out);
   return out;
 }

@@ -1,11 +1,12 @@
 // fromPixels (image/video/canvas -> tensor) and draw (tensor -> canvas), both on the GPU only.
-import { bindFramebufferInfo, setUniforms } from 'twgl.js';
+import { runPassTo } from '../gl/pass';
 import type { DrawOptions, FromPixelsOptions, GLTensor, PixelSource } from '../api';
 import type { OpContext } from './host';
 import { fail, show } from '../errors';
 import type { DataFormat } from '../semantics/types';
 import { checkDataFormat, fromNHWC } from '../semantics/validate';
 import type { Tensor } from '../tensor';
+import { DRAW_FRAG, FROM_PIXELS_FRAG } from '../gl/sources';
 
 const has = (name: string): boolean => typeof (globalThis as Record<string, unknown>)[name] !== 'undefined';
 const isA = (v: unknown, name: string): boolean =>
@@ -73,7 +74,7 @@ export function fromPixels(ctx: OpContext, source: PixelSource, options?: FromPi
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, source as TexImageSource);
     gl.bindTexture(gl.TEXTURE_2D, null);
-    const program = ctx.programs.get('fromPixels', {
+    const program = ctx.programs.get(FROM_PIXELS_FRAG, {
       SRC_W: w, C: channels, OUT_TEX_W: layout.width, OUT_TEXELS: layout.texels,
     });
     const out = ctx.textures.create(layout);
@@ -148,14 +149,13 @@ export function draw(ctx: OpContext, tensor: GLTensor, canvas: HTMLCanvasElement
     if (own.height !== h) own.height = h;
   }
   const layout = t.tex.layout;
-  const program = ctx.programs.get('draw', {});
+  const program = ctx.programs.get(DRAW_FRAG, {});
+  // A vertex array of our own (the app's default one may have attributes enabled); the canvas is
+  // framebuffer null.
   const vao = gl.createVertexArray();
   if (!vao) fail(fn, 'canvas', 'could not get a vertex array (is the context lost?)');
   try {
-    bindFramebufferInfo(gl, null);  // the canvas
-    gl.viewport(0, 0, w, h);
-    gl.useProgram(program.info.program);
-    setUniforms(program.info, {
+    runPassTo(gl, vao, program, {
       u_tensor: t.tex.texture,
       u_shape: [h, w, layout.c4],
       u_texW: layout.width,
@@ -164,10 +164,7 @@ export function draw(ctx: OpContext, tensor: GLTensor, canvas: HTMLCanvasElement
       u_gray: gray ? 1 : 0,
       u_abs: options?.abs ? 1 : 0,
       u_range: range,
-    });
-    gl.bindVertexArray(vao);
-    gl.drawArrays(gl.TRIANGLES, 0, 3);
-    gl.bindVertexArray(null);
+    }, null, w, h);
   } finally {
     gl.deleteVertexArray(vao);
   }

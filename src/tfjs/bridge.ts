@@ -1,17 +1,17 @@
-import type { DepthwiseContext } from '../api';
+import type { Core } from '../core';
 import { fail } from '../errors';
 import { runPassTo } from '../gl/pass';
 import type { Program } from '../gl/programs';
 import { layerCount, rowAlignedLayout } from '../layout/texels';
-import type { OpContext } from '../ops/host';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import { BackgroundPrograms } from '../tune/compile';
 import { nhwcOf, packedRowsAreColumns, tfjsTextureLayout } from './layout';
 import { SPECIAL_USAGE, type TensorInfo, type WebGLBackend } from './types';
+import { TFJS_EXPORT_FRAG, TFJS_IMPORT_FRAG } from '../gl/sources';
 
-/** A depthwise-gl context on TF.js's own WebGL2 context: the ops' host, for the kernels. */
-export type HostContext = DepthwiseContext & OpContext;
+/** A depthwise-gl context's core on TF.js's own WebGL2 context: the ops' host, for the kernels. */
+export type HostContext = Core;
 
 /** Why a TF.js tensor cannot be read by our passes, or null when it can. */
 export function unreadable(backend: WebGLBackend, info: TensorInfo, what: string): string | null {
@@ -78,7 +78,7 @@ export class Bridge {
     const fast = !padded && !!td.isPacked && dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, td.shape);
     const layout = rowAlignedLayout(host.layoutFor('registerTfjsKernels', 'tensor', nhwc).shape, host.layoutMax);
     const out = host.textures.create(layout);
-    const program = host.programs.get('tfjsImport', { TFJS_PACKED: !!td.isPacked, SRC_NCHW: dataFormat === 'NCHW', FAST: fast });
+    const program = host.programs.get(TFJS_IMPORT_FRAG, { TFJS_PACKED: !!td.isPacked, SRC_NCHW: dataFormat === 'NCHW', FAST: fast });
     host.pass(program, {
       u_source: tex.texture,
       u_shape: nhwc,
@@ -108,7 +108,7 @@ export class Bridge {
     const layers = layerCount(src.layout);
     const nhwc = src.layout.shape;
     const fast = !cropped && packed && t.dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, shape);
-    const program = host.programs.get('tfjsExport', { TFJS_PACKED: packed, DST_NCHW: t.dataFormat === 'NCHW', LAYERS: layers, FAST: fast });
+    const program = host.programs.get(TFJS_EXPORT_FRAG, { TFJS_PACKED: packed, DST_NCHW: t.dataFormat === 'NCHW', LAYERS: layers, FAST: fast });
     this.renderTo(texture, dst.width, dst.height, program, {
       u_source: src.texture,
       u_shape: [...nhwc],

@@ -8,6 +8,7 @@ import type { ConvArgs } from './attrs';
 import type { Bridge } from './bridge';
 import { packedRowsAreColumns, tfjsTextureLayout } from './layout';
 import type { TensorInfo, WebGLBackend } from './types';
+import { DEPTHWISE_TFJS_FRAG, TFJS_FILTER_FRAG } from '../gl/sources';
 
 /**
  * The direct path: one pass of glsl/depthwise_tfjs.frag from TF.js's packed input texture into
@@ -96,7 +97,7 @@ export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: 
   const src = tfjsTextureLayout(td.texShape ?? td.texture.texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
   const layout = host.layoutFor(FN, 'filter', shape);
   const out: GpuTexture = host.textures.create({ ...layout, width: shape[2], height: shape[1] });
-  host.pass(host.programs.get('tfjsFilter', { TFJS_PACKED: !!td.isPacked }), {
+  host.pass(host.programs.get(TFJS_FILTER_FRAG, { TFJS_PACKED: !!td.isPacked }), {
     u_source: td.texture.texture, u_taps: fh * fw, u_c: c, u_c2: shape[2],
     u_tfTexW: src.width, u_tfOffset: src.offset, u_tfRows: src.rows, u_tfCols: src.cols,
   }, out);
@@ -144,13 +145,13 @@ export function runDirect(
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
   const background = kindOk && bridge.background.available;
-  const own = background ? bridge.background.ready('depthwiseTfjs', specialized) : null;
+  const own = background ? bridge.background.ready(DEPTHWISE_TFJS_FRAG, specialized) : null;
   let program;
   if (own) {
     program = own;
   } else if (kindOk && (background || countUse(host, specialized) < PROMOTE_AFTER)) {
     bridge.provisional++;
-    program = host.programs.get('depthwiseTfjs', {
+    program = host.programs.get(DEPTHWISE_TFJS_FRAG, {
       SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
       ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
     });
@@ -159,7 +160,7 @@ export function runDirect(
       u_outH: g.outH, u_outW: g.outW, u_outC: g.outC, u_padT: g.padTop, u_padL: g.padLeft,
     });
   } else {
-    program = host.programs.get('depthwiseTfjs', specialized);
+    program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
   }
   bridge.renderTo(texture, outLayout.width, outLayout.height, program, { ...uniforms, ...textures });
   for (const t of temporaries) host.textures.free(t);

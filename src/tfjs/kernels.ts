@@ -1,5 +1,5 @@
 import type { FusedEpilogue, HostTensor, MemoryInfo } from '../api';
-import { createContext } from '../context';
+import { Core } from '../core';
 import { DepthwiseGLError, fail, show } from '../errors';
 import type { Activation } from '../semantics/fused';
 import type { Padding } from '../semantics/types';
@@ -330,7 +330,7 @@ class Registration {
     let bridge: Bridge;
     try {
       try {
-        host = createContext({ gl, ...this.tune, tuneTable: this.tuned }) as HostContext;
+        host = new Core({ gl, ...this.tune, tuneTable: this.tuned });
       } catch (e) {
         throw new Fallback(`depthwise-gl cannot run on this context: ${(e as Error).message}`);
       }

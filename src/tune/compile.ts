@@ -1,7 +1,6 @@
-import { createProgramInfoFromProgram } from 'twgl.js';
-import type { Program } from '../gl/programs';
+import { describeProgram, type Program } from '../gl/programs';
 import { assembleShader, programKey, type Defines } from '../gl/shader';
-import { FRAGMENTS, INCLUDES, VERTEX, type FragmentName } from '../gl/sources';
+import { INCLUDES, VERTEX, type FragmentSource } from '../gl/sources';
 import { STORAGE_DEFINE, type StorageFormat } from '../gl/textures';
 
 /**
@@ -25,10 +24,10 @@ export class BackgroundPrograms {
   }
 
   /** The program once compiled; null while compiling (started by the first ask) or if it failed. */
-  ready(fragment: FragmentName, shaderDefines: Defines): Program | null {
+  ready(fragment: FragmentSource, shaderDefines: Defines): Program | null {
     if (!this.ext) return null;
     const defines = { ...shaderDefines, STORAGE: STORAGE_DEFINE[this.storage] };
-    const key = programKey(fragment, defines);
+    const key = programKey(fragment.name, defines);
     let e = this.entries.get(key);
     if (!e) {
       e = { glProgram: this.start(fragment, defines), program: null, failed: false };
@@ -44,7 +43,7 @@ export class BackgroundPrograms {
       return null;
     }
     for (const s of gl.getAttachedShaders(e.glProgram) ?? []) gl.deleteShader(s);
-    e.program = { key, info: createProgramInfoFromProgram(gl, e.glProgram) };
+    e.program = describeProgram(gl, key, e.glProgram);
     return e.program;
   }
 
@@ -53,12 +52,12 @@ export class BackgroundPrograms {
     this.entries.clear();
   }
 
-  private start(fragment: FragmentName, defines: Defines): WebGLProgram {
+  private start(fragment: FragmentSource, defines: Defines): WebGLProgram {
     const { gl } = this;
     const program = gl.createProgram()!;
     const sources: [number, string][] = [
       [gl.VERTEX_SHADER, assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES).source],
-      [gl.FRAGMENT_SHADER, assembleShader(FRAGMENTS[fragment].name, FRAGMENTS[fragment].text, defines, INCLUDES).source],
+      [gl.FRAGMENT_SHADER, assembleShader(fragment.name, fragment.text, defines, INCLUDES).source],
     ];
     for (const [type, source] of sources) {
       const shader = gl.createShader(type)!;

@@ -1,0 +1,366 @@
+import type { ContextOptions, FusedEpilogue, GLTensor, MemoryInfo, TensorOptions } from './api';
+import { DepthwiseGLError, fail, show } from './errors';
+import { chooseStorage, probeDevice, type Capabilities, type DebugOptions } from './gl/capabilities';
+import { runPass } from './gl/pass';
+import { ProgramCache } from './gl/programs';
+import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
+import { DEFAULT_POOL_BYTES, STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
+import { decodeTexels } from './layout/rgba8';
+import { layerCount, pack, rowAlignedLayout, texelLayout, unpack, type TexelLayout } from './layout/texels';
+import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
+import { depthwiseConv2d } from './ops/depthwise';
+import { flattenLayers } from './ops/layers';
+import type { OpContext } from './ops/host';
+import { fromNHWCData, toNHWCData } from './semantics/format';
+import type { DataFormat, Padding } from './semantics/types';
+import { checkData, checkDataFormat, checkShape, toNHWC } from './semantics/validate';
+import { Tensor, type TensorOwner } from './tensor';
+import { Tuner, type TuneTable } from './tune/tuner';
+import { ENCODE_FRAG } from './gl/sources';
+
+const PRECISIONS = ['auto', 'float32', 'float16'] as const;
+
+/** The canvases createContext tries when none is given, in order, with what each is called. */
+function canvasCandidates(): { label: string; make: () => HTMLCanvasElement | OffscreenCanvas }[] {
+  const out: { label: string; make: () => HTMLCanvasElement | OffscreenCanvas }[] = [];
+  if (typeof OffscreenCanvas !== 'undefined') out.push({ label: 'an OffscreenCanvas', make: () => new OffscreenCanvas(1, 1) });
+  // Safari 16.4-16.7 and WebKitGTK have OffscreenCanvas without WebGL2 on it: a DOM canvas does.
+  if (typeof document !== 'undefined') out.push({ label: 'a DOM canvas', make: () => document.createElement('canvas') });
+  return out;
+}
+
+function isWebGL2(gl: unknown): gl is WebGL2RenderingContext {
+  return typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
+}
+
+/**
+ * A context's core: the GL state, caches and every GPU resource of one user, tensors, the ops
+ * and reads. The standalone context (src/context.ts) adds what only it offers (pixels in and
+ * out); the TensorFlow.js kernels run on a core alone, so their bundle carries no more.
+ */
+export class Core implements TensorOwner, OpContext {
+  readonly gl: WebGL2RenderingContext;
+  readonly capabilities: Capabilities;
+  // The GL objects below are remade when a lost context is restored.
+  programs!: ProgramCache;
+  textures!: TextureStore;
+  private reader!: AsyncReader;
+  /** Temporary RGBA8 textures for downloads through an encoding pass (freed straight after). */
+  private encodeStore!: TextureStore;
+  private vao!: WebGLVertexArrayObject;
+  private readonly tensors = new Set<Tensor>();
+  /** Chooses among the ops' variants on this device (ContextOptions.tune). */
+  readonly tuner: Tuner;
+  private readonly ownsGL: boolean;
+  private readonly debug: DebugOptions | undefined;
+  private readonly poolBytes: number;
+  /** The storage path tensors use (capabilities.storage says the same in GL terms). */
+  readonly storage: StorageFormat;
+  private disposed = false;
+  /** Between webglcontextlost and webglcontextrestored. */
+  private lost = false;
+  private readonly onLost = (e: Event) => {
+    e.preventDefault(); // tells the browser we will handle a restore
+    this.handleLost();
+  };
+  private readonly onRestored = () => this.handleRestored();
+
+  constructor(options: ContextOptions) {
+    const fn = 'createContext';
+    if (typeof options !== 'object') fail(fn, 'options', `must be an object; got ${show(options)}`);
+    const precision = options.precision ?? 'auto';
+    if (!PRECISIONS.includes(precision)) fail(fn, 'options.precision', `must be one of ${PRECISIONS.join(', ')}; got ${show(precision)}`);
+    const debug: DebugOptions | undefined = options.debug;
+    this.debug = debug;
+    const poolBytes = options.texturePoolBytes ?? DEFAULT_POOL_BYTES;
+    if (typeof poolBytes !== 'number' || !(poolBytes >= 0) || !Number.isFinite(poolBytes)) {
+      fail(fn, 'options.texturePoolBytes', `must be a finite number of bytes >= 0; got ${show(poolBytes)}`);
+    }
+    this.poolBytes = poolBytes;
+    if (debug?.maxTextureSize !== undefined && !(Number.isInteger(debug.maxTextureSize) && debug.maxTextureSize > 0)) {
+      fail(fn, 'options.debug.maxTextureSize', `must be a positive integer; got ${show(debug.maxTextureSize)}`);
+    }
+
+    if (options.gl !== undefined) {
+      if (!isWebGL2(options.gl)) fail(fn, 'options.gl', `must be a WebGL2RenderingContext; got ${show(options.gl)}`);
+      this.gl = options.gl;
+      this.ownsGL = false;
+    } else {
+      const attributes: WebGLContextAttributes = {
+        alpha: true, antialias: false, depth: false, stencil: false,
+        premultipliedAlpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance',
+        failIfMajorPerformanceCaveat: options.failIfMajorPerformanceCaveat === true,
+      };
+      let gl: WebGL2RenderingContext | null = null;
+      let tried: string;
+      if (options.canvas !== undefined) {
+        const canvas = options.canvas;
+        if (typeof (canvas as { getContext?: unknown } | null)?.getContext !== 'function') {
+          fail(fn, 'options.canvas', `must be an HTMLCanvasElement or OffscreenCanvas; got ${show(canvas)}`);
+        }
+        tried = 'the canvas given';
+        gl = canvas.getContext('webgl2', attributes) as WebGL2RenderingContext | null;
+      } else {
+        const candidates = canvasCandidates();
+        if (!candidates.length) fail(fn, 'canvas', 'was not given and none can be made here (no OffscreenCanvas, no document)');
+        tried = candidates.map((c) => c.label).join(', then ');
+        for (const c of candidates) {
+          gl = c.make().getContext('webgl2', attributes) as WebGL2RenderingContext | null;
+          if (gl) break;
+        }
+      }
+      if (!gl && options.failIfMajorPerformanceCaveat) {
+        fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the browser offers WebGL2 only with a major performance caveat (a software renderer or a blocklisted GPU; tried ${tried}); use a CPU path, or leave the option out to accept it`);
+      }
+      if (!gl) fail(fn, 'canvas', `gave no WebGL2 context (tried ${tried}): this browser or device lacks WebGL2 (or the canvas already has another kind of context)`);
+      this.gl = gl;
+      this.ownsGL = true;
+    }
+
+    const device = probeDevice(this.gl, debug);
+    if (options.failIfMajorPerformanceCaveat && device.software === true) {
+      if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
+      fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
+    }
+    const chosen = chooseStorage(precision, device);
+    if (typeof chosen !== 'string') fail(fn, 'options.precision', chosen.error);
+    this.storage = chosen;
+    const readFloat = chosen === 'float32' ? device.readFloat32 : chosen === 'float16' ? device.readFloat16 : false;
+    this.capabilities = Object.freeze({
+      maxTextureSize: device.maxTextureSize,
+      renderFloat32: device.renderFloat32,
+      renderFloat16: device.renderFloat16,
+      precision: chosen === 'float16' ? 'float16' : 'float32',
+      storage: chosen === 'float32' ? 'RGBA32F' : chosen === 'float16' ? 'RGBA16F' : 'RGBA8',
+      readback: readFloat ? 'float' : 'rgba8',
+      renderer: device.renderer,
+      software: device.software,
+    } as const);
+    this.tuner = new Tuner(this.gl, device.renderer, options, fn);
+    this.makeGLObjects(fn);
+    const canvas = this.gl.canvas as EventTarget | null;
+    canvas?.addEventListener?.('webglcontextlost', this.onLost);
+    canvas?.addEventListener?.('webglcontextrestored', this.onRestored);
+  }
+
+  /** Programs, textures, reads and the vertex array: made at creation and again after a restore. */
+  private makeGLObjects(fn: string): void {
+    this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage]);
+    this.textures = new TextureStore(this.gl, this.storage, this.poolBytes);
+    this.encodeStore = new TextureStore(this.gl, 'rgba8', 0);
+    this.reader = new AsyncReader(this.gl);
+    const vao = this.gl.createVertexArray();
+    if (!vao) fail(fn, 'gl', 'could not create a vertex array object (is the context lost?)');
+    this.vao = vao;
+  }
+
+  /**
+   * The WebGL context was lost: every GL object is gone. Pending reads reject, tensors are marked
+   * lost (using one says so), and calls throw until the context is restored.
+   */
+  private handleLost(): void {
+    if (this.lost || this.disposed) return;
+    this.lost = true;
+    this.reader.cancelAll(new DepthwiseGLError('read: the WebGL context was lost before the read finished; the data is gone'));
+    for (const t of this.tensors) t.detach('lost');
+    this.tensors.clear();
+  }
+
+  /** The context is back: extensions are enabled again and programs rebuilt on demand. */
+  private handleRestored(): void {
+    if (this.disposed) return;
+    this.handleLost(); // in case the restore came before we saw the loss
+    probeDevice(this.gl, this.debug); // re-enables the extensions the lost context had
+    this.makeGLObjects('webglcontextrestored');
+    this.lost = false;
+  }
+
+  // --- public API -------------------------------------------------------------------------
+
+  tensor(data: ArrayLike<number>, shape: number[], options?: TensorOptions): GLTensor {
+    const fn = 'tensor';
+    this.checkAlive(fn);
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      fail(fn, 'options', `must be an object like { dataFormat: 'NHWC' }; got ${show(options)}`);
+    }
+    const dataFormat = checkDataFormat(fn, 'options.dataFormat', options?.dataFormat ?? 'NHWC');
+    const dims = checkShape(fn, 'shape', shape);
+    const values = checkData(fn, 'data', data, dims);
+    const nhwc = toNHWC(dims, dataFormat);
+    // Row-aligned where it fits (one image row per texture row): a shader reaching the next input
+    // column then adds a constant, where the wrapped layout needs a carry (measured 5-10 % faster).
+    const layout = rowAlignedLayout(this.layoutFor(fn, 'shape', nhwc).shape, this.layoutMax);
+    const texture = this.textures.create(layout, pack(toNHWCData(values, dims, dataFormat), layout));
+    return this.adopt(texture, dims, dataFormat, null);
+  }
+
+  depthwiseConv2d(
+    input: GLTensor, filter: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, name?: string | null, dataFormat?: DataFormat | null, fused?: FusedEpilogue | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2d');
+    return depthwiseConv2d(this, input, filter, strides, padding, rate, name, dataFormat, fused);
+  }
+
+  depthwiseConv2dBackpropInput(
+    inputShape: number[], filter: GLTensor, outBackprop: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, dataFormat?: DataFormat | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2dBackpropInput');
+    return depthwiseConv2dBackpropInput(this, inputShape, filter, outBackprop, strides, padding, rate, dataFormat);
+  }
+
+  depthwiseConv2dBackpropFilter(
+    input: GLTensor, filterShape: number[], outBackprop: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, dataFormat?: DataFormat | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2dBackpropFilter');
+    return depthwiseConv2dBackpropFilter(this, input, filterShape, outBackprop, strides, padding, rate, dataFormat);
+  }
+
+  memory(): MemoryInfo {
+    const { count, bytes, pooledCount, pooledBytes } = this.textures;
+    return { tensors: this.tensors.size, textures: count, bytes, pooled: { textures: pooledCount, bytes: pooledBytes } };
+  }
+
+  tuneTable(): TuneTable {
+    return this.tuner.table();
+  }
+
+  releasePool(): void {
+    if (this.disposed || this.lost) return;
+    this.textures.trim(0);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    const canvas = this.gl.canvas as EventTarget | null;
+    canvas?.removeEventListener?.('webglcontextlost', this.onLost);
+    canvas?.removeEventListener?.('webglcontextrestored', this.onRestored);
+    if (this.gl.isContextLost()) this.handleLost();
+    this.disposed = true;
+    this.reader.cancelAll(new DepthwiseGLError('read: the context was disposed before the read finished'));
+    for (const t of [...this.tensors]) this.releaseTensor(t);
+    this.textures.trim(0);
+    this.programs.dispose();
+    this.tuner.dispose();
+    this.gl.deleteVertexArray(this.vao);
+    if (this.ownsGL) {
+      const lose = this.gl.getExtension('WEBGL_lose_context');
+      lose?.loseContext();
+    }
+  }
+
+  // --- for tensors --------------------------------------------------------------------------
+
+  readTensor(t: Tensor): Promise<Float32Array> {
+    try {
+      this.checkAlive('read');
+      this.checkTensor('read', 'tensor', t);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const { src, release, layout } = this.downloadSource(t);
+    const pending = this.reader.read(src);
+    release(); // the copy into the pixel-pack buffer is queued; the source may go
+    return pending.then((pixels) => this.toUserOrder(pixels, layout, t.dataFormat));
+  }
+
+  readTensorSync(t: Tensor): Float32Array {
+    this.checkAlive('readSync');
+    this.checkTensor('readSync', 'tensor', t);
+    const { src, release, layout } = this.downloadSource(t);
+    try {
+      return this.toUserOrder(readPixelsSync(this.gl, src), layout, t.dataFormat);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Where a tensor's pixels are read from: its own framebuffer (float pixels, or the bytes of
+   * RGBA8 storage), or, where float pixels cannot be read back, a temporary RGBA8 texture that
+   * an encoding pass fills with the floats' bytes.
+   */
+  private downloadSource(t: Tensor): { src: ReadSource; release: () => void; layout: TexelLayout } {
+    const none = () => {};
+    if (this.capabilities.readback === 'float') {
+      // Float pixels: read as stored, a layered texture layer by layer (no pass to flatten it).
+      const { layout, fbi } = t.stored;
+      return { src: { fbi, width: layout.width, height: layout.height, layers: layerCount(layout), bytes: false }, release: none, layout };
+    }
+    const tex = t.tex;
+    const { width, height } = tex.layout;
+    if (this.storage === 'rgba8') return { src: { fbi: tex.fbi, width: width * 2, height: height * 2, layers: 1, bytes: true }, release: none, layout: tex.layout };
+    const encoded = this.encodeStore.create(tex.layout);
+    this.pass(this.programs.get(ENCODE_FRAG, {}), { u_source: tex.texture }, encoded);
+    return {
+      src: { fbi: encoded.fbi, width: width * 2, height: height * 2, layers: 1, bytes: true },
+      release: () => this.encodeStore.free(encoded),
+      layout: tex.layout,
+    };
+  }
+
+  flatten(layered: GpuTexture): GpuTexture {
+    const flat = flattenLayers(this, layered);
+    this.textures.free(layered);
+    return flat;
+  }
+
+  releaseTensor(t: Tensor): void {
+    if (t.disposed) return;
+    this.textures.free(t.stored);
+    for (const d of t.derived.values()) this.textures.free(d);
+    t.derived.clear();
+    t.detach();
+    this.tensors.delete(t);
+  }
+
+  // --- for ops ------------------------------------------------------------------------------
+
+  checkTensor(fn: string, arg: string, t: unknown): Tensor {
+    if (!(t instanceof Tensor)) fail(fn, arg, `must be a GLTensor made by ctx.tensor() or an op; got ${show(t)}`);
+    if (t.owner !== this) fail(fn, arg, `${t} belongs to another context; tensors cannot cross contexts`);
+    if (t.lost) fail(fn, arg, `${t} lost its data when the WebGL context was lost; make it again (ctx.tensor() or the op that made it)`);
+    if (t.disposed) fail(fn, arg, `${t} has been disposed`);
+    return t;
+  }
+
+  get layoutMax(): number {
+    return Math.floor(this.capabilities.maxTextureSize / storageScale(this.storage));
+  }
+
+  layoutFor(fn: string, what: string, nhwc: readonly number[]): TexelLayout {
+    try {
+      return texelLayout(nhwc, this.layoutMax, what);
+    } catch (e) {
+      if (e instanceof DepthwiseGLError) throw new DepthwiseGLError(e.message.replace(/^texelLayout:/, `${fn}:`));
+      throw e;
+    }
+  }
+
+  pass(program: ReturnType<ProgramCache['get']>, uniforms: Record<string, unknown>, target: GpuTexture): void {
+    runPass(this.gl, this.vao, program, uniforms, target);
+  }
+
+  adopt(texture: GpuTexture, shape: readonly number[], dataFormat: DataFormat, name: string | null): Tensor {
+    const t = new Tensor(this, texture, shape, dataFormat, name);
+    this.tensors.add(t);
+    return t;
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  /** Throws when the context is disposed or lost (every public call starts here). */
+  checkAlive(fn: string): void {
+    if (this.disposed) fail(fn, 'context', 'has been disposed; make a new one with createContext()');
+    // isContextLost() turns true at once; the webglcontextlost event comes later.
+    if (this.gl.isContextLost()) this.handleLost();
+    if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost): wait for webglcontextrestored, then make your tensors again');
+  }
+
+  private toUserOrder(pixels: Float32Array | Uint8Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
+    const texels = pixels instanceof Uint8Array ? decodeTexels(pixels, layout) : pixels;
+    return fromNHWCData(unpack(texels, layout), layout.shape, fmt);
+  }
+}
