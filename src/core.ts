@@ -20,19 +20,6 @@ import { ENCODE_FRAG } from './gl/sources';
 
 const PRECISIONS = ['auto', 'float32', 'float16'] as const;
 
-/** The canvases createContext tries when none is given, in order, with what each is called. */
-function canvasCandidates(): { label: string; make: () => HTMLCanvasElement | OffscreenCanvas }[] {
-  const out: { label: string; make: () => HTMLCanvasElement | OffscreenCanvas }[] = [];
-  if (typeof OffscreenCanvas !== 'undefined') out.push({ label: 'an OffscreenCanvas', make: () => new OffscreenCanvas(1, 1) });
-  // Safari 16.4-16.7 and WebKitGTK have OffscreenCanvas without WebGL2 on it: a DOM canvas does.
-  if (typeof document !== 'undefined') out.push({ label: 'a DOM canvas', make: () => document.createElement('canvas') });
-  return out;
-}
-
-function isWebGL2(gl: unknown): gl is WebGL2RenderingContext {
-  return typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
-}
-
 /**
  * A context's core: the GL state, caches and every GPU resource of one user, tensors, the ops
  * and reads. The standalone context (src/context.ts) adds what only it offers (pixels in and
@@ -65,7 +52,11 @@ export class Core implements TensorOwner, OpContext {
   };
   private readonly onRestored = () => this.handleRestored();
 
-  constructor(options: ContextOptions) {
+  /**
+   * `acquire` gives the WebGL2 context (and whether this core owns it: it is lost on dispose),
+   * called once the options are checked.
+   */
+  constructor(options: ContextOptions, acquire: (fn: string) => { gl: WebGL2RenderingContext; owned: boolean }) {
     const fn = 'createContext';
     if (typeof options !== 'object') fail(fn, 'options', `must be an object; got ${show(options)}`);
     const precision = options.precision ?? 'auto';
@@ -81,41 +72,9 @@ export class Core implements TensorOwner, OpContext {
       fail(fn, 'options.debug.maxTextureSize', `must be a positive integer; got ${show(debug.maxTextureSize)}`);
     }
 
-    if (options.gl !== undefined) {
-      if (!isWebGL2(options.gl)) fail(fn, 'options.gl', `must be a WebGL2RenderingContext; got ${show(options.gl)}`);
-      this.gl = options.gl;
-      this.ownsGL = false;
-    } else {
-      const attributes: WebGLContextAttributes = {
-        alpha: true, antialias: false, depth: false, stencil: false,
-        premultipliedAlpha: false, preserveDrawingBuffer: false, powerPreference: 'high-performance',
-        failIfMajorPerformanceCaveat: options.failIfMajorPerformanceCaveat === true,
-      };
-      let gl: WebGL2RenderingContext | null = null;
-      let tried: string;
-      if (options.canvas !== undefined) {
-        const canvas = options.canvas;
-        if (typeof (canvas as { getContext?: unknown } | null)?.getContext !== 'function') {
-          fail(fn, 'options.canvas', `must be an HTMLCanvasElement or OffscreenCanvas; got ${show(canvas)}`);
-        }
-        tried = 'the canvas given';
-        gl = canvas.getContext('webgl2', attributes) as WebGL2RenderingContext | null;
-      } else {
-        const candidates = canvasCandidates();
-        if (!candidates.length) fail(fn, 'canvas', 'was not given and none can be made here (no OffscreenCanvas, no document)');
-        tried = candidates.map((c) => c.label).join(', then ');
-        for (const c of candidates) {
-          gl = c.make().getContext('webgl2', attributes) as WebGL2RenderingContext | null;
-          if (gl) break;
-        }
-      }
-      if (!gl && options.failIfMajorPerformanceCaveat) {
-        fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the browser offers WebGL2 only with a major performance caveat (a software renderer or a blocklisted GPU; tried ${tried}); use a CPU path, or leave the option out to accept it`);
-      }
-      if (!gl) fail(fn, 'canvas', `gave no WebGL2 context (tried ${tried}): this browser or device lacks WebGL2 (or the canvas already has another kind of context)`);
-      this.gl = gl;
-      this.ownsGL = true;
-    }
+    const { gl, owned } = acquire(fn);
+    this.gl = gl;
+    this.ownsGL = owned;
 
     const device = probeDevice(this.gl, debug);
     if (options.failIfMajorPerformanceCaveat && device.software === true) {

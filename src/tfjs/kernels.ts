@@ -330,7 +330,7 @@ class Registration {
     let bridge: Bridge;
     try {
       try {
-        host = new Core({ gl, ...this.tune, tuneTable: this.tuned });
+        host = new Core({ ...this.tune, tuneTable: this.tuned }, () => ({ gl, owned: false }));
       } catch (e) {
         throw new Fallback(`depthwise-gl cannot run on this context: ${(e as Error).message}`);
       }
