@@ -8,7 +8,6 @@ import type { ConvArgs } from './attrs';
 import type { Bridge } from './bridge';
 import { packedRowsAreColumns, tfjsTextureLayout } from './layout';
 import type { TensorInfo, WebGLBackend } from './types';
-import { bindWeights, unbindWeights, type DirectWeights } from './weights';
 
 /**
  * The direct path: one pass of glsl/depthwise_tfjs.frag from TF.js's packed input texture into
@@ -104,13 +103,9 @@ export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: 
   return host.adopt(out, shape, 'NHWC', null);
 }
 
-/**
- * Runs the direct shader: TF.js's packed input and our repacked filter to a new packed TF.js
- * tensor. `weights`: the same filter in a uniform buffer (weights.ts), which the shape's own
- * program reads instead of the filter's texture (WEIGHTS_UBO); null where it does not fit.
- */
+/** Runs the direct shader: TF.js's packed input and our repacked filter to a new packed TF.js tensor. */
 export function runDirect(
-  bridge: Bridge, backend: WebGLBackend, x: TensorInfo, filter: Tensor, weights: DirectWeights | null, call: DirectCall, fused: FusedEpilogue | null,
+  bridge: Bridge, backend: WebGLBackend, x: TensorInfo, filter: Tensor, call: DirectCall, fused: FusedEpilogue | null,
 ): TensorInfo {
   const { host } = bridge;
   const { g, ncols } = call;
@@ -135,7 +130,7 @@ export function runDirect(
     BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
     IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
     OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, OUT_TEX_W: outLayout.width, OUT_ALIGNED: outLayout.width === c2,
-    PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue, ...(weights ? { WEIGHTS_UBO: 1 } : {}),
+    PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue,
   };
   // The shape's own program (every size a define) runs fastest; the program of its kind (sizes
   // as uniforms, one per filter size, strides, rates, pad parity and epilogue) is already
@@ -151,10 +146,8 @@ export function runDirect(
   const background = kindOk && bridge.background.available;
   const own = background ? bridge.background.ready('depthwiseTfjs', specialized) : null;
   let program;
-  let ubo = false;
   if (own) {
     program = own;
-    ubo = weights !== null;
   } else if (kindOk && (background || countUse(host, specialized) < PROMOTE_AFTER)) {
     bridge.provisional++;
     program = host.programs.get('depthwiseTfjs', {
@@ -167,14 +160,8 @@ export function runDirect(
     });
   } else {
     program = host.programs.get('depthwiseTfjs', specialized);
-    ubo = weights !== null;
-  }
-  if (ubo) {
-    delete textures.u_filter;
-    bindWeights(host.gl, program, weights!);
   }
   bridge.renderTo(texture, outLayout.width, outLayout.height, program, { ...uniforms, ...textures });
-  if (ubo) unbindWeights(host.gl);
   for (const t of temporaries) host.textures.free(t);
   return info;
 }

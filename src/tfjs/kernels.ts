@@ -8,7 +8,6 @@ import type { TuneOptions, TuneTable } from '../tune/tuner';
 import { activationOf, channelVector, convArgs, dataFormatOf, withHW, type ConvArgs } from './attrs';
 import { Bridge, unreadable, type HostContext } from './bridge';
 import { directCall, makeDirectFilter, runDirect, type DirectCall } from './direct';
-import { makeDirectWeights, weightsFit } from './weights';
 import { saveState, trackActiveTexture } from './state';
 import { mergeTables, readTable } from '../tune/select';
 import type { Conv2DInfo, DataId, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
@@ -161,18 +160,12 @@ function need<T>(v: T | null | undefined, reason: string): T {
   return v;
 }
 
-/** What is derived from a TF.js tensor and kept with it: our tensors, the direct path's weight buffers. */
-interface Derived {
-  readonly disposed: boolean;
-  dispose(): void;
-}
-
 /** What we keep per TF.js backend instance: our context on its GL, the bridge, cached weights. */
 interface BackendState {
   host: HostContext;
   bridge: Bridge;
-  /** Tensors (and the direct path's weight buffers) derived from a TF.js tensor (a filter, a bias), by its dataId, freed with it. */
-  derived: Map<DataId, Map<string, Derived>>;
+  /** Tensors derived from a TF.js tensor (a filter, a bias), by its dataId, freed with it. */
+  derived: Map<DataId, Map<string, Tensor>>;
   restoreDispose: () => void;
   /** Stops tracking the context's active texture unit (state.ts). */
   untrack: () => void;
@@ -349,7 +342,7 @@ class Registration {
     } finally {
       saved.restore();
     }
-    const derived = new Map<DataId, Map<string, Derived>>();
+    const derived = new Map<DataId, Map<string, Tensor>>();
     // Free what we derived from a TF.js tensor when TF.js frees its data.
     const own = Object.prototype.hasOwnProperty.call(backend, 'disposeData');
     const previous = backend.disposeData;
@@ -443,9 +436,7 @@ class Registration {
         }
         if (direct) {
           const fD = this.derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
-          const [, nwt, c2] = fD.shape;
-          const fU = weightsFit(s.host, nwt, c2) ? this.derived(s, filter, 'direct-weights', () => makeDirectWeights(s.host, fD)) : null;
-          const result = runDirect(s.bridge, backend, x, fD, fU, direct, fused);
+          const result = runDirect(s.bridge, backend, x, fD, direct, fused);
           if (this.capturing) {
             // Read what the direct pass read and wrote, through the general path's import.
             withTemporaries((temp) => this.record(name, attrs, conv, fused, captureFused,
@@ -549,11 +540,11 @@ class Registration {
     return this.derived(s, info, `${key}|${shape.join('x')}|${fmt}`, () => s.bridge.importTensor(backend, info, shape, fmt));
   }
 
-  /** What `make` derives from TF.js tensor `info` under `key`, made once and kept until TF.js frees `info`. */
-  private derived<T extends Derived>(s: BackendState, info: TensorInfo, key: string, make: () => T): T {
+  /** The tensor `make` derives from TF.js tensor `info` under `key`, made once and kept until TF.js frees `info`. */
+  private derived(s: BackendState, info: TensorInfo, key: string, make: () => Tensor): Tensor {
     let m = s.derived.get(info.dataId);
     const hit = m?.get(key);
-    if (hit && !hit.disposed) return hit as T;
+    if (hit && !hit.disposed) return hit;
     const t = make();
     if (!m) s.derived.set(info.dataId, (m = new Map()));
     m.set(key, t);

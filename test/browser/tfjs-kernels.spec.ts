@@ -378,64 +378,6 @@ test.describe('memory and GL state', () => {
     expect(r.calls).toBeGreaterThan(0);
   });
 
-  test('the direct path\'s own program reads the weights from a uniform block: the values of its kind\'s program, GL state kept', async ({ tfjs }) => {
-    const r = await tfjs.evaluate(async () => {
-      const w = window as unknown as Record<string, any>;
-      const { tf, T } = w;
-      const gl = tf.backend().gpgpu.gl;
-      // Uniform-buffer binds of ours, counted (src/tfjs/weights.ts binds the Weights block).
-      const original = gl.bindBufferBase;
-      let uboBinds = 0;
-      gl.bindBufferBase = function (target: number, index: number, buffer: unknown) {
-        if (target === gl.UNIFORM_BUFFER && buffer) uboBinds++;
-        return original.call(this, target, index, buffer);
-      };
-      try {
-        const x = tf.mul(tf.randomNormal([1, 13, 10, 6]), 1);
-        const f = tf.randomNormal([3, 3, 6, 1]);
-        const b = tf.randomNormal([6]);
-        const calls: [string, () => any][] = [
-          ['plain', () => tf.depthwiseConv2d(x, f, 1, 'same')],
-          ['fused', () => tf.fused.depthwiseConv2d({ x, filter: f, bias: b, strides: 2, pad: 'same', activation: 'relu6' })],
-        ];
-        const out: { label: string; differ: number; uboBinds: number; changed: string[] }[] = [];
-        for (const [label, call] of calls) {
-          // The first calls run the layer kind's program (texture weights); the shape's own
-          // program (uniform block) comes at the third call, or when its background compile is done.
-          const first = await call().data();
-          const before = uboBinds;
-          let differ = 0;
-          const changed: string[] = [];
-          for (let i = 0; i < 40 && uboBinds - before < 2; i++) {
-            const prep = tf.relu(x);
-            const s0 = T.glState(gl);
-            const o = call();
-            const s1 = T.glState(gl);
-            for (const k of Object.keys(s0)) {
-              const same = Array.isArray(s0[k]) ? s0[k].every((v: unknown, j: number) => v === s1[k][j]) : s0[k] === s1[k];
-              if (!same) changed.push(k);
-            }
-            const v = await o.data();
-            for (let j = 0; j < v.length; j++) if (!Object.is(v[j], first[j])) differ++;
-            tf.dispose([o, prep]);
-            await new Promise((res) => setTimeout(res, 20));
-          }
-          out.push({ label, differ, uboBinds: uboBinds - before, changed });
-        }
-        tf.dispose([x, f, b]);
-        return { out, fallbacks: w.K.stats().fallbacks };
-      } finally {
-        gl.bindBufferBase = original;
-      }
-    });
-    expect(r.fallbacks).toBe(0);
-    for (const o of r.out) {
-      expect(o.uboBinds, o.label).toBeGreaterThanOrEqual(2);
-      expect(o.differ, o.label).toBe(0);
-      expect(o.changed, o.label).toEqual([]);
-    }
-  });
-
   test('a chain of every kind of TF.js op around our kernels gives stock TF.js\'s values', async ({ tfjs }) => {
     const r = await tfjs.evaluate(async () => {
       const w = window as unknown as Record<string, any>;

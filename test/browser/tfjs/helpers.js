@@ -116,6 +116,5 @@ export function glState(gl) {
     premultiply: gl.getParameter(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL), colorspace: gl.getParameter(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL),
     packAlignment: gl.getParameter(gl.PACK_ALIGNMENT), packBuffer: gl.getParameter(gl.PIXEL_PACK_BUFFER_BINDING),
     unpackBuffer: gl.getParameter(gl.PIXEL_UNPACK_BUFFER_BINDING),
-    uniformBuffer: gl.getParameter(gl.UNIFORM_BUFFER_BINDING), uniformBuffer0: gl.getIndexedParameter(gl.UNIFORM_BUFFER_BINDING, 0),
   };
 }
