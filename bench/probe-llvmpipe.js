@@ -30,12 +30,16 @@ const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
 export const VARIANTS = {
   cur: { defines: {} },
   kind: { defines: { SIZES: 1 } },
-  // The weights from a uniform block (WEIGHTS_UBO: the same values in the same order, exact).
-  ubo: { defines: { WEIGHTS_UBO: 1 }, ubo: true },
+  // The weights from a uniform block (the same values in the same order: exact), not a texture.
+  ubo: { defines: {}, ubo: true, patch: [['uniform highp sampler2D u_filter;', 'layout(std140) uniform Weights { vec4 u_weights[NWT * IN_C2]; };'], ['wt[P] = texelFetch(u_filter, ivec2(cp, P), 0);', 'wt[P] = u_weights[(P) * IN_C2 + cp];']] },
   // Ceilings (wrong results; what a part of the shader costs), by patching the shader's text:
+  // The library's pass around the same program (not the shader): its state save and restore
+  // (src/tfjs/state.ts) and its framebuffer unbinds (src/gl/pass.ts, src/tfjs/bridge.ts).
+  'cur+save': { defines: {}, libSave: true },
+  'cur+fb0': { defines: {}, nullFb: true },
   nochk: { defines: {}, inexact: true, patch: [['ok[C] = rowIn && uint(iw0 + (C)) < uint(IN_W);', 'ok[C] = true;'], ['rowIn = uint(ih0 + (DI) * RH) < uint(IN_H);', 'rowIn = true;'], ['inClamp(COLSTEP(rowP, Q))', 'COLSTEP(rowP, Q)']] }, // no bounds checks (wrong at the borders)
   fill: { defines: {}, inexact: true, patch: ['vec4 v = vec4(acc[0], acc[1]);', 'vec4 v = vec4(1.0);'] }, // no fetch, no MAC: the pass's fixed cost and its writes
-  nowt: { defines: {}, inexact: true, patch: ['#define WFETCH(P) wt[P] = WEIGHT_TEXEL(P);', '#define WFETCH(P) wt[P] = vec4(0.25 + 0.125 * float(P), 0.5, 0.75, 1.0);'] }, // weights not fetched
+  nowt: { defines: {}, inexact: true, patch: ['wt[P] = texelFetch(u_filter, ivec2(cp, P), 0);', 'wt[P] = vec4(0.25 + 0.125 * float(P), 0.5, 0.75, 1.0);'] }, // weights not fetched
   noin: { defines: {}, inexact: true, patch: ['xs[Q] = texelFetch(u_input, inClamp(COLSTEP(rowP, Q)), 0);', 'xs[Q] = vec4(float(rowP.y + (Q)));'] }, // input not fetched
 };
 
@@ -197,6 +201,7 @@ function runHarness(G, variant, x, fTex) {
   gl.bindTexture(gl.TEXTURE_2D, xTex);
   gl.activeTexture(gl.TEXTURE1);
   gl.bindTexture(gl.TEXTURE_2D, fTex);
+  const lib = variant.libSave ? libSave() : null;
   const draw = (defines, y0, y1) => {
     const p = program(defines, variant.patch ?? null);
     gl.useProgram(p.prog);
@@ -221,7 +226,14 @@ function runHarness(G, variant, x, fTex) {
   } else {
     draw(definesFor(G, variant, {}));
   }
+  if (variant.nullFb) {
+    // As runPassTo then renderTo: the default framebuffer bound after the draw, ours again, detach, null.
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  }
   gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+  if (variant.nullFb) gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  lib?.restore();
   for (let u = 0; u < 2; u++) {
     gl.activeTexture(gl.TEXTURE0 + u);
     gl.bindTexture(gl.TEXTURE_2D, bound[u]);
@@ -235,6 +247,48 @@ function runHarness(G, variant, x, fTex) {
   gl.bindFramebuffer(gl.FRAMEBUFFER, savedFb);
   gl.viewport(vp[0], vp[1], vp[2], vp[3]);
   return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+/** src/tfjs/state.ts's saveState (the active unit as tracked there: not read). */
+function libSave() {
+  const drawFb = gl.getParameter(gl.DRAW_FRAMEBUFFER_BINDING);
+  const readFb = gl.getParameter(gl.READ_FRAMEBUFFER_BINDING);
+  const program = gl.getParameter(gl.CURRENT_PROGRAM);
+  const vao = gl.getParameter(gl.VERTEX_ARRAY_BINDING);
+  const arrayBuffer = gl.getParameter(gl.ARRAY_BUFFER_BINDING);
+  const packBuffer = gl.getParameter(gl.PIXEL_PACK_BUFFER_BINDING);
+  const unpackBuffer = gl.getParameter(gl.PIXEL_UNPACK_BUFFER_BINDING);
+  const t2 = [];
+  const ta = [];
+  for (let u = 0; u < 4; u++) {
+    gl.activeTexture(gl.TEXTURE0 + u);
+    t2.push(gl.getParameter(gl.TEXTURE_BINDING_2D));
+    ta.push(gl.getParameter(gl.TEXTURE_BINDING_2D_ARRAY));
+  }
+  const viewport = gl.getParameter(gl.VIEWPORT);
+  const caps = [gl.SCISSOR_TEST, gl.CULL_FACE, gl.BLEND, gl.DEPTH_TEST, gl.STENCIL_TEST].map((c) => [c, gl.isEnabled(c)]);
+  const store = [0x0cf5, 0x9240, 0x9241, 0x9243].map((p) => [p, gl.getParameter(p)]);
+  for (const [c, on] of caps) if (on) gl.disable(c);
+  return {
+    restore() {
+      for (const [c, on] of caps) (on ? gl.enable(c) : gl.disable(c));
+      for (const [p, v] of store) gl.pixelStorei(p, v);
+      for (let u = 0; u < 4; u++) {
+        gl.activeTexture(gl.TEXTURE0 + u);
+        gl.bindTexture(gl.TEXTURE_2D, t2[u]);
+        gl.bindTexture(gl.TEXTURE_2D_ARRAY, ta[u]);
+      }
+      gl.activeTexture(gl.TEXTURE0);
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, packBuffer);
+      gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, unpackBuffer);
+      gl.bindBuffer(gl.ARRAY_BUFFER, arrayBuffer);
+      gl.bindVertexArray(vao);
+      gl.useProgram(program);
+      gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, drawFb);
+      gl.bindFramebuffer(gl.READ_FRAMEBUFFER, readFb);
+      gl.viewport(viewport[0], viewport[1], viewport[2], viewport[3]);
+    },
+  };
 }
 
 function filterTexture(values, c) {
@@ -335,7 +389,7 @@ export async function runLayer({ layer, K = 8, reps = 5, variants = ['cur'], loo
       if (!Object.is(a[i], b[i])) bits++;
       maxStock = Math.max(maxStock, Math.abs(a[i] - st[i]));
     }
-    exact[m] = { differFromOurs: bits, of: a.length, maxAbsDiffStock: maxStock };
+    exact[m] = { differFromOurs: bits, of: a.length, maxAbsDiffStock: maxStock, ceiling: !!VARIANTS[m.slice(2)].inexact };
   }
   const result = { layer, K, reps, loops: {}, exact, problems };
   for (const loop of loops) {
@@ -358,4 +412,50 @@ export async function runLayer({ layer, K = 8, reps = 5, variants = ['cur'], loo
 
 export function finish() {
   return sw.dispose();
+}
+
+/**
+ * The JavaScript time of a call (ms), stock against ours against the harness's today shader, on
+ * `layer` (a MobileNetV2 name) or a tiny shape [h, c, s]: `calls` calls a sample, each output
+ * disposed, a read and a pause between samples so no GPU back-pressure is measured. Returns the
+ * medians, and globalThis.__P (section times a temporarily instrumented build may add) per call.
+ */
+export async function issueTimes({ layer, shape, calls = 20, reps = 7 }) {
+  const L = layer ? MOBILENET_V2.find((l) => l.name === layer) : { name: shape.join('x'), h: shape[0], w: shape[0], c: shape[1], s: shape[2] };
+  const { h, w, c, s } = L;
+  const x = tf.relu(tf.tensor4d(randomData(h * w * c, 7), [1, h, w, c]));
+  const fv = randomData(9 * c, 8);
+  const f = tf.tensor4d(fv, [3, 3, c, 1]);
+  const fTex = filterTexture(fv, c);
+  const G = geometry(L, x);
+  const modes = ['stock', 'ours', 'h:cur'];
+  const samples = Object.fromEntries(modes.map((m) => [m, []]));
+  const sections = {};
+  for (let rep = -2; rep < reps; rep++) {
+    for (const m of modes) {
+      if (m !== 'h:cur') sw.set(m);
+      const call = m === 'h:cur' ? () => runHarness(G, VARIANTS.cur, x, fTex) : () => tf.depthwiseConv2d(x, f, [s, s], 'same');
+      const before = { ...(globalThis.__P ?? {}) };
+      let out = null;
+      const t0 = now();
+      for (let i = 0; i < calls; i++) {
+        const prev = out;
+        out = call();
+        prev?.dispose();
+      }
+      const ms = (now() - t0) / calls;
+      out.dataSync();
+      out.dispose();
+      if (rep >= 0) {
+        samples[m].push(ms);
+        if (m === 'ours') for (const [k, v] of Object.entries(globalThis.__P ?? {})) (sections[k] ??= []).push((v - (before[k] ?? 0)) / calls);
+      }
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+  x.dispose();
+  f.dispose();
+  gl.deleteTexture(fTex);
+  const med = (xs) => round(median(xs), 4);
+  return { layer: L.name, calls, ms: Object.fromEntries(modes.map((m) => [m, med(samples[m])])), oursSections: Object.fromEntries(Object.entries(sections).map(([k, v]) => [k, med(v)])) };
 }

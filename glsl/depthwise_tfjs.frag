@@ -84,25 +84,7 @@ uniform int u_padL;
 #include "depthwise_common.glsl"
 
 uniform highp sampler2D u_input;
-// WEIGHTS_UBO 1: the repacked filter's texels from a uniform block (the same values in the same
-// row-major order: texel (cp, p) is u_weights[p * IN_C2 + cp]), not from a texture: on Mesa
-// llvmpipe a dynamically indexed uniform load costs less than a texelFetch (bench/RESULTS.md,
-// "llvmpipe probe"). Needs IN_C2 as a define (SIZES 0).
-#ifndef WEIGHTS_UBO
-#define WEIGHTS_UBO 0
-#endif
-#if WEIGHTS_UBO
-#if SIZES
-#error WEIGHTS_UBO needs SIZES 0
-#endif
-layout(std140) uniform Weights {
-  vec4 u_weights[NWT * IN_C2];
-};
-#define WEIGHT_TEXEL(P) u_weights[(P) * IN_C2 + cp]
-#else
 uniform highp sampler2D u_filter;
-#define WEIGHT_TEXEL(P) texelFetch(u_filter, ivec2(cp, P), 0)
-#endif
 
 out vec4 o_value;
 
@@ -141,7 +123,7 @@ ivec2 inClamp(ivec2 p) {
 #define K11 K10 OK(10)
 #define K12 K11 OK(11)
 #define K13 K12 OK(12)
-#define WFETCH(P) wt[P] = WEIGHT_TEXEL(P);
+#define WFETCH(P) wt[P] = texelFetch(u_filter, ivec2(cp, P), 0);
 #define W1 WFETCH(0)
 #define W2 W1 WFETCH(1)
 #define W3 W2 WFETCH(2)
