@@ -4,14 +4,15 @@
 //   ours     registerTfjsKernels(tf, { tune: false }) (the direct path, the shape's own program);
 //   h:NAME   glsl/depthwise_tfjs.frag run by this page's own minimal copy of src/tfjs/direct.ts's
 //            pass (same input texture, same repacked filter, output texture from TF.js's texture
-//            manager, wrapped as a TF.js tensor), with the variant's defines (VARIANTS below):
-//            today's shader ('h:cur') and candidate variants side by side.
+//            manager, wrapped as a TF.js tensor), with the variant's defines or patches of the
+//            shader's text (VARIANTS below): today's shader ('h:cur'), candidate variants and
+//            ceilings (parts of the shader dropped: wrong results, to see what a part costs).
 // Two loops, each a sample of K calls and one dataSync of the last output, ms a call:
 //   dispose  each output disposed right after the next call (bench/tfjs.js, a model's intermediates);
 //   keep     every output kept alive until the read (textures not recycled within the sample);
 //   issue    the dispose loop's calls alone: the JavaScript time of a call (the read not timed).
 // Modes alternate within a repeat (the order rotates every repeat); medians over the repeats.
-// Every harness variant's output is compared bit for bit with ours (and within 1e-5 with stock).
+// Every harness variant's output is compared bit for bit with ours (ceilings apart), and with stock.
 import * as tf from '@tensorflow/tfjs/dist/index.js';
 import { makeSwitch } from '/bench/tfjs.js';
 import { randomData } from '/test/rng.js';

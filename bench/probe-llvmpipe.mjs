@@ -1,10 +1,11 @@
 // Issue 15's llvmpipe probe: per MobileNetV2 layer, stock TF.js against ours (direct path, tune
 // off) and harness variants of glsl/depthwise_tfjs.frag, in two loops (each output disposed
-// before the next call, as the bench and a model do; or every output kept until the read).
+// before the next call, as the bench and a model do; or every output kept until the read), and
+// the JavaScript time of a call ('issue'). Findings: bench/RESULTS.md, "llvmpipe probe".
 // See bench/probe-llvmpipe.js for the method. Needs a build (dist/: `npx vite build`).
 //
 //   node bench/probe-llvmpipe.mjs [--engine firefox|webkit|chromium] [--layers a,b] [--K 8] [--reps 5]
-//                                 [--variants cur,kind,nochk,branch,split] [--loops dispose,keep] [--out FILE]
+//                                 [--variants cur,ubo,kind,nochk,fill,nowt,noin,cur+save,cur+fb0] [--loops dispose,keep,issue] [--out FILE]
 //
 // Prints, per loop, ms a call (median over the repeats) and each mode's ratio to stock; writes
 // the raw samples as JSON with --out.
