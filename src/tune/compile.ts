@@ -3,6 +3,13 @@ import { assembleShader, programKey, type Defines } from '../gl/shader';
 import { INCLUDES, VERTEX, type FragmentSource } from '../gl/sources';
 import { STORAGE_DEFINE, type StorageFormat } from '../gl/textures';
 
+interface Entry {
+  glProgram: WebGLProgram;
+  program: Program | null;
+  failed: boolean;
+  key: string;
+}
+
 /**
  * Programs compiled in the background where KHR_parallel_shader_compile exists: the first ask
  * for a program starts its compile and link and returns null; later asks return it once the
@@ -13,7 +20,9 @@ import { STORAGE_DEFINE, type StorageFormat } from '../gl/textures';
  */
 export class BackgroundPrograms {
   private readonly ext: { COMPLETION_STATUS_KHR: number } | null;
-  private readonly entries = new Map<string, { glProgram: WebGLProgram; program: Program | null; failed: boolean }>();
+  private readonly entries = new Map<string, Entry>();
+  /** The entries by the cheap key (the shader's name and the defines as given, JSON). */
+  private readonly quick = new Map<string, Entry>();
 
   constructor(private readonly gl: WebGL2RenderingContext, private readonly storage: StorageFormat) {
     this.ext = gl.getExtension('KHR_parallel_shader_compile') as { COMPLETION_STATUS_KHR: number } | null;
@@ -26,13 +35,20 @@ export class BackgroundPrograms {
   /** The program once compiled; null while compiling (started by the first ask) or if it failed. */
   ready(fragment: FragmentSource, shaderDefines: Defines): Program | null {
     if (!this.ext) return null;
-    const defines = { ...shaderDefines, STORAGE: STORAGE_DEFINE[this.storage] };
-    const key = programKey(fragment.name, defines);
-    let e = this.entries.get(key);
+    // The cheap key first, as ProgramCache.get does.
+    const quickKey = fragment.name + JSON.stringify(shaderDefines);
+    let e = this.quick.get(quickKey);
     if (!e) {
-      e = { glProgram: this.start(fragment, defines), program: null, failed: false };
-      this.entries.set(key, e);
-      return null;
+      const defines = { ...shaderDefines, STORAGE: STORAGE_DEFINE[this.storage] };
+      const key = programKey(fragment.name, defines);
+      e = this.entries.get(key);
+      if (!e) {
+        e = { glProgram: this.start(fragment, defines), program: null, failed: false, key };
+        this.entries.set(key, e);
+        this.quick.set(quickKey, e);
+        return null;
+      }
+      this.quick.set(quickKey, e);
     }
     if (e.program || e.failed) return e.program;
     const { gl } = this;
@@ -43,13 +59,14 @@ export class BackgroundPrograms {
       return null;
     }
     for (const s of gl.getAttachedShaders(e.glProgram) ?? []) gl.deleteShader(s);
-    e.program = describeProgram(gl, key, e.glProgram);
+    e.program = describeProgram(gl, e.key, e.glProgram);
     return e.program;
   }
 
   dispose(): void {
     for (const e of this.entries.values()) this.gl.deleteProgram(e.glProgram);
     this.entries.clear();
+    this.quick.clear();
   }
 
   private start(fragment: FragmentSource, defines: Defines): WebGLProgram {

@@ -8,7 +8,8 @@
  * counts against the budget but not toward the candidate's samples. Once every candidate has
  * `samples` clean samples, or the shape has spent `maxCalls` calls, the candidate with the
  * lowest time wins (pickWinner: the fastest clean sample, or the mean on a coarse clock; the
- * first candidate, the fixed choice, unless another beats it by `margin`).
+ * first candidate, the fixed choice, unless every sample of another beats its fastest by
+ * `margin`).
  */
 
 export interface SelectOptions {
@@ -129,8 +130,12 @@ export class ShapeSelection {
 /**
  * The candidate with the lowest time by `statistic` (clean samples where it has any, else its
  * others; a candidate without samples never wins unless none has any: then the first). The first
- * candidate (the fixed choice, what runs with tuning off) stays unless another is faster than it
- * by more than `margin` (a fraction): a noisy near-tie never switches a shape away from it.
+ * candidate (the fixed choice, what runs with tuning off) stays unless another's samples are
+ * apart from its own: the other's slowest faster than the first's fastest by `margin` (a
+ * fraction); among such others the lowest time wins. Overlapping samples are noise, and noise never switches a shape away from the fixed
+ * choice: on llvmpipe (no timer queries, one-pixel reads as barriers) single calls of a 0.5 ms
+ * layer vary by ±50 %, and a lower minimum alone gave shapes to TF.js's kernel that ran them
+ * slower than ours in the steady state (bench/RESULTS.md, "Tuning, third version").
  */
 export function pickWinner(
   candidates: readonly string[], samples: ReadonlyMap<string, readonly Sample[]>, statistic: Statistic = 'min', margin = 0,
@@ -144,14 +149,33 @@ export function pickWinner(
       bestMs = ms;
     }
   }
-  const first = scoreOf(samples.get(candidates[0]) ?? [], statistic);
-  return best !== candidates[0] && Number.isFinite(first) && bestMs > first * (1 - margin) ? candidates[0] : best;
+  if (best === candidates[0]) return best;
+  const fixed = used(samples.get(candidates[0]) ?? []);
+  if (!fixed.length) return best;
+  // Among the others whose samples are all apart from the fixed choice's, the lowest score.
+  const bound = Math.min(...fixed.map((s) => s.ms)) * (1 - margin);
+  let winner = candidates[0];
+  let winnerMs = Infinity;
+  for (const c of candidates.slice(1)) {
+    const own = used(samples.get(c) ?? []);
+    const ms = scoreOf(own, statistic);
+    if (own.length && Math.max(...own.map((s) => s.ms)) <= bound && ms < winnerMs) {
+      winner = c;
+      winnerMs = ms;
+    }
+  }
+  return winner;
+}
+
+/** The samples a score is made of: the clean ones where there are any, else all. */
+function used(samples: readonly Sample[]): readonly Sample[] {
+  const clean = samples.filter((s) => s.clean);
+  return clean.length ? clean : samples;
 }
 
 /** The clean samples' minimum or mean, or the others' when none is clean; Infinity with none. */
 export function scoreOf(samples: readonly Sample[], statistic: Statistic = 'mean'): number {
-  const clean = samples.filter((s) => s.clean);
-  const use = clean.length ? clean : samples;
+  const use = used(samples);
   if (!use.length) return Infinity;
   return statistic === 'min' ? Math.min(...use.map((s) => s.ms)) : use.reduce((a, s) => a + s.ms, 0) / use.length;
 }

@@ -77,13 +77,18 @@ describe('ProgramCache', () => {
     expect(() => new ProgramCache(gl).get(FRAG, {})).toThrowError(/test\.frag\|#define STORAGE 0 failed to link:\nvarying mismatch/);
   });
 
-  it('compiles once per key and refuses a uniform type no pass can set', () => {
+  it('compiles once per key (whatever the order of the defines) and refuses a uniform type no pass can set', () => {
     const { gl } = fakeGL({ uniforms: [{ name: 'u_a', type: 0x1406, size: 1 }] });
     const cache = new ProgramCache(gl, 2);
-    const a = cache.get(FRAG, { X: 1 });
-    expect(cache.get(FRAG, { X: 1 })).toBe(a);
-    expect(cache.get(FRAG, { X: 2 })).not.toBe(a);
-    expect(cache.compiled).toBe(2);
+    const a = cache.get(FRAG, { X: 1, Y: true });
+    expect(cache.get(FRAG, { X: 1, Y: true })).toBe(a);
+    // Another order, and a boolean as the number it defines: the same program, not compiled again.
+    expect(cache.get(FRAG, { Y: true, X: 1 })).toBe(a);
+    expect(cache.get(FRAG, { Y: 1, X: 1 })).toBe(a);
+    expect(cache.get(FRAG, { X: 2, Y: true })).not.toBe(a);
+    expect(cache.get({ name: 'other.frag', text: FRAG.text }, { X: 1, Y: true })).not.toBe(a);
+    expect(cache.compiled).toBe(3);
+    expect(cache.size).toBe(3);
     const { gl: gl2 } = fakeGL({ uniforms: [{ name: 'u_m', type: 0x8b5c /* FLOAT_MAT4 */, size: 1 }] });
     expect(() => new ProgramCache(gl2).get(FRAG, {})).toThrowError(/uniform u_m has a type \(0x8b5c\) that passes cannot set/);
   });

@@ -108,6 +108,25 @@ describe('noise', () => {
     expect(pickWinner(['ours', 'tfjs'], m(1.0, 1.5), 'min', 0.1)).toBe('ours');
   });
 
+  it('overlapping samples keep the fixed choice: the other wins only when its slowest beats the fixed choice\'s fastest by the margin', () => {
+    const m = (a: number[], b: number[], bClean = true) => new Map([
+      ['ours', a.map((ms) => ({ ms, clean: true }))], ['tfjs', b.map((ms) => ({ ms, clean: bClean }))],
+    ]);
+    // tfjs's minimum is lower by far, but one of its samples is as slow as ours' fastest: noise.
+    expect(pickWinner(['ours', 'tfjs'], m([1.0, 1.6], [0.5, 1.0]), 'min', 0.1)).toBe('ours');
+    expect(pickWinner(['ours', 'tfjs'], m([1.0, 1.6], [0.5, 1.0]), 'mean', 0.1)).toBe('ours');
+    // Apart by more than the margin: tfjs.
+    expect(pickWinner(['ours', 'tfjs'], m([1.0, 1.6], [0.5, 0.89]), 'min', 0.1)).toBe('tfjs');
+    // Apart, but by less than the margin: ours.
+    expect(pickWinner(['ours', 'tfjs'], m([1.0, 1.6], [0.5, 0.95]), 'min', 0.1)).toBe('ours');
+    // Only unclean samples of the other: those are what is compared.
+    expect(pickWinner(['ours', 'tfjs'], m([1.0], [0.5, 0.6], false), 'min', 0.1)).toBe('tfjs');
+    expect(pickWinner(['ours', 'tfjs'], m([1.0], [0.5, 1.2], false), 'min', 0.1)).toBe('ours');
+    // Among several others, the fastest of those apart from the fixed choice (b's 2 ms overlaps).
+    const three = new Map([['a', [{ ms: 10, clean: true }]], ['b', [{ ms: 2, clean: true }, { ms: 12, clean: true }]], ['c', [{ ms: 4, clean: true }]]]);
+    expect(pickWinner(['a', 'b', 'c'], three, 'min', 0.1)).toBe('c');
+  });
+
   it("'min' ignores a sample a load spike inflated; 'mean' (coarse clocks) averages", () => {
     const spiky = [{ ms: 1, clean: true }, { ms: 9, clean: true }];
     expect(scoreOf(spiky, 'min')).toBe(1);
