@@ -99,6 +99,16 @@ export interface TfjsKernels {
 }
 
 const FN = 'registerTfjsKernels';
+/**
+ * Where the tuner times calls between barriers (no timer queries: Firefox, WebKit/Safari), TF.js's
+ * kernel replaces ours for a shape only when every sample of it is at least twice as fast as ours'
+ * fastest. Barrier timing sees one call's latency, in which our call's larger CPU cost (state
+ * save and restore, more GL calls: on WebKit each waits on the GPU process) shows in full, where
+ * a model's stream of calls overlaps it with the GPU's work; and a delegated call still pays our
+ * per-call checks. With the default 10 %, WebKit gave 7 of the 10 MobileNetV2 shapes (fused) to
+ * TF.js's kernel and those ran at 1.2-1.35 of stock (bench/RESULTS.md, "Tuning, third version").
+ */
+const DELEGATE_MARGIN = 0.5;
 
 /** Registrations alive, by TF.js namespace's kernel registry (one per backend name). */
 const live = new WeakMap<object, Map<string, Registration>>();
@@ -464,6 +474,8 @@ class Registration {
         // the shape's steady time.
         compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0) + s.bridge.provisional,
         canQuery: backend.activeTimers == null,
+        // Timed by barriers, TF.js's kernel must be twice as fast to be given the shape.
+        barrierMargin: DELEGATE_MARGIN,
         // A captured call reads its tensors back inside the call: never a sample.
         sample: this.capturing === null,
         touch: (r) => {

@@ -59,6 +59,15 @@ export interface TuneEnv {
    */
   touch?(result: unknown): Touch | null;
   /**
+   * How much faster than the fixed choice another candidate must measure to replace it, when
+   * timed between barriers (no timer queries): a fraction, default 0.1 (with timer queries
+   * always 0.1). A barrier times one call's latency; where the candidates' CPU costs differ (ours
+   * against TF.js's kernel), a stream of calls overlaps that cost with the GPU's work and the
+   * latency misranks them (bench/RESULTS.md: on WebKit the shapes given to TF.js's kernel so ran
+   * at 1.2-1.35 of stock).
+   */
+  barrierMargin?: number;
+  /**
    * False for a call that must not be a sample (TfjsKernels.capture reads its tensors back inside
    * it): it runs the kept or decided choice, else the fixed one, untimed, and starts no tuning.
    */
@@ -161,6 +170,7 @@ export class Tuner {
       sel = new ShapeSelection(candidates, {
         samples: this.hook.samples ?? (coarse ? 4 : 2),
         statistic: coarse ? 'mean' : 'min',
+        margin: this.ext ? 0.1 : (env.barrierMargin ?? 0.1),
         ...(this.hook.maxCalls ? { maxCalls: this.hook.maxCalls } : {}),
       });
       this.selections.set(key, sel);

@@ -195,6 +195,20 @@ describe('Tuner', () => {
     }
   });
 
+  it('timed by barriers, barrierMargin sets how much faster another candidate must be', () => {
+    const decide = (extraMs: Record<string, number>, env: { barrierMargin?: number }) => {
+      const t = make({ tuneHook: { extraMs } });
+      for (let i = 0; i < 20 && !t.table().entries.gpu?.k; i++) {
+        t.run('k', ['direct', 'tfjs'], (c) => c, { compiles: () => 0, canQuery: true, ...env });
+      }
+      return t.table().entries.gpu.k;
+    };
+    // tfjs 30 % faster: enough by the default 10 %, not by a 50 % margin; 60 % faster is.
+    expect(decide({ direct: 1, tfjs: 0.7 }, {})).toBe('tfjs');
+    expect(decide({ direct: 1, tfjs: 0.7 }, { barrierMargin: 0.5 })).toBe('direct');
+    expect(decide({ direct: 1, tfjs: 0.4 }, { barrierMargin: 0.5 })).toBe('tfjs');
+  });
+
   it('tune: false runs the fixed choice and times nothing', () => {
     const t = make({ tune: false });
     const ran = Array.from({ length: 6 }, () => t.run('k', ['direct', 'tfjs'], (c) => c, { compiles: () => 0, canQuery: true }).candidate);
