@@ -104,20 +104,65 @@ export function describeProgram(gl: WebGL2RenderingContext, key: string, program
   return { key, program, samplers, setters, values: new Map(), unitsSet: false };
 }
 
+/** A program's two shaders, assembled from their sources (the vertex shader is always the same). */
+export function assembleProgram(fragment: FragmentSource, defines: Defines): { vs: AssembledShader; fs: AssembledShader } {
+  return {
+    vs: assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES),
+    fs: assembleShader(fragment.name, fragment.text, defines, INCLUDES),
+  };
+}
+
+/**
+ * Entries made once per program, by the program-cache key (the shader's name and its defines,
+ * STORAGE included). Asked first by a cheaper key: the shader's name and the defines as given
+ * (JSON, in their insertion order; STORAGE is the cache's own). A pass asks for its program at
+ * every call, and the program key (defines sorted, formatted) cost ~12 us a call in V8, a few %
+ * of a small layer's call. Two orders of the same defines are two cheap keys for one entry,
+ * never two entries.
+ */
+export class ProgramKeyed<T> {
+  private readonly byKey = new Map<string, T>();
+  private readonly quick = new Map<string, T>();
+
+  /** `storage`: the STORAGE define every program of this cache gets. */
+  constructor(private readonly storage: number) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  values(): IterableIterator<T> {
+    return this.byKey.values();
+  }
+
+  /** The entry of this shader and defines; `make` (given the key and every define) when none. */
+  get(fragment: FragmentSource, shaderDefines: Defines, make: (key: string, defines: Defines) => T): T {
+    const quickKey = fragment.name + JSON.stringify(shaderDefines);
+    let entry = this.quick.get(quickKey);
+    if (entry !== undefined) return entry;
+    const defines = { ...shaderDefines, STORAGE: this.storage };
+    const key = programKey(fragment.name, defines);
+    entry = this.byKey.get(key);
+    if (entry === undefined) {
+      entry = make(key, defines);
+      this.byKey.set(key, entry);
+    }
+    this.quick.set(quickKey, entry);
+    return entry;
+  }
+
+  clear(): void {
+    this.byKey.clear();
+    this.quick.clear();
+  }
+}
+
 /**
  * Compiled programs, cached by shader name + defines (the program-cache key). Compiles once per
  * key; a failure throws (see build).
  */
 export class ProgramCache {
-  private readonly programs = new Map<string, Program>();
-  /**
-   * The same programs by a cheaper key, asked first: the shader's name and the defines as given
-   * (JSON, in their insertion order; STORAGE is the cache's own). A pass asks for its program at
-   * every call, and the program key (defines sorted, formatted) cost ~12 us a call in V8, a few %
-   * of a small layer's call. Two orders of the same defines are two entries of this map for one
-   * program, never two programs.
-   */
-  private readonly quick = new Map<string, Program>();
+  private readonly programs: ProgramKeyed<Program>;
   /** How many programs this cache has compiled (for tests and the benchmark). */
   compiled = 0;
 
@@ -125,33 +170,25 @@ export class ProgramCache {
    * `storage` is the STORAGE define of glsl/layout.glsl (how tensor texels are held); every
    * program of this cache gets it.
    */
-  constructor(private readonly gl: WebGL2RenderingContext, private readonly storage = 0) {}
+  constructor(private readonly gl: WebGL2RenderingContext, storage = 0) {
+    this.programs = new ProgramKeyed(storage);
+  }
 
   get size(): number {
     return this.programs.size;
   }
 
   get(fragment: FragmentSource, shaderDefines: Defines): Program {
-    const quickKey = fragment.name + JSON.stringify(shaderDefines);
-    let program = this.quick.get(quickKey);
-    if (program) return program;
-    const defines = { ...shaderDefines, STORAGE: this.storage };
-    const key = programKey(fragment.name, defines);
-    program = this.programs.get(key);
-    if (!program) {
-      const vs = assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES);
-      const fs = assembleShader(fragment.name, fragment.text, defines, INCLUDES);
-      program = describeProgram(this.gl, key, build(this.gl, key, vs, fs));
+    return this.programs.get(fragment, shaderDefines, (key, defines) => {
+      const { vs, fs } = assembleProgram(fragment, defines);
+      const program = describeProgram(this.gl, key, build(this.gl, key, vs, fs));
       this.compiled++;
-      this.programs.set(key, program);
-    }
-    this.quick.set(quickKey, program);
-    return program;
+      return program;
+    });
   }
 
   dispose(): void {
     for (const p of this.programs.values()) this.gl.deleteProgram(p.program);
     this.programs.clear();
-    this.quick.clear();
   }
 }

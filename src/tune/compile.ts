@@ -1,6 +1,6 @@
-import { describeProgram, type Program } from '../gl/programs';
-import { assembleShader, programKey, type Defines } from '../gl/shader';
-import { INCLUDES, VERTEX, type FragmentSource } from '../gl/sources';
+import { assembleProgram, describeProgram, ProgramKeyed, type Program } from '../gl/programs';
+import type { Defines } from '../gl/shader';
+import type { FragmentSource } from '../gl/sources';
 import { STORAGE_DEFINE, type StorageFormat } from '../gl/textures';
 
 interface Entry {
@@ -20,12 +20,11 @@ interface Entry {
  */
 export class BackgroundPrograms {
   private readonly ext: { COMPLETION_STATUS_KHR: number } | null;
-  private readonly entries = new Map<string, Entry>();
-  /** The entries by the cheap key (the shader's name and the defines as given, JSON). */
-  private readonly quick = new Map<string, Entry>();
+  private readonly entries: ProgramKeyed<Entry>;
 
-  constructor(private readonly gl: WebGL2RenderingContext, private readonly storage: StorageFormat) {
+  constructor(private readonly gl: WebGL2RenderingContext, storage: StorageFormat) {
     this.ext = gl.getExtension('KHR_parallel_shader_compile') as { COMPLETION_STATUS_KHR: number } | null;
+    this.entries = new ProgramKeyed(STORAGE_DEFINE[storage]);
   }
 
   get available(): boolean {
@@ -35,21 +34,12 @@ export class BackgroundPrograms {
   /** The program once compiled; null while compiling (started by the first ask) or if it failed. */
   ready(fragment: FragmentSource, shaderDefines: Defines): Program | null {
     if (!this.ext) return null;
-    // The cheap key first, as ProgramCache.get does.
-    const quickKey = fragment.name + JSON.stringify(shaderDefines);
-    let e = this.quick.get(quickKey);
-    if (!e) {
-      const defines = { ...shaderDefines, STORAGE: STORAGE_DEFINE[this.storage] };
-      const key = programKey(fragment.name, defines);
-      e = this.entries.get(key);
-      if (!e) {
-        e = { glProgram: this.start(fragment, defines), program: null, failed: false, key };
-        this.entries.set(key, e);
-        this.quick.set(quickKey, e);
-        return null;
-      }
-      this.quick.set(quickKey, e);
-    }
+    let started = false;
+    const e = this.entries.get(fragment, shaderDefines, (key, defines) => {
+      started = true;
+      return { glProgram: this.start(fragment, defines), program: null, failed: false, key };
+    });
+    if (started) return null;
     if (e.program || e.failed) return e.program;
     const { gl } = this;
     if (!gl.getProgramParameter(e.glProgram, this.ext.COMPLETION_STATUS_KHR)) return null;
@@ -66,16 +56,13 @@ export class BackgroundPrograms {
   dispose(): void {
     for (const e of this.entries.values()) this.gl.deleteProgram(e.glProgram);
     this.entries.clear();
-    this.quick.clear();
   }
 
   private start(fragment: FragmentSource, defines: Defines): WebGLProgram {
     const { gl } = this;
     const program = gl.createProgram()!;
-    const sources: [number, string][] = [
-      [gl.VERTEX_SHADER, assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES).source],
-      [gl.FRAGMENT_SHADER, assembleShader(fragment.name, fragment.text, defines, INCLUDES).source],
-    ];
+    const { vs, fs } = assembleProgram(fragment, defines);
+    const sources: [number, string][] = [[gl.VERTEX_SHADER, vs.source], [gl.FRAGMENT_SHADER, fs.source]];
     for (const [type, source] of sources) {
       const shader = gl.createShader(type)!;
       gl.shaderSource(shader, source);

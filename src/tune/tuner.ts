@@ -170,7 +170,8 @@ export class Tuner {
       sel = new ShapeSelection(candidates, {
         samples: this.hook.samples ?? (coarse ? 4 : 2),
         statistic: coarse ? 'mean' : 'min',
-        margin: this.ext ? 0.1 : (env.barrierMargin ?? 0.1),
+        // With timer queries the default margin; between barriers the host's, if it gives one.
+        margin: this.ext ? undefined : env.barrierMargin,
         ...(this.hook.maxCalls ? { maxCalls: this.hook.maxCalls } : {}),
       });
       this.selections.set(key, sel);
