@@ -2,62 +2,42 @@ import { bindFramebufferInfo, type FramebufferInfo } from 'twgl.js';
 import { DepthwiseGLError } from '../errors';
 
 /**
- * What to read: a framebuffer of `width` x `height` texels, holding floats (RGBA32F / RGBA16F,
- * read as FLOAT) or bytes (RGBA8, read as UNSIGNED_BYTE: 4 bytes a texel). With `layers` > 1 its
- * color attachment k is layer k of a texture array, and the layers are read one after another.
+ * What to read: a framebuffer of `width` x `height` texels (one color attachment, a 2-D texture),
+ * holding floats (RGBA32F / RGBA16F, read as FLOAT) or bytes (RGBA8, read as UNSIGNED_BYTE: 4
+ * bytes a texel). Layered tensors are flattened before they are read (Core.downloadSource).
  */
 export interface ReadSource {
   fbi: FramebufferInfo;
   width: number;
   height: number;
-  layers: number;
   bytes: boolean;
 }
 
-/** The pixels as a typed array over the whole framebuffer (every layer): floats, or bytes. */
+/** The pixels as a typed array over the whole framebuffer: floats, or bytes. */
 function pixelArray(src: ReadSource): Float32Array | Uint8Array {
-  const n = src.width * src.height * src.layers * 4;
+  const n = src.width * src.height * 4;
   return src.bytes ? new Uint8Array(n) : new Float32Array(n);
 }
 
-function readPixelsInto(gl: WebGL2RenderingContext, src: ReadSource, dst: ArrayBufferView | number): void {
+/** readPixels of the whole framebuffer into an array, or at byte offset 0 of the bound pixel-pack buffer. */
+function readPixelsInto(gl: WebGL2RenderingContext, src: ReadSource, dst: ArrayBufferView | 0): void {
   bindFramebufferInfo(gl, src.fbi, gl.READ_FRAMEBUFFER);
   gl.pixelStorei(gl.PACK_ALIGNMENT, 4);
   const type = src.bytes ? gl.UNSIGNED_BYTE : gl.FLOAT;
-  const layerValues = src.width * src.height * 4;
-  for (let k = 0; k < src.layers; k++) {
-    gl.readBuffer(gl.COLOR_ATTACHMENT0 + k);
-    // Offsets: in bytes into a pixel-pack buffer, in elements into an array.
-    if (typeof dst === 'number') gl.readPixels(0, 0, src.width, src.height, gl.RGBA, type, dst + k * layerValues * (src.bytes ? 1 : 4));
-    else gl.readPixels(0, 0, src.width, src.height, gl.RGBA, type, dst, k * layerValues);
-  }
-  if (src.layers > 1) gl.readBuffer(gl.COLOR_ATTACHMENT0);
+  if (dst === 0) gl.readPixels(0, 0, src.width, src.height, gl.RGBA, type, 0);
+  else gl.readPixels(0, 0, src.width, src.height, gl.RGBA, type, dst);
   gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
 }
 
 /**
- * Reads a whole framebuffer, blocking until the GPU is done. Several layers go through a
- * pixel-pack buffer, so that the wait happens once (a readPixels into memory waits each time:
- * measured 0.2 ms a layer on SwiftShader).
+ * Reads a whole framebuffer into a new array, blocking until the GPU is done: one readPixels
+ * straight into it (through a pixel-pack buffer and getBufferSubData it took twice as long on
+ * Firefox, bench/RESULTS.md "Readback").
  */
 export function readPixelsSync(gl: WebGL2RenderingContext, src: ReadSource): Float32Array | Uint8Array {
   const out = pixelArray(src);
-  if (src.layers === 1) {
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
-    readPixelsInto(gl, src, out);
-    return out;
-  }
-  const buffer = gl.createBuffer();
-  if (!buffer) throw new DepthwiseGLError('readSync: could not create a pixel-pack buffer (is the context lost?)');
-  try {
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
-    gl.bufferData(gl.PIXEL_PACK_BUFFER, out.byteLength, gl.STREAM_READ);
-    readPixelsInto(gl, src, 0);
-    gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, out);
-  } finally {
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
-    gl.deleteBuffer(buffer);
-  }
+  gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+  readPixelsInto(gl, src, out);
   return out;
 }
 
@@ -88,7 +68,7 @@ export class AsyncReader {
    */
   read(src: ReadSource): Promise<Float32Array | Uint8Array> {
     const { gl } = this;
-    const byteLength = src.width * src.height * src.layers * 4 * (src.bytes ? 1 : 4);
+    const byteLength = src.width * src.height * 4 * (src.bytes ? 1 : 4);
     const buffer = gl.createBuffer();
     if (!buffer) return Promise.reject(new DepthwiseGLError('read: could not create a pixel-pack buffer (is the context lost?)'));
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);

@@ -109,40 +109,22 @@ export function pack(nhwcData: ArrayLike<number>, layout: TexelLayout): Float32A
   return out;
 }
 
-/** A width*height*4 texel array (layer after layer for a layered layout) back to NHWC data. */
+/**
+ * A width*height*4 texel array back to NHWC data: the array itself where it is exactly that (C a
+ * multiple of 4, no texels past the tensor's). Layered layouts are flattened on the GPU before
+ * they are read (Core.downloadSource).
+ */
 export function unpack(texelData: Float32Array, layout: TexelLayout): Float32Array {
   const [n, h, w, c] = layout.shape;
-  const layers = layerCount(layout);
-  if (layers > 1) return unpackLayered(texelData, layout, layers);
+  if (layerCount(layout) > 1) throw new Error('unpack: layered layouts are flattened before they are read');
   const count = n * h * w * c;
-  if (c % 4 === 0) return texelData.slice(0, count);
+  if (c % 4 === 0) return texelData.length === count ? texelData : texelData.slice(0, count);
   const out = new Float32Array(count);
   const pixels = n * h * w;
   const stride = layout.c4 * 4;
   for (let p = 0, dst = 0; p < pixels; p++) {
     const base = p * stride;
     for (let k = 0; k < c; k++) out[dst++] = texelData[base + k];
-  }
-  return out;
-}
-
-function unpackLayered(texelData: Float32Array, layout: TexelLayout, layers: number): Float32Array {
-  const [n, h, w, c] = layout.shape;
-  const { c4, width, height } = layout;
-  const out = new Float32Array(n * h * w * c);
-  const layerSize = width * height * 4;
-  const pixel = c4 * 4;
-  let dst = 0;
-  for (let row = 0; row < n * h; row++) {
-    for (let x = 0; x < w; x++) {
-      const base = (x % layers) * layerSize + (row * width + Math.floor(x / layers) * c4) * 4;
-      if (c === pixel) {
-        out.set(texelData.subarray(base, base + c), dst);
-        dst += c;
-      } else {
-        for (let k = 0; k < c; k++) out[dst++] = texelData[base + k];
-      }
-    }
   }
   return out;
 }

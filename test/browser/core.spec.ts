@@ -250,7 +250,7 @@ test.describe('resources and capabilities', () => {
     expect(r.finalMemory).toEqual({ tensors: 0, textures: 0, bytes: 0, pooled: { textures: 0, bytes: 0 } });
   });
 
-  test('a layered (wide-shader) output: read as it is, flattened once for every other consumer, same values', async ({ harness }) => {
+  test('a layered (wide-shader) output: flattened once, for its reads and for every other consumer, same values', async ({ harness }) => {
     const r = await harness.evaluate(async () => {
       const { H, DGL } = window;
       const ctx = H.ctx({});
@@ -263,7 +263,7 @@ test.describe('resources and capabilities', () => {
       const y = ctx.depthwiseConv2d(x, f, [1, 1, 1, 1], 'SAME'); // stride 1, M = 1: the wide shader
       const want = DGL.depthwiseConv2dReference({ data: xd, shape: [1, 6, 11, 8] }, { data: fd, shape: [3, 3, 8, 1] }, [1, 1, 1, 1], 'SAME');
       const texturesBefore = ctx.memory().textures;
-      const direct = H.compare(y.readSync(), want.data, { atol: 1e-5, rtol: 1e-5 });
+      const direct = H.compare(y.readSync(), want.data, { atol: 1e-5, rtol: 1e-5 }); // flattens y
       const directAsync = H.compare(await y.read(), want.data, { atol: 1e-5, rtol: 1e-5 });
       // As the input of another convolution (flattened here, once) ...
       const z = ctx.depthwiseConv2d(y, g, [1, 2, 1, 1], 'VALID');

@@ -63,19 +63,26 @@ describe('texel layout', () => {
     expect(Array.from(nchwToNhwc(nchw, [2, 5, 3, 4]))).toEqual(Array.from(data));
   });
 
-  it('layered layout: pixel w in layer w % L, column floor(w / L) * C4 (hand-checked)', () => {
+  it('layered layout: each layer ceil(W / L) * C4 wide, N * H high (hand-checked); read only after flattening', () => {
     // [2, 2, 5, 6], 4 layers: each layer ceil(5/4) * 2 = 4 texels wide, 2 * 2 = 4 rows.
     const l = layeredLayout([2, 2, 5, 6], 4, 64)!;
     expect(l).toMatchObject({ c4: 2, width: 4, height: 4, layers: 4, texels: 2 * 2 * 5 * 2 });
-    const texels = new Float32Array(4 * 4 * 4 * 4).fill(NaN); // unused texels must not be read
-    const put = (layer: number, x: number, y: number, comp: number, v: number) => { texels[((layer * 4 + y) * 4 + x) * 4 + comp] = v; };
-    for (let n = 0; n < 2; n++) for (let h = 0; h < 2; h++) for (let w = 0; w < 5; w++) for (let c = 0; c < 6; c++) {
-      put(w % 4, Math.floor(w / 4) * 2 + (c >> 2), n * 2 + h, c & 3, ((n * 2 + h) * 5 + w) * 6 + c);
-    }
-    const out = unpack(texels, l);
-    expect(Array.from(out)).toEqual(Array.from({ length: 120 }, (_, i) => i));
-    // (n=1, h=1, w=4, c=5): layer 0, column 1*2 + 1 = 3, row 3, component 1.
-    expect(texels[((0 * 4 + 3) * 4 + 3) * 4 + 1]).toBe(out[((1 * 2 + 1) * 5 + 4) * 6 + 5]);
+    expect(() => unpack(new Float32Array(4 * 4 * 4 * 4), l)).toThrow(/flattened/);
+  });
+
+  it('unpack: a dense texel array (C a multiple of 4, no spare texels) is returned as is, a padded one copied', () => {
+    const dense = texelLayout([1, 2, 3, 8], 6);
+    const data = seeded(2 * 3 * 8, 5);
+    const texels = pack(data, dense);
+    expect(texels.length).toBe(data.length);
+    expect(unpack(texels, dense)).toBe(texels);
+    const spare = texelLayout([1, 1, 7, 4], 64); // 7 texels in a 3x3 texture: 2 spare
+    const d2 = seeded(28, 6);
+    const t2 = pack(d2, spare);
+    expect(t2.length).toBe(36);
+    const u2 = unpack(t2, spare);
+    expect(u2).not.toBe(t2);
+    expect(Array.from(u2)).toEqual(Array.from(d2));
   });
 
   it('layered layout: refused when a layer would not fit, or with fewer than 2 layers', () => {
