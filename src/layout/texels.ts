@@ -91,11 +91,16 @@ export function isRowAligned(layout: TexelLayout): boolean {
   return layout.width === layout.shape[2] * layout.c4;
 }
 
-/** NHWC data to a width*height*4 texel array (zero-filled padding). */
+/**
+ * NHWC data to a width*height*4 texel array (zero-filled padding): the data itself where it is
+ * exactly that (a Float32Array, C a multiple of 4, no texels past the tensor's; it is only read).
+ */
 export function pack(nhwcData: ArrayLike<number>, layout: TexelLayout): Float32Array {
   if (layerCount(layout) > 1) throw new Error('pack: layered layouts are written by shaders only');
   const [, , , c] = layout.shape;
-  const out = new Float32Array(layout.width * layout.height * 4);
+  const size = layout.width * layout.height * 4;
+  if (c % 4 === 0 && nhwcData instanceof Float32Array && nhwcData.length === size) return nhwcData;
+  const out = new Float32Array(size);
   if (c % 4 === 0) {
     out.set(nhwcData);
     return out;

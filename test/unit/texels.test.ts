@@ -70,12 +70,13 @@ describe('texel layout', () => {
     expect(() => unpack(new Float32Array(4 * 4 * 4 * 4), l)).toThrow(/flattened/);
   });
 
-  it('unpack: a dense texel array (C a multiple of 4, no spare texels) is returned as is, a padded one copied', () => {
+  it('pack/unpack: dense data (C a multiple of 4, no spare texels) is used as is, padded data copied', () => {
     const dense = texelLayout([1, 2, 3, 8], 6);
     const data = seeded(2 * 3 * 8, 5);
     const texels = pack(data, dense);
-    expect(texels.length).toBe(data.length);
+    expect(texels).toBe(data); // uploaded as given, not copied
     expect(unpack(texels, dense)).toBe(texels);
+    expect(Array.from(pack(Array.from(data), dense))).toEqual(Array.from(data)); // a plain array is copied
     const spare = texelLayout([1, 1, 7, 4], 64); // 7 texels in a 3x3 texture: 2 spare
     const d2 = seeded(28, 6);
     const t2 = pack(d2, spare);
