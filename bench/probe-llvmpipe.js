@@ -32,7 +32,9 @@ export const VARIANTS = {
   cur: { defines: {} },
   kind: { defines: { SIZES: 1 } },
   // The weights from a uniform block (the same values in the same order: exact), not a texture.
-  ubo: { defines: {}, ubo: true, patch: [['uniform highp sampler2D u_filter;', 'layout(std140) uniform Weights { vec4 u_weights[NWT * IN_C2]; };'], ['wt[P] = texelFetch(u_filter, ivec2(cp, P), 0);', 'wt[P] = u_weights[(P) * IN_C2 + cp];']] },
+  ubo: { defines: {}, ubo: true, patch: [['uniform highp sampler2D u_filter;', 'layout(std140) uniform Weights { vec4 u_weights[NWT * IN_C2]; };'], ['#define WFETCH(P) wt[P] = READ_WT(P);', '#define WFETCH(P) wt[P] = u_weights[(P) * IN_C2 + cp];']] },
+  // texelFetch instead of texture() sampling (what the shader did before: SAMPLED 0, exact).
+  fetch: { defines: { SAMPLED: 0 } },
   // Ceilings (wrong results; what a part of the shader costs), by patching the shader's text:
   // The library's pass around the same program (not the shader): its state save and restore
   // (src/tfjs/state.ts) and its framebuffer unbinds (src/gl/pass.ts, src/tfjs/bridge.ts).
@@ -40,8 +42,8 @@ export const VARIANTS = {
   'cur+fb0': { defines: {}, nullFb: true },
   nochk: { defines: {}, inexact: true, patch: [['ok[C] = rowIn && uint(iw0 + (C)) < uint(IN_W);', 'ok[C] = true;'], ['rowIn = uint(ih0 + (DI) * RH) < uint(IN_H);', 'rowIn = true;'], ['inClamp(COLSTEP(rowP, Q))', 'COLSTEP(rowP, Q)']] }, // no bounds checks (wrong at the borders)
   fill: { defines: {}, inexact: true, patch: ['vec4 v = vec4(acc[0], acc[1]);', 'vec4 v = vec4(1.0);'] }, // no fetch, no MAC: the pass's fixed cost and its writes
-  nowt: { defines: {}, inexact: true, patch: ['wt[P] = texelFetch(u_filter, ivec2(cp, P), 0);', 'wt[P] = vec4(0.25 + 0.125 * float(P), 0.5, 0.75, 1.0);'] }, // weights not fetched
-  noin: { defines: {}, inexact: true, patch: ['xs[Q] = texelFetch(u_input, inClamp(COLSTEP(rowP, Q)), 0);', 'xs[Q] = vec4(float(rowP.y + (Q)));'] }, // input not fetched
+  nowt: { defines: {}, inexact: true, patch: ['#define WFETCH(P) wt[P] = READ_WT(P);', '#define WFETCH(P) wt[P] = vec4(0.25 + 0.125 * float(P), 0.5, 0.75, 1.0);'] }, // weights not fetched
+  noin: { defines: {}, inexact: true, patch: ['#define FETCH(Q) xs[Q] = READ_IN(inClamp(COLSTEP(rowP, Q)));', '#define FETCH(Q) xs[Q] = vec4(float(rowP.y + (Q)));'] }, // input not fetched
 };
 
 let sw = null;
