@@ -56,6 +56,8 @@ ivec4 divmodQ(ivec4 a, int d) {
 // Per-fragment values the taps share (set once at the top of main()).
 int g_oc4;
 int g_iw0;
+vec2 g_inScale;  // 1 / the input texture's size, 1 / the packed filter's (sampleTexel)
+vec2 g_fScale;
 #if M != 1
 ivec4 g_kComp;
 bvec4 g_inNext;
@@ -97,27 +99,27 @@ vec4 tap(ivec2 p, int tapIndex, bool valid) {
   ivec2 q = ivec2(p.x, clamp(p.y, 0, IN_TEX_H - 1));
 #endif
 #if F_ALIGNED
-  vec4 w = loadTexel(u_filter, ivec2(g_oc4, tapIndex));
+  vec4 w = sampleTexel(u_filter, ivec2(g_oc4, tapIndex), g_fScale);
 #else
-  vec4 w = loadTexel(u_filter, texelCoord(tapIndex * OUT_C4 + g_oc4, F_TEX_W));
+  vec4 w = sampleTexel(u_filter, texelCoord(tapIndex * OUT_C4 + g_oc4, F_TEX_W), g_fScale);
 #endif
 #if M == 1
-  vec4 x = loadTexel(u_input, q);
+  vec4 x = sampleTexel(u_input, q, g_inScale);
 #elif (M % 4) == 0
   // All four lanes read the same channel.
-  vec4 x = mix(vec4(0.0), vec4(pick(loadTexel(u_input, q), g_kComp.x)), g_live);
+  vec4 x = mix(vec4(0.0), vec4(pick(sampleTexel(u_input, q, g_inScale), g_kComp.x)), g_live);
 #elif M == 2
   // Lanes read channels (k, k, k+1, k+1) with k even: components xxyy or zzww.
-  vec4 a = loadTexel(u_input, q);
+  vec4 a = sampleTexel(u_input, q, g_inScale);
   vec4 x = mix(vec4(0.0), mix(a.zzww, a.xxyy, bvec4(g_kComp.x == 0)), g_live);
 #else
-  vec4 a = loadTexel(u_input, q);
+  vec4 a = sampleTexel(u_input, q, g_inScale);
 #if IN_ALIGNED
   ivec2 q1 = q + ivec2(1, 0);
 #else
   ivec2 q1 = stepTexel(p, 1);
 #endif
-  vec4 b = loadTexel(u_input, ivec2(min(q1.x, IN_TEX_W - 1), clamp(q1.y, 0, IN_TEX_H - 1)));
+  vec4 b = sampleTexel(u_input, ivec2(min(q1.x, IN_TEX_W - 1), clamp(q1.y, 0, IN_TEX_H - 1)), g_inScale);
   vec4 x = vec4(pick(mix(a, b, bvec4(g_inNext.x)), g_kComp.x), pick(mix(a, b, bvec4(g_inNext.y)), g_kComp.y),
                 pick(mix(a, b, bvec4(g_inNext.z)), g_kComp.z), pick(mix(a, b, bvec4(g_inNext.w)), g_kComp.w));
   x = mix(vec4(0.0), x, g_live);
@@ -194,6 +196,8 @@ void main() {
   vec4 acc = vec4(0.0);
   g_oc4 = oc4;
   g_iw0 = iw0;
+  g_inScale = 1.0 / vec2(IN_TEX_W, IN_TEX_H);
+  g_fScale = 1.0 / vec2(textureSize(u_filter, 0));
 #if M != 1
   g_kComp = kComp;
   g_inNext = inNext;

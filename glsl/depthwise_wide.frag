@@ -78,7 +78,7 @@ ivec2 colCoord(ivec2 rowP, int c) {
 // F<n> fetches input columns 0..n-1 of a row, A<n>(DJ) accumulates tap column DJ into outputs
 // 0..n-1, T<n>(DI) runs tap columns 0..n-1, R<n> rows 0..n-1; NCOLS, WIDE, FW and FH pick n
 // (ANGLE's preprocessor has no token pasting, hence the #if chains).
-#define FETCH(C) xs[C] = loadTexel(u_input, colCoord(rowP, C)); ok[C] = rowIn && uint(iw0 + (C)) < uint(IN_W);
+#define FETCH(C) xs[C] = sampleTexel(u_input, colCoord(rowP, C), inScale); ok[C] = rowIn && uint(iw0 + (C)) < uint(IN_W);
 #define F1 FETCH(0)
 #define F2 F1 FETCH(1)
 #define F3 F2 FETCH(2)
@@ -106,7 +106,7 @@ ivec2 colCoord(ivec2 rowP, int c) {
 #else
 #define ACCUMULATE(DJ) A4(DJ)
 #endif
-#define TAP(DI, DJ) w = loadTexel(u_filter, ivec2(oc4, (DI) * FW + (DJ))); ACCUMULATE(DJ)
+#define TAP(DI, DJ) w = sampleTexel(u_filter, ivec2(oc4, (DI) * FW + (DJ)), fScale); ACCUMULATE(DJ)
 #define T1(DI) TAP(DI, 0)
 #define T2(DI) T1(DI) TAP(DI, 1)
 #define T3(DI) T2(DI) TAP(DI, 2)
@@ -210,6 +210,9 @@ void main() {
   ivec2 rowP = ivec2(yx.y, yx.x);
 #endif
 
+  // 1 / the sizes of the input texture and of the packed filter (OUT_C4 x FH*FW), for sampleTexel.
+  vec2 inScale = 1.0 / vec2(IN_TEX_W, IN_TEX_H);
+  vec2 fScale = 1.0 / vec2(OUT_C4, FH * FW);
   vec4 acc[4] = vec4[4](vec4(0.0), vec4(0.0), vec4(0.0), vec4(0.0));
   vec4 xs[NCOLS];
   bool ok[NCOLS];

@@ -43,6 +43,18 @@ vec4 loadTexel(highp sampler2D s, ivec2 c) {
 #endif
 }
 
+// Logical texel c by texture() at its centre (`scale` = 1 / the texture's size in texels): with
+// NEAREST filtering and one level, the same texel bit for bit as loadTexel's texelFetch, and
+// faster on every GL stack measured (bench/RESULTS.md, "Sampling instead of texelFetch"). The
+// convolutions' hot loops read through it; RGBA8 storage reads its four texels as loadTexel does.
+vec4 sampleTexel(highp sampler2D s, ivec2 c, vec2 scale) {
+#if STORAGE == 2
+  return loadTexel(s, c);
+#else
+  return texture(s, (vec2(c) + 0.5) * scale);
+#endif
+}
+
 // The logical texel coordinate this fragment writes.
 ivec2 outputCoord() {
 #if STORAGE == 2

@@ -56,7 +56,7 @@ export class Tensor implements GLTensor {
     return this.texture;
   }
 
-  /** The texture as it is, possibly layered (readback reads either). */
+  /** The texture as it is, possibly layered (the TF.js export and the tuner's barrier read either). */
   get stored(): GpuTexture {
     if (!this.texture) throw new Error('internal: texture of a disposed tensor');
     return this.texture;

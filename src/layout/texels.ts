@@ -26,8 +26,8 @@ import { fail } from '../errors';
  * A layered layout ({@link layeredLayout}, `layers` = L > 1) is what the wide convolution shader
  * writes: a texture array of L layers, each ceil(W / L) * C4 wide and N * H high, pixel
  * (n, h, w) at layer w % L, column floor(w / L) * C4 of row n * H + h (pixels past W in the last
- * column group hold anything). It is only ever an op's output: readback reads it as it is, and
- * everything else reads it after one pass that lays it out flat again (see Tensor.tex).
+ * column group hold anything). It is only ever an op's output: readback and everything else read
+ * it after one pass that lays it out flat again (see Tensor.tex).
  */
 export interface TexelLayout {
   /** Logical NHWC shape. */

@@ -81,7 +81,7 @@ export function depthwiseConv2d(
     let out: GpuTexture;
     if (variant === 'wide') {
       // Several output pixels per fragment, written straight into a layered output (no pass to
-      // interleave them: readback reads the layers, other consumers flatten it once; Tensor.tex).
+      // interleave them here: a read or another consumer flattens it once; Tensor.tex).
       out = ctx.textures.create(wide!);
       ctx.pass(ctx.programs.get(DEPTHWISE_WIDE_FRAG, { ...common, RW: g.rw, WIDE: wide!.layers!, NCOLS: wideColumns(g, wide!.layers!) }), { ...uniforms, ...textures }, out);
     } else {
