@@ -28,16 +28,26 @@ export interface DirectCall {
   ncols: number;
 }
 
-/** The geometry when the direct shader serves the call, else null (then the general path runs). */
-export function directCall(
-  backend: WebGLBackend, x: TensorInfo, filterShape: number[], conv: ConvArgs, packedOut: boolean, maxTextureSize: number,
-): DirectCall | null {
-  if (!packedOut || conv.dataFormat !== 'NHWC') return null;
+/**
+ * Whether the direct shader can read this call's input as it is now: a packed NHWC texture whose
+ * rows are the tensor's columns, and a packed output wanted. Checked at every call (TF.js may
+ * hold the same shape's input in another form from call to call).
+ */
+export function directApplies(backend: WebGLBackend, x: TensorInfo, conv: ConvArgs, packedOut: boolean): boolean {
+  if (!packedOut || conv.dataFormat !== 'NHWC') return false;
   const td = backend.texData.get(x.dataId);
-  if (td.texture == null || !td.isPacked || td.slice || !packedRowsAreColumns(x.shape, td.shape)) return null;
+  return !(td.texture == null || !td.isPacked || td.slice || !packedRowsAreColumns(x.shape, td.shape));
+}
+
+/**
+ * The direct shader's geometry for a layer shape, or null when the shader does not serve it (then
+ * the general path runs). Depends on the shapes and arguments alone: the kernels keep it per shape.
+ */
+export function directGeometry(xShape: number[], filterShape: number[], conv: ConvArgs, maxTextureSize: number): DirectCall | null {
+  if (conv.dataFormat !== 'NHWC') return null;
   // TF.js's output size (a crop of ours in the number-pad case: see ConvArgs): the shader only
   // needs the top/left pads, strides and rates to place its taps.
-  const natural = convGeometry(FN, x.shape, filterShape, conv.strides, conv.padding, conv.rate, 'NHWC');
+  const natural = convGeometry(FN, xShape, filterShape, conv.strides, conv.padding, conv.rate, 'NHWC');
   const g = { ...natural, outH: conv.outH, outW: conv.outW, outShape: [natural.batch, conv.outH, conv.outW, natural.outC] };
   if (g.m !== 1 || g.fh > MAX_TAPS_SIDE || g.fw > MAX_TAPS_SIDE) return null;
   const ncols = g.sw + (g.fw - 1) * g.rw + 1;

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor';
 import type { TuneOptions, TuneTable } from '../tune/tuner';
 import { activationOf, channelVector, convArgs, dataFormatOf, withHW, type ConvArgs } from './attrs';
 import { Bridge, unreadable, type HostContext } from './bridge';
-import { directCall, makeDirectFilter, runDirect, type DirectCall } from './direct';
+import { directApplies, directGeometry, makeDirectFilter, runDirect, type DirectCall } from './direct';
 import { saveState, trackActiveTexture } from './state';
 import { mergeTables, readTable } from '../tune/select';
 import type { Conv2DInfo, DataId, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
@@ -179,7 +179,25 @@ interface BackendState {
   restoreDispose: () => void;
   /** Stops tracking the context's active texture unit (state.ts). */
   untrack: () => void;
+  /** What a forward call works out from its shapes and attributes alone, per layer shape (ShapePlan). */
+  plans: Map<string, ShapePlan>;
 }
+
+/**
+ * A forward layer shape's per-call work done once: TF.js's geometry, our arguments for it, the
+ * direct shader's geometry (undefined until a call could take the direct path) and the middle of
+ * the tuner's key. A model calls each shape again and again; built every call, this was ~0.03 ms
+ * of JavaScript a call, 10-25 % of a small layer on WebKit (bench/RESULTS.md, "Delegated calls").
+ */
+interface ShapePlan {
+  info: Conv2DInfo;
+  conv: ConvArgs;
+  direct?: DirectCall | null;
+  key: string;
+}
+
+/** Plans kept per backend; past this many shapes the map starts again (shapes that keep changing). */
+const MAX_PLANS = 512;
 
 class Registration {
   readonly originals = new Map<TfjsKernelName, KernelConfig>();
@@ -376,7 +394,7 @@ class Registration {
       if (own) backend.disposeData = previous;
       else delete (backend as { disposeData?: unknown }).disposeData;
     };
-    s = { host: host!, bridge: bridge!, derived, restoreDispose, untrack: trackActiveTexture(gl) };
+    s = { host: host!, bridge: bridge!, derived, restoreDispose, untrack: trackActiveTexture(gl), plans: new Map() };
     this.backends.set(backend, s);
     return s;
   }
@@ -408,10 +426,19 @@ class Registration {
       checkReadable(backend, x, 'the input');
       checkReadable(backend, filter, 'the filter');
       if (x.shape.length !== 4 || filter.shape.length !== 4) throw new Fallback(`input ${show(x.shape)} or filter ${show(filter.shape)} is not 4-D`);
-      const info = convInfo(x.shape, filter.shape, fmt);
-      // An empty output (TF.js's number-pad rule can give one): nothing to compute, as in TF.js.
-      if (info.outHeight < 1 || info.outWidth < 1) return backend.makeTensorInfo(info.outShape, 'float32', new Float32Array(0));
-      const conv = argsFor(info, fmt);
+      const planKey = `${x.shape}|${filter.shape}|${fmt}|${attrs.strides}|${JSON.stringify(attrs.pad)}|${attrs.dilations}|${attrs.dimRoundingMode}`;
+      let plan = s.plans.get(planKey);
+      if (!plan) {
+        const info = convInfo(x.shape, filter.shape, fmt);
+        // An empty output (TF.js's number-pad rule can give one): nothing to compute, as in TF.js.
+        if (info.outHeight < 1 || info.outWidth < 1) return backend.makeTensorInfo(info.outShape, 'float32', new Float32Array(0));
+        const conv = argsFor(info, fmt);
+        const key = [x.shape.join('x'), filter.shape.join('x'), conv.strides.join(','), JSON.stringify(conv.padding),
+          conv.rate.join(','), `${conv.outH}x${conv.outW}`, fmt].join('|');
+        if (s.plans.size >= MAX_PLANS) s.plans.clear();
+        s.plans.set(planKey, (plan = { info, conv, key }));
+      }
+      const { info, conv } = plan;
       const outC = info.outChannels;
       let fused: FusedEpilogue | null = null;
       let captureFused: TfjsCapturedCall['fused'] = null;
@@ -434,10 +461,15 @@ class Registration {
       // Everything is checked; GPU work starts here. Our path (direct where it applies, else the
       // general one) and TF.js's own kernel are the candidates (src/tune); ours is the fixed choice.
       let direct: DirectCall | null = null;
-      try {
-        direct = this.useDirect ? directCall(backend, x, filter.shape, conv, packedOut, s.host.layoutMax) : null;
-      } catch (e) {
-        throw new Fallback(e instanceof DepthwiseGLError ? e.message : `internal error: ${String((e as Error)?.stack ?? e)}`);
+      if (this.useDirect && directApplies(backend, x, conv, packedOut)) {
+        if (plan.direct === undefined) {
+          try {
+            plan.direct = directGeometry(x.shape, filter.shape, conv, s.host.layoutMax);
+          } catch (e) {
+            throw new Fallback(e instanceof DepthwiseGLError ? e.message : `internal error: ${String((e as Error)?.stack ?? e)}`);
+          }
+        }
+        direct = plan.direct;
       }
       const ours = (): TensorInfo => this.gpu(s, backend, name, () => {
         if (fused) {
@@ -465,9 +497,8 @@ class Registration {
         });
       });
       const path = direct ? 'direct' : 'general';
-      const key = [name, path, x.shape.join('x'), filter.shape.join('x'), conv.strides.join(','), JSON.stringify(conv.padding),
-        conv.rate.join(','), `${conv.outH}x${conv.outW}`, fmt, fused ? `${fused.activation}${vectors.bias ? '+b' : ''}` : '',
-        packedOut ? 'packed' : 'unpacked', backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'].join('|');
+      const key = `${name}|${path}|${plan.key}|${fused ? `${fused.activation}${vectors.bias ? '+b' : ''}` : ''}|${
+        packedOut ? 'packed' : 'unpacked'}|${backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'}`;
       const binaries = (backend as { binaryCache?: object }).binaryCache;
       return s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(this.originals.get(name)!.kernelFunc(args) as TensorInfo) : ours()), {
         // A compile (ours or TF.js's), or the direct path's provisional program, in a call: not
@@ -600,7 +631,9 @@ class Registration {
     const call: TfjsCapturedCall = {
       index: session.calls.length, kernel, served: true, fallback: null, dataFormat: conv.dataFormat,
       inputShape: [...x.shape], filterShape: [...f.shape], outputShape: [...out.shape],
-      strides: conv.strides, padding: conv.padding, rate: conv.rate, attrs: { ...attrs }, fused: captureFused,
+      // Copies: conv is kept per layer shape (ShapePlan), and the app may change what it is given.
+      strides: [...conv.strides], padding: typeof conv.padding === 'string' ? conv.padding : conv.padding.map((p) => [...p]) as typeof conv.padding,
+      rate: [...conv.rate], attrs: { ...attrs }, fused: captureFused,
     };
     session.calls.push(call);
     const host = (t: Tensor, set: (h: HostTensor) => void) =>
