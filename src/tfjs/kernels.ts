@@ -501,9 +501,9 @@ class Registration {
         packedOut ? 'packed' : 'unpacked'}|${backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'}`;
       const binaries = (backend as { binaryCache?: object }).binaryCache;
       return s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(this.originals.get(name)!.kernelFunc(args) as TensorInfo) : ours()), {
-        // A compile (ours or TF.js's), or the direct path's provisional program, in a call: not
-        // the shape's steady time.
-        compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0) + s.bridge.provisional,
+        // A compile (ours or TF.js's), the direct path's provisional program, or the first draw
+        // of a program compiled in the background, in a call: not the shape's steady time.
+        compiles: () => s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0) + s.bridge.provisional + s.bridge.background.handedOut,
         canQuery: backend.activeTimers == null,
         // Timed by barriers, TF.js's kernel must be twice as fast to be given the shape.
         barrierMargin: DELEGATE_MARGIN,
