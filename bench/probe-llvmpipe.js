@@ -35,6 +35,9 @@ export const VARIANTS = {
   ubo: { defines: {}, ubo: true, patch: [['uniform highp sampler2D u_filter;', 'layout(std140) uniform Weights { vec4 u_weights[NWT * IN_C2]; };'], ['#define WFETCH(P) wt[P] = READ_WT(P);', '#define WFETCH(P) wt[P] = u_weights[(P) * IN_C2 + cp];']] },
   // texelFetch instead of texture() sampling (what the shader did before: SAMPLED 0, exact).
   fetch: { defines: { SAMPLED: 0 } },
+  // Sampled input without the coordinate clamp (texture() clamps to the edge itself; taps in the
+  // padding are dropped by the select whatever they read: exact).
+  noclamp: { defines: {}, patch: ['#define FETCH(Q) xs[Q] = READ_IN(inClamp(COLSTEP(rowP, Q)));', '#define FETCH(Q) xs[Q] = READ_IN(COLSTEP(rowP, Q));'] },
   // Ceilings (wrong results; what a part of the shader costs), by patching the shader's text:
   // The library's pass around the same program (not the shader): its state save and restore
   // (src/tfjs/state.ts) and its framebuffer unbinds (src/gl/pass.ts, src/tfjs/bridge.ts).
