@@ -38,6 +38,9 @@ export const VARIANTS = {
   // Sampled input without the coordinate clamp (texture() clamps to the edge itself; taps in the
   // padding are dropped by the select whatever they read: exact).
   noclamp: { defines: {}, patch: ['#define FETCH(Q) xs[Q] = READ_IN(inClamp(COLSTEP(rowP, Q)));', '#define FETCH(Q) xs[Q] = READ_IN(COLSTEP(rowP, Q));'] },
+  // Sampled input at float coordinates stepped per column (one add a fetch; aligned inputs only,
+  // as the bench's layers are; no clamp: texture() clamps to the edge itself).
+  uvstep: { defines: {}, patch: [['#define FETCH(Q) xs[Q] = READ_IN(inClamp(COLSTEP(rowP, Q)));', '#define FETCH(Q) xs[Q] = texture(u_input, uvRow + vec2(0.0, float(Q) * inScale.y));'], ['#define ROW(DI) rowIn = uint(ih0 + (DI) * RH) < uint(IN_H); OKS FETCHES', '#define ROW(DI) rowIn = uint(ih0 + (DI) * RH) < uint(IN_H); uvRow = (vec2(rowP) + 0.5) * inScale; OKS FETCHES'], ['  vec4 wt[NWT];', '  vec2 uvRow;\n  vec4 wt[NWT];']] },
   // Ceilings (wrong results; what a part of the shader costs), by patching the shader's text:
   // The library's pass around the same program (not the shader): its state save and restore
   // (src/tfjs/state.ts) and its framebuffer unbinds (src/gl/pass.ts, src/tfjs/bridge.ts).
