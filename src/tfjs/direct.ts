@@ -40,11 +40,11 @@ export function directApplies(backend: WebGLBackend, x: TensorInfo, conv: ConvAr
 }
 
 /**
- * The direct shader's geometry for a layer shape, or null when the shader does not serve it (then
- * the general path runs). Depends on the shapes and arguments alone: the kernels keep it per shape.
+ * The direct shader's geometry for a layer shape whose call directApplies to (NHWC), or null when
+ * the shader does not serve it (then the general path runs). Depends on the shapes and arguments
+ * alone: the kernels keep it per shape.
  */
 export function directGeometry(xShape: number[], filterShape: number[], conv: ConvArgs, maxTextureSize: number): DirectCall | null {
-  if (conv.dataFormat !== 'NHWC') return null;
   // TF.js's output size (a crop of ours in the number-pad case: see ConvArgs): the shader only
   // needs the top/left pads, strides and rates to place its taps.
   const natural = convGeometry(FN, xShape, filterShape, conv.strides, conv.padding, conv.rate, 'NHWC');
