@@ -2,8 +2,11 @@
 // on the same GL implementation, both libraries interleaved so that drift hits both.
 //
 // For each layer and library:
-//   compute    K back-to-back calls on tensors already on the GPU, then one synchronous read of
-//              the last output; the time divided by K. Median of `reps` repeats after a warm-up.
+//   compute    K back-to-back calls on tensors already on the GPU, then 3K, each followed by a
+//              wait for the last output (a read of a few values of it): ms a call = the
+//              difference / 2K (the wait cancels out; computePair). Median of `reps` repeats
+//              after a warm-up. K calls and one read of the whole output, / K (the figure
+//              before), is reported beside it.
 //   roundTrip  upload the input from a Float32Array, one call, synchronous read. Median.
 //   firstCall  the first call of this layer's shape in the page (so it includes compiling the
 //              shape's shader): upload input and filter, call, read. Measured once.
@@ -76,6 +79,7 @@ function oursLib() {
   const ctx = createContext({ tuneHook: { onTimed: () => { timed++; } } });
   const gl = ctx.gl;
   const timer = gl.getExtension('EXT_disjoint_timer_query_webgl2');
+  const ones = new Map(); // sync()'s filters by channel count
   return {
     name: 'depthwise-gl',
     renderer: ctx.capabilities.renderer,
@@ -88,6 +92,16 @@ function oursLib() {
     vector: (data) => ctx.tensor(data, [1, 1, 1, data.length]),
     conv: (x, f, L, fused) => ctx.depthwiseConv2d(x, f, [1, L.s, L.s, 1], 'SAME', [L.r, L.r], null, null, fused),
     read: (t) => t.readSync(),
+    // Waits for t with a read of C values, not all of t: a VALID 1x1 depthwise pass that strides
+    // over the whole of t (output [1, 1, 1, C], weights 1), read back.
+    sync(t) {
+      const [, h, w, c] = t.shape;
+      let one = ones.get(c);
+      if (!one) ones.set(c, (one = ctx.tensor(new Float32Array(c).fill(1), [1, 1, c, 1])));
+      const s = ctx.depthwiseConv2d(t, one, [1, h, w, 1], 'VALID');
+      s.readSync();
+      s.dispose();
+    },
     free: (t) => t.dispose(),
     /** GPU ms per call over K calls, or null when the GL has no timer query. */
     gpuTime(x, f, L, K) {
@@ -114,7 +128,15 @@ function oursLib() {
         poll();
       });
     },
-    dispose: () => ctx.dispose(),
+    /** Frees sync()'s filters. */
+    releaseSync() {
+      for (const one of ones.values()) one.dispose();
+      ones.clear();
+    },
+    dispose() {
+      this.releaseSync();
+      ctx.dispose();
+    },
   };
 }
 
@@ -144,6 +166,12 @@ async function tfjsLib() {
       });
     },
     read: (t) => t.dataSync(),
+    // Waits for t with a read of one value: a 1x1x1x1 slice of it (run after it), read back.
+    sync(t) {
+      const one = tf.slice(t, [0, 0, 0, 0], [1, 1, 1, 1]);
+      one.dataSync();
+      one.dispose();
+    },
     free: (t) => t.dispose(),
     async gpuTime(x, f, L, K) {
       if (!timerReliable) return null;
@@ -165,8 +193,8 @@ async function tfjsLib() {
 
 // --- measurements ---------------------------------------------------------------------------
 
-/** K back-to-back calls, one read of the last; ms per call. */
-function computeOnce(lib, x, f, L, K, fused) {
+/** K back-to-back calls, one read of the last (or, `sync`, a wait for it: lib.sync); ms per call. */
+function computeOnce(lib, x, f, L, K, fused, sync = false) {
   const t0 = now();
   let out = null;
   for (let k = 0; k < K; k++) {
@@ -174,10 +202,30 @@ function computeOnce(lib, x, f, L, K, fused) {
     out = lib.conv(x, f, L, fused);
     if (prev) lib.free(prev);
   }
-  lib.read(out);
+  if (sync) lib.sync(out);
+  else lib.read(out);
   const t1 = now();
   lib.free(out);
   return (t1 - t0) / K;
+}
+
+/** A compute sample's long run is LONG times its short one (computePair). */
+const LONG = 3;
+
+/**
+ * A compute sample: one discarded call (the switch from the other library's GL context); K calls
+ * + one read of the whole output (`withRead`: T / K, the bench's figure before); then K calls and
+ * LONG * K calls, each followed by lib.sync (a wait for the last output that reads a few values).
+ * `slope`, ms per call: (T(LONG * K) - T(K)) / ((LONG - 1) * K), in which the wait, the read and
+ * whatever else a sample pays once cancel out (on Firefox over llvmpipe one read of a 112x112x32
+ * output costs ~15-20 ms and varies by several, as much as several calls).
+ */
+function computePair(lib, x, f, L, K) {
+  computeOnce(lib, x, f, L, 1);
+  const r = computeOnce(lib, x, f, L, K);
+  const a = computeOnce(lib, x, f, L, K, undefined, true);
+  const b = computeOnce(lib, x, f, L, LONG * K, undefined, true);
+  return { withRead: r, slope: (b * LONG * K - a * K) / ((LONG - 1) * K) };
 }
 
 /** Upload the input, one call, read; ms. */
@@ -215,7 +263,7 @@ async function benchLayer(libs, L, opts, index) {
   const xData = randomData(L.h * L.w * L.c, 1 + index);
   const fData = randomData(L.f * L.f * L.c * L.m, 1000 + index);
   const order = (rep) => ((rep + index) % 2 ? [...libs].reverse() : libs);
-  const res = Object.fromEntries(libs.map((l) => [l.name, { compute: [], roundTrip: [] }]));
+  const res = Object.fromEntries(libs.map((l) => [l.name, { compute: [], computeWithRead: [], roundTrip: [] }]));
   const tensors = {};
   const outputs = {};
   let K = opts.K;
@@ -230,14 +278,34 @@ async function benchLayer(libs, L, opts, index) {
     // K adapts to the layer (the same K for both libraries): enough calls that a sample lasts
     // about opts.sampleMs, so the one read at its end (and the switch between the two
     // libraries' GL contexts) is a small share, as in a network that reads once at the end.
+    // With the slope (computePair), K calls of the slower, the read apart, last about that long.
     let slowest = 0;
     for (const lib of libs) {
-      await settleTuning(lib, () => lib.free(lib.conv(tensors[lib.name].x, tensors[lib.name].f, L)));
-      for (let w = 0; w < opts.warmup; w++) slowest = Math.max(slowest, computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K));
+      await settleTuning(lib, () => {
+        const out = lib.conv(tensors[lib.name].x, tensors[lib.name].f, L);
+        if (opts.slope !== false) lib.sync(out); // sync's own pass is tuned too (ours)
+        lib.free(out);
+      });
+      for (let w = 0; w < opts.warmup; w++) {
+        if (opts.slope === false) {
+          slowest = Math.max(slowest, computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K));
+          continue;
+        }
+        const p = computePair(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K);
+        slowest = Math.max(slowest, p.slope > 0 ? p.slope : p.withRead);
+      }
     }
     K = opts.sampleMs ? Math.max(opts.K, Math.min(opts.maxK, Math.ceil(opts.sampleMs / slowest))) : opts.K;
     for (let rep = 0; rep < opts.reps; rep++) {
-      for (const lib of order(rep)) res[lib.name].compute.push(computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, K));
+      for (const lib of order(rep)) {
+        if (opts.slope === false) {
+          res[lib.name].compute.push(computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, K));
+          continue;
+        }
+        const p = computePair(lib, tensors[lib.name].x, tensors[lib.name].f, L, K);
+        res[lib.name].compute.push(p.slope);
+        res[lib.name].computeWithRead.push(p.withRead);
+      }
       await yieldToPage();
     }
   }
@@ -248,11 +316,13 @@ async function benchLayer(libs, L, opts, index) {
       await yieldToPage();
     }
   }
-  const out = { name: L.name, shape: [1, L.h, L.w, L.c], filter: [L.f, L.f, L.c, L.m], stride: L.s, rate: L.r, K };
+  const slope = opts.compute !== false && opts.slope !== false;
+  const out = { name: L.name, shape: [1, L.h, L.w, L.c], filter: [L.f, L.f, L.c, L.m], stride: L.s, rate: L.r, K, longK: slope ? LONG * K : null };
   for (const lib of libs) {
     const r = res[lib.name];
     out[lib.name] = {
       computeMs: round(median(r.compute)), computeMinMs: round(Math.min(...r.compute)), roundTripMs: round(median(r.roundTrip)), firstCallMs: round(r.firstCallMs),
+      computeWithReadMs: slope ? round(median(r.computeWithRead)) : null, computeWithReadSamples: r.computeWithRead.map((x) => round(x)),
       gpuMs: opts.gpuTimer ? await lib.gpuTime(tensors[lib.name].x, tensors[lib.name].f, L, K) : null,
       computeSamples: r.compute.map((x) => round(x)), roundTripSamples: r.roundTrip.map((x) => round(x)),
     };
@@ -265,6 +335,7 @@ async function benchLayer(libs, L, opts, index) {
   const paired = (key) => round(median(res[libs[0].name][key].map((v, i) => v / res[libs[1].name][key][i])));
   out.ratio = {
     compute: round(a.computeMs / b.computeMs), computePaired: paired('compute'), computeMin: round(a.computeMinMs / b.computeMinMs),
+    computeWithRead: slope ? round(a.computeWithReadMs / b.computeWithReadMs) : null,
     roundTripPaired: paired('roundTrip'), roundTrip: round(a.roundTripMs / b.roundTripMs),
     firstCall: round(a.firstCallMs / b.firstCallMs),
     gpu: a.gpuMs && b.gpuMs ? round(a.gpuMs / b.gpuMs) : null,
@@ -315,7 +386,7 @@ async function benchFused(libs, L, opts, index) {
 async function benchSeries(libs, layers, opts) {
   const rows = [];
   for (let i = 0; i < layers.length; i++) {
-    const r = await benchLayer(libs, layers[i], { ...opts, roundTrip: false, gpuTimer: false }, 100 + i);
+    const r = await benchLayer(libs, layers[i], { ...opts, roundTrip: false, gpuTimer: false, slope: false }, 100 + i);
     rows.push({
       name: r.name, shape: r.shape, filter: r.filter, rate: r.rate, hwc: r.shape[1] * r.shape[2] * r.shape[3],
       ...Object.fromEntries(libs.map((l) => [l.name, r[l.name].computeMs])), ratio: r.ratio.compute,
@@ -354,7 +425,7 @@ export async function runBench(options = {}) {
     gpuTimer: options.gpuTimer ?? true,
     // Compute samples last about this long (K grows up to maxK); 0 keeps K fixed.
     sampleMs: options.sampleMs ?? (tiny ? 0 : 40),
-    maxK: options.maxK ?? 40,
+    maxK: options.maxK ?? 64,
   };
   let layers = tiny ? TINY_LAYERS : MOBILENET_V2;
   if (options.layers) layers = layers.filter((l) => options.layers.includes(l.name));
@@ -381,6 +452,7 @@ export async function runBench(options = {}) {
     layers: rows,
     geomean: {
       compute: round(geomean(rows.map((r) => r.ratio.compute))),
+      computeWithRead: rows.every((r) => r.ratio.computeWithRead) ? round(geomean(rows.map((r) => r.ratio.computeWithRead))) : null,
     computePaired: round(geomean(rows.map((r) => r.ratio.computePaired))),
     computeMin: round(geomean(rows.map((r) => r.ratio.computeMin))),
     roundTripPaired: round(geomean(rows.map((r) => r.ratio.roundTripPaired))),
@@ -409,6 +481,7 @@ export async function runBench(options = {}) {
     for (const [k, ls] of Object.entries(series)) result.scaling[k] = await benchSeries(libs, ls, sOpts);
   }
 
+  ours.releaseSync();
   result.memoryAfter = ours.ctx.memory();
   result.seconds = round((now() - t0) / 1000, 1);
   ours.dispose();
@@ -426,17 +499,20 @@ export function formatTable(r) {
   const B = 'tfjs-webgl';
   const lines = [];
   lines.push(`Renderer: ${r.renderer[A]}${r.software ? ' (software)' : ''}; tfjs ${r.tfjs.version}, flags ${JSON.stringify(r.tfjs.flags)}`);
-  lines.push(`Settings: K=${r.settings.K}${r.settings.sampleMs ? ` or more, so that a compute sample lasts ~${r.settings.sampleMs} ms (at most ${r.settings.maxK}; the K used is in results.json)` : ''}, repeats=${r.settings.reps} (median), warm-up=${r.settings.warmup}; ${r.date}`);
+  lines.push(`Settings: K=${r.settings.K}${r.settings.sampleMs ? ` or more, so that K calls last ~${r.settings.sampleMs} ms, the read apart (at most ${r.settings.maxK}; the K used is in results.json)` : ''}, repeats=${r.settings.reps} (median), warm-up=${r.settings.warmup}; ${r.date}`);
+  const slope = r.layers.every((row) => row.longK);
+  if (slope) lines.push('Compute: ms a call = (T(3K calls + wait) - T(K calls + wait)) / 2K, the wait a read of a few values of the last output; "with the read": T(K calls + a read of the whole last output) / K, the figure before.');
   lines.push('');
-  lines.push('| layer | ours compute ms | tfjs compute ms | ratio | ours round trip ms | tfjs round trip ms | ratio | ours first call ms | tfjs first call ms | ratio | GPU ratio |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push(`| layer | ours compute ms | tfjs compute ms | ratio${slope ? ' | with the read: ours ms | tfjs ms | ratio' : ''} | ours round trip ms | tfjs round trip ms | ratio | ours first call ms | tfjs first call ms | ratio | GPU ratio |`);
+  lines.push(`|---|---:|---:|---:|${slope ? '---:|---:|---:|' : ''}---:|---:|---:|---:|---:|---:|---:|`);
   for (const row of r.layers) {
     const a = row[A];
     const b = row[B];
-    lines.push(`| ${row.name} | ${fmt(a.computeMs)} | ${fmt(b.computeMs)} | ${fmt(row.ratio.compute)} | ${fmt(a.roundTripMs)} | ${fmt(b.roundTripMs)} | ${fmt(row.ratio.roundTrip)} | ${fmt(a.firstCallMs, 1)} | ${fmt(b.firstCallMs, 1)} | ${fmt(row.ratio.firstCall)} | ${fmt(row.ratio.gpu)} |`);
+    const wr = slope ? ` | ${fmt(a.computeWithReadMs)} | ${fmt(b.computeWithReadMs)} | ${fmt(row.ratio.computeWithRead)}` : '';
+    lines.push(`| ${row.name} | ${fmt(a.computeMs)} | ${fmt(b.computeMs)} | ${fmt(row.ratio.compute)}${wr} | ${fmt(a.roundTripMs)} | ${fmt(b.roundTripMs)} | ${fmt(row.ratio.roundTrip)} | ${fmt(a.firstCallMs, 1)} | ${fmt(b.firstCallMs, 1)} | ${fmt(row.ratio.firstCall)} | ${fmt(row.ratio.gpu)} |`);
   }
   const g = r.geomean;
-  lines.push(`| **geometric mean** | | | **${fmt(g.compute)}** | | | **${fmt(g.roundTrip)}** | | | **${fmt(g.firstCall)}** | ${fmt(g.gpu)} |`);
+  lines.push(`| **geometric mean** | | | **${fmt(g.compute)}**${slope ? ` | | | ${fmt(g.computeWithRead)}` : ''} | | | **${fmt(g.roundTrip)}** | | | **${fmt(g.firstCall)}** | ${fmt(g.gpu)} |`);
   lines.push('');
   lines.push(`Ratios are ours/tfjs of the medians. Median of per-repeat (back-to-back) ratios: compute ${fmt(g.computePaired)} (worst layer ${fmt(r.maxRatio.computePaired)}), round trip ${fmt(g.roundTripPaired)}; ratio of the fastest repeats: compute ${fmt(g.computeMin)}.`);
   if (r.fused) {

@@ -81,22 +81,23 @@ export function formatTfjsTable(r) {
   const L = [];
   L.push(`Renderer: ${r.renderer}${r.software ? ' (software)' : ''}; tfjs ${r.tfjs.version} (@tensorflow/tfjs tf.fesm.js, one instance shared with face-api), flags ${JSON.stringify(r.tfjs.flags)}`);
   const s = r.settings;
-  L.push(`Switch: ${s.switch}${s.kernelOptions ? `, registerTfjsKernels options ${JSON.stringify(s.kernelOptions)}` : ''}; kernels: K=${s.K}${s.sampleMs ? ` or more so a sample lasts ~${s.sampleMs} ms (at most ${s.maxK})` : ''}, ${s.reps} repeats each (median), warm-up ${s.warmup}; models: ${s.modelReps} repeats each (median) after ${s.modelWarmup} warm-up predicts; GPU columns: median of ${s.gpuReps} tf.time() runs each; ${r.date}`);
+  L.push(`Switch: ${s.switch}${s.kernelOptions ? `, registerTfjsKernels options ${JSON.stringify(s.kernelOptions)}` : ''}; kernels: K=${s.K}${s.sampleMs ? ` or more so that K calls last ~${s.sampleMs} ms, the read apart (at most ${s.maxK})` : ''}, ${s.reps} repeats each (median), warm-up ${s.warmup}; models: ${s.modelReps} repeats each (median) after ${s.modelWarmup} warm-up predicts; GPU columns: median of ${s.gpuReps} tf.time() runs each; ${r.date}`);
   const k = r.kernels;
   if (k) {
     for (const [kind, title] of [['plain', 'tf.depthwiseConv2d'], ['fused', 'tf.fused.depthwiseConv2d (bias + relu6)']]) {
       const rows = k[kind];
       if (!rows?.length) continue;
       L.push('');
-      L.push(`${title}, ms per call (packed input from tf.relu, weight-tensor filter):`);
+      const slope = rows.every((row) => row.longK);
+      L.push(`${title}, ms per call (packed input from tf.relu, weight-tensor filter)${slope ? ': (T(3K calls + wait) - T(K calls + wait)) / 2K, the wait a read of one value of the last output; the last three columns are T(K calls + a read of the whole last output) / K, the figure before' : ': K calls + one read, / K'}:`);
       L.push('');
-      L.push('| layer | K | stock ms | ours ms | ours/stock | per-repeat median | fastest/fastest | GPU (tf.time kernelMs) |');
-      L.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+      L.push(`| layer | K | stock ms | ours ms | ours/stock | per-repeat median | fastest/fastest | GPU (tf.time kernelMs)${slope ? ' | with the read: stock ms | ours ms | ours/stock' : ''} |`);
+      L.push(`|---|---:|---:|---:|---:|---:|---:|---:|${slope ? '---:|---:|---:|' : ''}`);
       for (const row of rows) {
-        L.push(`| ${row.name} | ${row.K} | ${fmt(row.stock.ms)} | ${fmt(row.ours.ms)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${fmt(row.min)} | ${fmt(row.gpu)} |`);
+        L.push(`| ${row.name} | ${row.K} | ${fmt(row.stock.ms)} | ${fmt(row.ours.ms)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${fmt(row.min)} | ${fmt(row.gpu)}${slope ? ` | ${fmt(row.stock.withReadMs)} | ${fmt(row.ours.withReadMs)} | ${fmt(row.withReadRatio)}` : ''} |`);
       }
       const gpu = rows.every((row) => row.gpu) ? fmt(geomean(rows.map((row) => row.gpu))) : '-';
-      L.push(`| **geometric mean** | | | | **${fmt(k.geomean[kind])}** | ${fmt(k.geomeanPaired[kind])} | ${fmt(geomean(rows.map((row) => row.min)))} | ${gpu} |`);
+      L.push(`| **geometric mean** | | | | **${fmt(k.geomean[kind])}** | ${fmt(k.geomeanPaired[kind])} | ${fmt(geomean(rows.map((row) => row.min)))} | ${gpu}${slope ? ` | | | ${fmt(geomean(rows.map((row) => row.withReadRatio)))}` : ''} |`);
       L.push('');
       L.push(`Worst layer ${k.worst[kind].name} ${fmt(k.worst[kind].ratio)} (per-repeat median: ${k.worstPaired[kind].name} ${fmt(k.worstPaired[kind].ratio)}). Targets: geometric mean <= ${TARGETS.kernelGeomean} ${yes(k.met[kind].geomean)}; no layer above ${TARGETS.kernelWorst} ${yes(k.met[kind].worst)}. Ours: ${rows.reduce((a, row) => a + row.oursCalls, 0)} timed calls served (${delegatedNote(rows)}), ${rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
     }

@@ -5,7 +5,9 @@
 //   kernels  tf.depthwiseConv2d and tf.fused.depthwiseConv2d (bias + relu6) on MobileNetV2's ten
 //            depthwise layers. The input is a packed TF.js texture made by a TF.js op
 //            (tf.relu of a seeded tensor, default flags), the filter (and bias) weight tensors.
-//            A sample: K back-to-back calls, one dataSync of the last output, / K.
+//            A sample: K back-to-back calls then 3K, each followed by a read of one value of
+//            the last output; ms a call = the difference / 2K (the read cancels out). K calls
+//            and one dataSync of the whole last output, / K, the figure before, beside it.
 //   models   steady-state predict() of real models (bench/models.js): one predict and a read of
 //            every output; warm-ups first.
 //   first    firstPredict() is called by bench/run.mjs in a fresh browser per measurement.
@@ -33,6 +35,8 @@ const TINY_LAYERS = [
 const now = () => performance.now();
 const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+/** A kernel sample's long run is LONG times its short one (see benchKernelLayer's pair). */
+const LONG = 3;
 
 async function webgl() {
   if (tf.getBackend() !== 'webgl') await tf.setBackend('webgl');
@@ -212,7 +216,10 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
     ? () => tf.depthwiseConv2d(x, f, [s, s], 'same')
     : () => tf.fused.depthwiseConv2d({ x, filter: f, strides: [s, s], pad: 'same', bias, activation: 'relu6' });
   const outPacked = {};
-  const once = (K) => {
+  // K back-to-back calls, then a wait for the last: its whole output read (`full`), or one value
+  // of it read (a 1x1x1x1 tf.slice of it: TF.js runs the slice after the call, so the read
+  // still waits for every call; only the transfer is small). ms per call.
+  const once = (K, full = true) => {
     const t0 = now();
     let out = null;
     for (let k = 0; k < K; k++) {
@@ -220,35 +227,59 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
       out = conv();
       prev?.dispose();
     }
-    out.dataSync();
+    if (full) out.dataSync();
+    else {
+      const one = tf.slice(out, [0, 0, 0, 0], [1, 1, 1, 1]);
+      one.dataSync();
+      one.dispose();
+    }
     const t1 = now();
     outPacked[sw.mode] = !!tf.backend().texData.get(out.dataId)?.isPacked;
     out.dispose();
     return (t1 - t0) / K;
+  };
+  // A sample: K calls + the full read (the bench's figure before: `withRead`, T / K), then K
+  // calls and LONG * K calls, each + a one-value read; ms a call = the slope, (T(LONG * K) -
+  // T(K)) / ((LONG - 1) * K), in which the read, the wait for the last call and whatever else a
+  // sample pays once cancel out. On Firefox over llvmpipe TF.js's read of one 112x112x32 output
+  // costs ~20 ms (and varies by several), as much as ten calls of that layer: with one full read
+  // a sample, the per-call figure there was mostly the read.
+  const pair = (m, K, where) => {
+    const r = guarded(sw, m, () => once(K), problems, where, K, true);
+    const a = guarded(sw, m, () => once(K, false), problems, `${where} (short)`, K, true);
+    const b = guarded(sw, m, () => once(LONG * K, false), problems, `${where} (long)`, LONG * K, true);
+    return { withRead: r.value, slope: (b.value * LONG * K - a.value * K) / ((LONG - 1) * K), calls: r.calls + a.calls + b.calls, fallbacks: r.fallbacks + a.fallbacks + b.fallbacks, delegated: r.delegated + a.delegated + b.delegated };
   };
   const where = `${kind} ${L.name}`;
   const xTex = tf.backend().texData.get(x.dataId);
   const xPacked = !!xTex.isPacked && xTex.texture != null;
   if (!xPacked) problems.push(`${where}: the input is not a packed texture (isPacked ${xTex.isPacked}, texture ${xTex.texture != null})`);
 
-  // First call in each mode (TF.js compiles its program for the shape, we ours), then warm-ups;
-  // K (the same for both) so that a sample of the slower lasts about opts.sampleMs.
+  // First call in each mode (TF.js compiles its program for the shape, we ours), then warm-up
+  // pairs; K (the same for both) so that K calls of the slower, the read apart, last about
+  // opts.sampleMs (the long run then 3x that: the difference must stand well above the read's
+  // own jitter, several ms on Firefox).
   let slowest = 0;
   for (const m of order(0, index)) {
     guarded(sw, m, () => once(1), problems, `${where} first call`, 1, true);
     if (m === 'ours') await settleTuning(sw, () => guarded(sw, m, () => once(1), problems, `${where} tuning`, 1, true), 16, 2);
-    for (let i = 0; i < opts.warmup; i++) slowest = Math.max(slowest, guarded(sw, m, () => once(opts.K), problems, `${where} warm-up`, opts.K, true).value);
+    for (let i = 0; i < opts.warmup; i++) {
+      const p = pair(m, opts.K, `${where} warm-up`);
+      slowest = Math.max(slowest, p.slope > 0 ? p.slope : p.withRead);
+    }
   }
   const K = opts.sampleMs ? Math.max(opts.K, Math.min(opts.maxK, Math.ceil(opts.sampleMs / slowest))) : opts.K;
   const samples = { stock: [], ours: [] };
+  const withRead = { stock: [], ours: [] };
   let oursCalls = 0;
   let oursFallbacks = 0;
   let oursDelegated = 0;
   for (let rep = 0; rep < opts.reps; rep++) {
     for (const m of order(rep, index)) {
       guarded(sw, m, () => once(1), problems, `${where} after switch`, 1, true); // discarded: the switch's own cost
-      const r = guarded(sw, m, () => once(K), problems, `${where} rep ${rep}`, K, true);
-      samples[m].push(r.value);
+      const r = pair(m, K, `${where} rep ${rep}`);
+      samples[m].push(r.slope);
+      withRead[m].push(r.withRead);
       if (m === 'ours') {
         oursCalls += r.calls;
         oursFallbacks += r.fallbacks;
@@ -268,13 +299,15 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
   bias?.dispose();
   const stat = (m) => ({
     ms: round(median(samples[m])), minMs: round(Math.min(...samples[m])), gpuMs: round(gpu[m]), samples: samples[m].map((v) => round(v)), outPacked: outPacked[m],
+    withReadMs: round(median(withRead[m])), withReadSamples: withRead[m].map((v) => round(v)),
   });
   const stock = stat('stock');
   const ours = stat('ours');
   return {
-    name: L.name, kind, shape: [1, h, w, c], stride: s, K, reps: opts.reps, xPacked,
+    name: L.name, kind, shape: [1, h, w, c], stride: s, K, longK: LONG * K, reps: opts.reps, xPacked,
     stock, ours,
     ratio: round(ours.ms / stock.ms),
+    withReadRatio: round(ours.withReadMs / stock.withReadMs),
     paired: round(median(samples.ours.map((v, i) => v / samples.stock[i]))),
     min: round(ours.minMs / stock.minMs),
     gpu: gpu.ours && gpu.stock ? round(gpu.ours / gpu.stock) : null,
@@ -385,7 +418,7 @@ export async function runTfjsBench(options = {}) {
     reps: options.reps ?? (tiny ? 2 : quick ? 3 : 7),
     warmup: options.warmup ?? 1,
     sampleMs: options.sampleMs ?? (tiny ? 0 : 40),
-    maxK: options.maxK ?? 40,
+    maxK: options.maxK ?? 64,
     modelReps: options.modelReps ?? (tiny ? 1 : quick ? 3 : 7),
     modelWarmup: options.modelWarmup ?? 2,
     gpuTimer: options.gpuTimer ?? true,
