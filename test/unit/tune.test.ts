@@ -181,7 +181,27 @@ function tuneShape(t: Tuner, key: string, candidates: string[]): string[] {
 describe('Tuner', () => {
   const g = globalThis as { localStorage?: Storage };
   afterEach(() => { delete g.localStorage; });
-  const make = (o: TuneOptions) => new Tuner(fakeGL(), 'gpu', { tuneHook: { samples: 1, ...o.tuneHook }, ...o }, 'test');
+  // These call in one task: sameTask lets the tuner time a shape in its first call's task.
+  const make = (o: TuneOptions) => new Tuner(fakeGL(), 'gpu', { ...o, tuneHook: o.tuneHook ? { sameTask: true, ...o.tuneHook } : { samples: 1, sameTask: true } }, 'test');
+
+  it('a shape is timed only in a later page task than its first call (a model\'s first predict runs no barrier)', async () => {
+    const timed: string[] = [];
+    const t = new Tuner(fakeGL(), 'gpu', { tuneHook: { samples: 1, onTimed: (_k, c) => timed.push(c) } }, 'test');
+    const call = (key: string) => t.run(key, ['direct', 'tfjs'], (c) => c, { compiles: () => 0, canQuery: true }).candidate;
+    // One task: the fixed choice every call, nothing timed.
+    expect(Array.from({ length: 5 }, () => call('k'))).toEqual(Array(5).fill('direct'));
+    expect(timed).toEqual([]);
+    await new Promise((r) => setTimeout(r, 0));
+    // A later task: k is tuned (both candidates timed); a shape first seen in this task is not.
+    const ran = Array.from({ length: 3 }, () => call('k'));
+    expect(ran).toContain('tfjs');
+    expect(timed).toEqual(['direct', 'tfjs']);
+    expect(Array.from({ length: 3 }, () => call('new'))).toEqual(Array(3).fill('direct'));
+    expect(timed).toEqual(['direct', 'tfjs']);
+    await new Promise((r) => setTimeout(r, 0));
+    call('new');
+    expect(timed.length).toBe(3);
+  });
 
   it('a forced-slow candidate is never chosen', () => {
     for (const slow of ['direct', 'tfjs']) {
