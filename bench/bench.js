@@ -425,7 +425,7 @@ export async function runBench(options = {}) {
     gpuTimer: options.gpuTimer ?? true,
     // Compute samples last about this long (K grows up to maxK); 0 keeps K fixed.
     sampleMs: options.sampleMs ?? (tiny ? 0 : 40),
-    maxK: options.maxK ?? 64,
+    maxK: options.maxK ?? 128,
   };
   let layers = tiny ? TINY_LAYERS : MOBILENET_V2;
   if (options.layers) layers = layers.filter((l) => options.layers.includes(l.name));

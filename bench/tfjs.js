@@ -418,7 +418,7 @@ export async function runTfjsBench(options = {}) {
     reps: options.reps ?? (tiny ? 2 : quick ? 3 : 7),
     warmup: options.warmup ?? 1,
     sampleMs: options.sampleMs ?? (tiny ? 0 : 40),
-    maxK: options.maxK ?? 64,
+    maxK: options.maxK ?? 128,
     modelReps: options.modelReps ?? (tiny ? 1 : quick ? 3 : 7),
     modelWarmup: options.modelWarmup ?? 2,
     gpuTimer: options.gpuTimer ?? true,
