@@ -225,7 +225,7 @@ function computePair(lib, x, f, L, K) {
   const r = computeOnce(lib, x, f, L, K);
   const a = computeOnce(lib, x, f, L, K, undefined, true);
   const b = computeOnce(lib, x, f, L, LONG * K, undefined, true);
-  return { withRead: r, slope: (b * LONG * K - a * K) / ((LONG - 1) * K) };
+  return { withRead: r, slope: (b * LONG * K - a * K) / ((LONG - 1) * K), long: b, shortT: a * K, longT: b * LONG * K };
 }
 
 /** Upload the input, one call, read; ms. */
@@ -263,7 +263,7 @@ async function benchLayer(libs, L, opts, index) {
   const xData = randomData(L.h * L.w * L.c, 1 + index);
   const fData = randomData(L.f * L.f * L.c * L.m, 1000 + index);
   const order = (rep) => ((rep + index) % 2 ? [...libs].reverse() : libs);
-  const res = Object.fromEntries(libs.map((l) => [l.name, { compute: [], computeWithRead: [], roundTrip: [] }]));
+  const res = Object.fromEntries(libs.map((l) => [l.name, { compute: [], computeWithRead: [], shortT: [], longT: [], roundTrip: [] }]));
   const tensors = {};
   const outputs = {};
   let K = opts.K;
@@ -291,8 +291,8 @@ async function benchLayer(libs, L, opts, index) {
           slowest = Math.max(slowest, computeOnce(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K));
           continue;
         }
-        const p = computePair(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K);
-        slowest = Math.max(slowest, p.slope > 0 ? p.slope : p.withRead);
+        // The long run's time a call sizes K (a single slope is too noisy for that).
+        slowest = Math.max(slowest, computePair(lib, tensors[lib.name].x, tensors[lib.name].f, L, opts.K).long);
       }
     }
     K = opts.sampleMs ? Math.max(opts.K, Math.min(opts.maxK, Math.ceil(opts.sampleMs / slowest))) : opts.K;
@@ -305,6 +305,8 @@ async function benchLayer(libs, L, opts, index) {
         const p = computePair(lib, tensors[lib.name].x, tensors[lib.name].f, L, K);
         res[lib.name].compute.push(p.slope);
         res[lib.name].computeWithRead.push(p.withRead);
+        res[lib.name].shortT.push(p.shortT);
+        res[lib.name].longT.push(p.longT);
       }
       await yieldToPage();
     }
@@ -321,7 +323,9 @@ async function benchLayer(libs, L, opts, index) {
   for (const lib of libs) {
     const r = res[lib.name];
     out[lib.name] = {
-      computeMs: round(median(r.compute)), computeMinMs: round(Math.min(...r.compute)), roundTripMs: round(median(r.roundTrip)), firstCallMs: round(r.firstCallMs),
+      // With the slope: between the medians of the K-call and 3K-call samples (each median robust
+      // to a stall in one sample, which a per-repeat difference would carry whole).
+      computeMs: round(slope ? (median(r.longT) - median(r.shortT)) / ((LONG - 1) * K) : median(r.compute)), computeMinMs: round(Math.min(...r.compute)), roundTripMs: round(median(r.roundTrip)), firstCallMs: round(r.firstCallMs),
       computeWithReadMs: slope ? round(median(r.computeWithRead)) : null, computeWithReadSamples: r.computeWithRead.map((x) => round(x)),
       gpuMs: opts.gpuTimer ? await lib.gpuTime(tensors[lib.name].x, tensors[lib.name].f, L, K) : null,
       computeSamples: r.compute.map((x) => round(x)), roundTripSamples: r.roundTrip.map((x) => round(x)),
@@ -501,7 +505,7 @@ export function formatTable(r) {
   lines.push(`Renderer: ${r.renderer[A]}${r.software ? ' (software)' : ''}; tfjs ${r.tfjs.version}, flags ${JSON.stringify(r.tfjs.flags)}`);
   lines.push(`Settings: K=${r.settings.K}${r.settings.sampleMs ? ` or more, so that K calls last ~${r.settings.sampleMs} ms, the read apart (at most ${r.settings.maxK}; the K used is in results.json)` : ''}, repeats=${r.settings.reps} (median), warm-up=${r.settings.warmup}; ${r.date}`);
   const slope = r.layers.every((row) => row.longK);
-  if (slope) lines.push('Compute: ms a call = (T(3K calls + wait) - T(K calls + wait)) / 2K, the wait a read of a few values of the last output; "with the read": T(K calls + a read of the whole last output) / K, the figure before.');
+  if (slope) lines.push('Compute: ms a call = (median T(3K calls + wait) - median T(K calls + wait)) / 2K, the wait a read of a few values of the last output; "with the read": T(K calls + a read of the whole last output) / K, the figure before.');
   lines.push('');
   lines.push(`| layer | ours compute ms | tfjs compute ms | ratio${slope ? ' | with the read: ours ms | tfjs ms | ratio' : ''} | ours round trip ms | tfjs round trip ms | ratio | ours first call ms | tfjs first call ms | ratio | GPU ratio |`);
   lines.push(`|---|---:|---:|---:|${slope ? '---:|---:|---:|' : ''}---:|---:|---:|---:|---:|---:|---:|`);

@@ -53,7 +53,7 @@ export function formatTargets(summaries) {
     L.push('|---|---:|---:|---|---:|');
     for (const c of s.checks) L.push(`| ${c.what} | ${fmt(c.value)} | ${fmt(c.target)} | ${c.met ? 'met' : '**missed**'} | ${fmt(c.withRead)} |`);
     L.push('');
-    L.push('Kernel and own-API figures are per call: (T(3K calls + wait) - T(K calls + wait)) / 2K, the wait a read of one value (a few, own API) of the last output. The last column is the same ratio measured as before, K calls and one read of the whole last output, / K (shown, not judged).');
+    L.push('Kernel and own-API figures are per call: (median T(3K calls + wait) - median T(K calls + wait)) / 2K, the wait a read of one value (a few, own API) of the last output. The last column is the same ratio measured as before, K calls and one read of the whole last output, / K (shown, not judged).');
     L.push('');
     L.push(`${s.engine}: ${s.checks.filter((c) => c.met).length} of ${s.checks.length} targets met.`);
     L.push('');

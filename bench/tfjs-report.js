@@ -94,7 +94,7 @@ export function formatTfjsTable(r) {
       if (!rows?.length) continue;
       L.push('');
       const slope = rows.every((row) => row.longK);
-      L.push(`${title}, ms per call (packed input from tf.relu, weight-tensor filter)${slope ? ': (T(3K calls + wait) - T(K calls + wait)) / 2K, the wait a read of one value of the last output; the last three columns are T(K calls + a read of the whole last output) / K, the figure before' : ': K calls + one read, / K'}:`);
+      L.push(`${title}, ms per call (packed input from tf.relu, weight-tensor filter)${slope ? ': (median T(3K calls + wait) - median T(K calls + wait)) / 2K, the wait a read of one value of the last output; the last three columns are T(K calls + a read of the whole last output) / K, the figure before' : ': K calls + one read, / K'}:`);
       L.push('');
       L.push(`| layer | K | stock ms | ours ms | ours/stock | per-repeat median | fastest/fastest | GPU (tf.time kernelMs)${slope ? ' | with the read: stock ms | ours ms | ours/stock' : ''} |`);
       L.push(`|---|---:|---:|---:|---:|---:|---:|---:|${slope ? '---:|---:|---:|' : ''}`);

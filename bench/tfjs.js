@@ -248,7 +248,7 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
     const r = guarded(sw, m, () => once(K), problems, where, K, true);
     const a = guarded(sw, m, () => once(K, false), problems, `${where} (short)`, K, true);
     const b = guarded(sw, m, () => once(LONG * K, false), problems, `${where} (long)`, LONG * K, true);
-    return { withRead: r.value, slope: (b.value * LONG * K - a.value * K) / ((LONG - 1) * K), calls: r.calls + a.calls + b.calls, fallbacks: r.fallbacks + a.fallbacks + b.fallbacks, delegated: r.delegated + a.delegated + b.delegated };
+    return { withRead: r.value, slope: (b.value * LONG * K - a.value * K) / ((LONG - 1) * K), long: b.value, shortT: a.value * K, longT: b.value * LONG * K, calls: r.calls + a.calls + b.calls, fallbacks: r.fallbacks + a.fallbacks + b.fallbacks, delegated: r.delegated + a.delegated + b.delegated };
   };
   const where = `${kind} ${L.name}`;
   const xTex = tf.backend().texData.get(x.dataId);
@@ -263,14 +263,14 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
   for (const m of order(0, index)) {
     guarded(sw, m, () => once(1), problems, `${where} first call`, 1, true);
     if (m === 'ours') await settleTuning(sw, () => guarded(sw, m, () => once(1), problems, `${where} tuning`, 1, true), 16, 2);
-    for (let i = 0; i < opts.warmup; i++) {
-      const p = pair(m, opts.K, `${where} warm-up`);
-      slowest = Math.max(slowest, p.slope > 0 ? p.slope : p.withRead);
-    }
+    // The long run's time a call (its one-value wait spread over 3K calls) sizes K: a single
+    // slope is too noisy for that (a high one made K small, and the samples noisier still).
+    for (let i = 0; i < opts.warmup; i++) slowest = Math.max(slowest, pair(m, opts.K, `${where} warm-up`).long);
   }
   const K = opts.sampleMs ? Math.max(opts.K, Math.min(opts.maxK, Math.ceil(opts.sampleMs / slowest))) : opts.K;
   const samples = { stock: [], ours: [] };
   const withRead = { stock: [], ours: [] };
+  const totals = { stock: { short: [], long: [] }, ours: { short: [], long: [] } };
   let oursCalls = 0;
   let oursFallbacks = 0;
   let oursDelegated = 0;
@@ -280,6 +280,8 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
       const r = pair(m, K, `${where} rep ${rep}`);
       samples[m].push(r.slope);
       withRead[m].push(r.withRead);
+      totals[m].short.push(r.shortT);
+      totals[m].long.push(r.longT);
       if (m === 'ours') {
         oursCalls += r.calls;
         oursFallbacks += r.fallbacks;
@@ -297,8 +299,10 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
   x.dispose();
   f.dispose();
   bias?.dispose();
+  // Ms a call: the slope between the medians of the K-call and the 3K-call samples (each median
+  // robust to a stall in one sample, which a per-repeat difference would carry whole).
   const stat = (m) => ({
-    ms: round(median(samples[m])), minMs: round(Math.min(...samples[m])), gpuMs: round(gpu[m]), samples: samples[m].map((v) => round(v)), outPacked: outPacked[m],
+    ms: round((median(totals[m].long) - median(totals[m].short)) / ((LONG - 1) * K)), minMs: round(Math.min(...samples[m])), gpuMs: round(gpu[m]), samples: samples[m].map((v) => round(v)), outPacked: outPacked[m],
     withReadMs: round(median(withRead[m])), withReadSamples: withRead[m].map((v) => round(v)),
   });
   const stock = stat('stock');
