@@ -52,6 +52,7 @@ export function summarizeFirst(measurements) {
     const e = byModel.get(m.model);
     e[m.mode].push(m.ms);
     if (typeof m.secondMs === 'number') e.second[m.mode].push(m.secondMs);
+    if (typeof m.followMs === 'number') (e.follow ??= { stock: [], ours: [], n: m.follow })[m.mode].push(m.followMs);
     (e.byRep[m.rep] ??= {})[m.mode] = m.ms;
     if (m.mode === 'ours') {
       e.registerMs.push(m.registerMs);
@@ -71,6 +72,9 @@ export function summarizeFirst(measurements) {
       secondStockMs: e.second.stock.length ? round(median(e.second.stock), 1) : null,
       secondOursMs: e.second.ours.length ? round(median(e.second.ours), 1) : null,
       secondRatio: e.second.stock.length && e.second.ours.length ? round(median(e.second.ours) / median(e.second.stock)) : null,
+      // The FOLLOW predicts after the second, each in its own task: the rest of the tuning.
+      follow: e.follow?.n ?? null,
+      followRatio: e.follow?.stock.length && e.follow.ours.length ? round(median(e.follow.ours) / median(e.follow.stock)) : null,
       registerMs: round(median(e.registerMs), 2), calls: e.calls, fallbacks: e.fallbacks,
     };
   });
@@ -127,13 +131,16 @@ export function formatTfjsTable(r) {
     L.push('');
     L.push(`First predict() in a fresh browser (a new launch of the engine per measurement; model loaded, then predict + read timed, compiles included), ms, median of ${f.rows[0] ? f.rows[0].stockSamples.length : 0} launches each:`);
     L.push('');
-    L.push('| model | stock ms | ours ms | ours/stock | per-pair median | launches: stock ms | launches: ours ms | registerTfjsKernels ms | ours calls / fallbacks | second predict (tuning in it): stock ms | ours ms | ours/stock |');
-    L.push('|---|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|');
+    L.push('| model | stock ms | ours ms | ours/stock | per-pair median | launches: stock ms | launches: ours ms | registerTfjsKernels ms | ours calls / fallbacks | second predict: stock ms | ours ms | ours/stock | the next predicts, total: ours/stock |');
+    L.push('|---|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|');
     for (const row of f.rows) {
-      L.push(`| ${row.name} | ${fmt(row.stockMs, 0)} | ${fmt(row.oursMs, 0)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${row.stockSamples.map((v) => fmt(v, 0)).join(', ')} | ${row.oursSamples.map((v) => fmt(v, 0)).join(', ')} | ${fmt(row.registerMs, 2)} | ${row.calls.join(',')} / ${row.fallbacks.join(',')} | ${fmt(row.secondStockMs, 0)} | ${fmt(row.secondOursMs, 0)} | ${fmt(row.secondRatio)} |`);
+      L.push(`| ${row.name} | ${fmt(row.stockMs, 0)} | ${fmt(row.oursMs, 0)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${row.stockSamples.map((v) => fmt(v, 0)).join(', ')} | ${row.oursSamples.map((v) => fmt(v, 0)).join(', ')} | ${fmt(row.registerMs, 2)} | ${row.calls.join(',')} / ${row.fallbacks.join(',')} | ${fmt(row.secondStockMs, 0)} | ${fmt(row.secondOursMs, 0)} | ${fmt(row.secondRatio)} | ${row.follow ? `${fmt(row.followRatio)} (${row.follow})` : '-'} |`);
     }
     const seconds = f.rows.map((row) => row.secondRatio);
-    L.push(`| **geometric mean** | | | **${fmt(f.geomean)}** | | | | | | | | ${seconds.every((x) => x) ? fmt(geomean(seconds)) : '-'} |`);
+    const follows = f.rows.map((row) => row.followRatio);
+    L.push(`| **geometric mean** | | | **${fmt(f.geomean)}** | | | | | | | | ${seconds.every((x) => x) ? fmt(geomean(seconds)) : '-'} | ${follows.every((x) => x) ? fmt(geomean(follows)) : '-'} |`);
+    L.push('');
+    L.push('The second predict and the next ones run each in a later page task (an app\'s next frames). Shapes are tuned there, never in the task of a shape\'s first call.');
     L.push('');
     L.push(`Target: <= ${TARGETS.firstPredict} for each model ${yes(f.met.each)} (geometric mean ${yes(f.met.geomean)}).`);
   }

@@ -35,6 +35,8 @@ const TINY_LAYERS = [
 const now = () => performance.now();
 const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+/** Predicts after the second in a first-predict launch (firstPredict). */
+const FOLLOW = 12;
 /** A kernel sample's long run is LONG times its short one (see benchKernelLayer's pair). */
 const LONG = 3;
 
@@ -501,11 +503,18 @@ export async function firstPredict({ model, mode, kernelOptions }) {
   // the task of a shape's first call) are in it.
   await yieldToPage();
   const secondMs = predict();
+  // Then FOLLOW more, each in its own task (an app's next frames): what tuning left after the
+  // second predict, and the steady state, in one total.
+  let followMs = 0;
+  for (let i = 0; i < FOLLOW; i++) {
+    await yieldToPage();
+    followMs += predict();
+  }
   const stats = reg ? reg.stats() : null;
   m.dispose();
   reg?.unregister();
   return {
-    model, name: m.name, mode, ms: round(ms), secondMs: round(secondMs), registerMs: round(registerMs), backendMs: round(backendMs), loadMs: round(m.loadMs),
+    model, name: m.name, mode, ms: round(ms), secondMs: round(secondMs), follow: FOLLOW, followMs: round(followMs), registerMs: round(registerMs), backendMs: round(backendMs), loadMs: round(m.loadMs),
     calls: afterFirst ? afterFirst.calls + afterFirst.delegated : null, delegated: afterFirst?.delegated ?? null, fallbacks: afterFirst?.fallbacks ?? null, lastFallback: stats?.lastFallback ?? null, callsBoth: stats?.calls ?? null,
     renderer: backendInfo().renderer,
   };
