@@ -134,9 +134,9 @@ export class Tuner {
   /**
    * The page task, counted: bumped by a zero-delay timeout queued at a tuned call. A shape is
    * timed only in a later task than its first call's, so a model's first predict (one synchronous
-   * task) runs the fixed choice with no barrier or query in it: on WebKit over llvmpipe the
-   * barriers of the shapes that repeat within a predict cost 3-4 % of a first predict
-   * (bench/RESULTS.md). Their tuning calls move to the next predict.
+   * task) runs the fixed choice with no barrier or query in it, also where a shape repeats within
+   * it; those tuning calls move to the next predict. (Measured on WebKit and Firefox, the effect
+   * on a first predict is within launch-to-launch noise: bench/RESULTS.md.)
    */
   private task = 0;
   private taskQueued = false;
