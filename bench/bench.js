@@ -209,8 +209,13 @@ function computeOnce(lib, x, f, L, K, fused, sync = false) {
   return (t1 - t0) / K;
 }
 
-/** A compute sample's long run is LONG times its short one (computePair). */
-const LONG = 3;
+/** A compute sample's long run is LONG times its short one (computePair; the TF.js section too). */
+export const LONG = 3;
+
+/** Ms a call from the total ms of a K-call and a LONG * K-call run: the slope, what both pay once cancelled. */
+export function perCall(shortMs, longMs, K) {
+  return (longMs - shortMs) / ((LONG - 1) * K);
+}
 
 /**
  * A compute sample: one discarded call (the switch from the other library's GL context); K calls
@@ -225,7 +230,7 @@ function computePair(lib, x, f, L, K) {
   const r = computeOnce(lib, x, f, L, K);
   const a = computeOnce(lib, x, f, L, K, undefined, true);
   const b = computeOnce(lib, x, f, L, LONG * K, undefined, true);
-  return { withRead: r, slope: (b * LONG * K - a * K) / ((LONG - 1) * K), long: b, shortT: a * K, longT: b * LONG * K };
+  return { withRead: r, slope: perCall(a * K, b * LONG * K, K), long: b, shortT: a * K, longT: b * LONG * K };
 }
 
 /** Upload the input, one call, read; ms. */
@@ -325,7 +330,7 @@ async function benchLayer(libs, L, opts, index) {
     out[lib.name] = {
       // With the slope: between the medians of the K-call and 3K-call samples (each median robust
       // to a stall in one sample, which a per-repeat difference would carry whole).
-      computeMs: round(slope ? (median(r.longT) - median(r.shortT)) / ((LONG - 1) * K) : median(r.compute)), computeMinMs: round(Math.min(...r.compute)), roundTripMs: round(median(r.roundTrip)), firstCallMs: round(r.firstCallMs),
+      computeMs: round(slope ? perCall(median(r.shortT), median(r.longT), K) : median(r.compute)), computeMinMs: round(Math.min(...r.compute)), roundTripMs: round(median(r.roundTrip)), firstCallMs: round(r.firstCallMs),
       computeWithReadMs: slope ? round(median(r.computeWithRead)) : null, computeWithReadSamples: r.computeWithRead.map((x) => round(x)),
       gpuMs: opts.gpuTimer ? await lib.gpuTime(tensors[lib.name].x, tensors[lib.name].f, L, K) : null,
       computeSamples: r.compute.map((x) => round(x)), roundTripSamples: r.roundTrip.map((x) => round(x)),

@@ -19,12 +19,11 @@ export function engineTargets(engine, main, tfjs) {
   // withRead: the same figure from K calls + one read, / K (the measure before the per-call slope;
   // shown beside, not judged).
   const add = (what, value, target, withRead = null) => checks.push({ what, value, target, met: Number.isFinite(value) && value <= target, withRead });
-  const geo = (xs) => (xs.length && xs.every((x) => Number.isFinite(x) && x > 0) ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : null);
   const k = tfjs?.kernels;
   for (const kind of ['plain', 'fused']) {
     const rows = k?.[kind];
     if (!rows?.length) continue;
-    add(`TF.js ${kind}: geometric mean of the layers`, k.geomean[kind], T.tfjsKernelGeomean, geo(rows.map((r) => r.withReadRatio)));
+    add(`TF.js ${kind}: geometric mean of the layers`, k.geomean[kind], T.tfjsKernelGeomean, k.geomeanWithRead?.[kind] ?? null);
     const worst = rows.reduce((w, r) => (!w || r.ratio > w.ratio ? r : w), null);
     add(`TF.js ${kind}: worst layer (${worst.name})`, worst.ratio, T.tfjsKernelWorst, worst.withReadRatio ?? null);
   }

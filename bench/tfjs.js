@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs/dist/index.js';
 import { registerTfjsKernels } from '/dist/depthwise-gl.js';
 import { randomData } from '/test/rng.js';
-import { MOBILENET_V2, median, geomean } from '/bench/bench.js';
+import { MOBILENET_V2, median, geomean, LONG, perCall } from '/bench/bench.js';
 import { MODEL_IDS, loadModel } from '/bench/models.js';
 import { TARGETS, summarizeKernels, summarizeModels, formatTfjsTable } from '/bench/tfjs-report.js';
 
@@ -37,8 +37,6 @@ const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
 /** Predicts after the second in a first-predict launch (firstPredict). */
 const FOLLOW = 12;
-/** A kernel sample's long run is LONG times its short one (see benchKernelLayer's pair). */
-const LONG = 3;
 
 async function webgl() {
   if (tf.getBackend() !== 'webgl') await tf.setBackend('webgl');
@@ -250,7 +248,7 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
     const r = guarded(sw, m, () => once(K), problems, where, K, true);
     const a = guarded(sw, m, () => once(K, false), problems, `${where} (short)`, K, true);
     const b = guarded(sw, m, () => once(LONG * K, false), problems, `${where} (long)`, LONG * K, true);
-    return { withRead: r.value, slope: (b.value * LONG * K - a.value * K) / ((LONG - 1) * K), long: b.value, shortT: a.value * K, longT: b.value * LONG * K, calls: r.calls + a.calls + b.calls, fallbacks: r.fallbacks + a.fallbacks + b.fallbacks, delegated: r.delegated + a.delegated + b.delegated };
+    return { withRead: r.value, slope: perCall(a.value * K, b.value * LONG * K, K), long: b.value, shortT: a.value * K, longT: b.value * LONG * K, calls: r.calls + a.calls + b.calls, fallbacks: r.fallbacks + a.fallbacks + b.fallbacks, delegated: r.delegated + a.delegated + b.delegated };
   };
   const where = `${kind} ${L.name}`;
   const xTex = tf.backend().texData.get(x.dataId);
@@ -304,7 +302,7 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
   // Ms a call: the slope between the medians of the K-call and the 3K-call samples (each median
   // robust to a stall in one sample, which a per-repeat difference would carry whole).
   const stat = (m) => ({
-    ms: round((median(totals[m].long) - median(totals[m].short)) / ((LONG - 1) * K)), minMs: round(Math.min(...samples[m])), gpuMs: round(gpu[m]), samples: samples[m].map((v) => round(v)), outPacked: outPacked[m],
+    ms: round(perCall(median(totals[m].short), median(totals[m].long), K)), minMs: round(Math.min(...samples[m])), gpuMs: round(gpu[m]), samples: samples[m].map((v) => round(v)), outPacked: outPacked[m],
     withReadMs: round(median(withRead[m])), withReadSamples: withRead[m].map((v) => round(v)),
   });
   const stock = stat('stock');

@@ -24,9 +24,9 @@ function checkResult(r: any) {
   for (const row of r.layers) {
     expect(typeof row.name).toBe('string');
     for (const lib of LIBS) {
-      // Compute is a slope, T(3K calls + read) - T(K calls + read) over 2K: on tiny layers the
-      // noise may outweigh the 2K calls, so only finite is asserted; the K calls + read figure
-      // beside it is a plain duration.
+      // Compute is a slope, (median T(3K calls + wait) - median T(K calls + wait)) / 2K: on tiny
+      // layers the noise may outweigh the 2K calls, so only finite is asserted; the K calls + read
+      // figure beside it is a plain duration.
       expect(Number.isFinite(row[lib].computeMs), `${row.name} ${lib} computeMs ${row[lib].computeMs}`).toBe(true);
       expect(positive(row[lib].computeWithReadMs), `${row.name} ${lib} computeWithReadMs ${row[lib].computeWithReadMs}`).toBe(true);
       expect(row[lib].computeWithReadSamples.length).toBe(row[lib].computeSamples.length);
