@@ -110,6 +110,14 @@ const FN = 'registerTfjsKernels';
  */
 const DELEGATE_MARGIN = 0.5;
 
+/**
+ * TF.js's kernel as a candidate is judged per renderer too (src/tune/tuner.ts, TuneEnv.perRenderer):
+ * each shape it is tried on costs TF.js's compiles for that shape and a few timed calls, and on
+ * every stack measured here it lost every shape (bench/RESULTS.md, "What tuning costs after the
+ * first predict"). Once it lost three shapes and won none, the other shapes keep ours untimed.
+ */
+const PER_RENDERER = ['tfjs'] as const;
+
 /** Registrations alive, by TF.js namespace's kernel registry (one per backend name). */
 const live = new WeakMap<object, Map<string, Registration>>();
 
@@ -507,6 +515,8 @@ class Registration {
         canQuery: backend.activeTimers == null,
         // Timed by barriers, TF.js's kernel must be twice as fast to be given the shape.
         barrierMargin: DELEGATE_MARGIN,
+        // TF.js's kernel is judged per renderer too: once it lost a few shapes here, others skip it.
+        perRenderer: PER_RENDERER,
         // A captured call reads its tensors back inside the call: never a sample.
         sample: this.capturing === null,
         touch: (r) => {

@@ -10,6 +10,12 @@
  * lowest time wins (pickWinner: the fastest clean sample, or the mean on a coarse clock; the
  * first candidate, the fixed choice, unless every sample of another beats its fastest by
  * `margin`).
+ *
+ * Decided early: the fixed choice wins as soon as no other candidate can win any more under that
+ * rule, whatever later samples would read (each other candidate has a clean sample slower than
+ * the bound the fixed choice's clean samples set; more samples only lower the bound and raise the
+ * other's slowest). Where the fixed choice is clearly faster, that is one clean sample each.
+ * A candidate withdrawn before its first timed call (the tuner's per-renderer rule) is not run.
  */
 
 export interface SelectOptions {
@@ -47,6 +53,8 @@ export class ShapeSelection {
   private readonly pending = new Map<string, number>();
   private spent = 0;
   private decided: string | null = null;
+  /** Candidates withdrawn before they were timed (never run, never win). */
+  private readonly withdrawn = new Set<string>();
 
   constructor(candidates: readonly string[], options: SelectOptions = {}) {
     if (candidates.length === 0) throw new Error('ShapeSelection: no candidates');
@@ -83,6 +91,7 @@ export class ShapeSelection {
     let best: string | null = null;
     let bestRank = Infinity;
     for (const c of this.candidates) {
+      if (this.withdrawn.has(c)) continue;
       const n = this.clean(c) + this.pending.get(c)!;
       const rank = n * 1000 + this.samples.get(c)!.length + this.pending.get(c)!;
       if (n < this.wanted && rank < bestRank) {
@@ -92,6 +101,23 @@ export class ShapeSelection {
     }
     if (best === null) return { candidate: this.candidates[0], timed: false }; // waiting for timings
     return { candidate: best, timed: true };
+  }
+
+  /** Whether `candidate` has been timed (a call issued, its time back or not). */
+  started(candidate: string): boolean {
+    return (this.samples.get(candidate)?.length ?? 0) + (this.pending.get(candidate) ?? 0) > 0;
+  }
+
+  /**
+   * Leaves `candidate` (not the first) out, where it has not been timed yet; true when it is out.
+   * With no other candidate left, the fixed choice is decided.
+   */
+  withdraw(candidate: string): boolean {
+    if (this.withdrawn.has(candidate)) return true;
+    if (this.decided || candidate === this.candidates[0] || !this.samples.has(candidate) || this.started(candidate)) return false;
+    this.withdrawn.add(candidate);
+    this.decideEarly();
+    return true;
   }
 
   /** A timed call of `candidate` was issued; its time comes with record() (now or later). */
@@ -110,9 +136,31 @@ export class ShapeSelection {
     if (p > 0) this.pending.set(candidate, p - 1);
     if (this.decided) return;
     if (Number.isFinite(ms)) this.samples.get(candidate)!.push({ ms, clean });
-    const done = this.candidates.every((c) => this.clean(c) >= this.wanted);
-    const waiting = this.candidates.some((c) => this.pending.get(c)! > 0);
-    if (done || (this.spent >= this.maxCalls && !waiting)) this.decided = pickWinner(this.candidates, this.samples, this.statistic, this.margin);
+    const active = this.candidates.filter((c) => !this.withdrawn.has(c));
+    const done = active.every((c) => this.clean(c) >= this.wanted);
+    const waiting = active.some((c) => this.pending.get(c)! > 0);
+    if (done || (this.spent >= this.maxCalls && !waiting)) this.decided = pickWinner(active, this.samples, this.statistic, this.margin);
+    else this.decideEarly();
+  }
+
+  /**
+   * Decides the fixed choice where no other candidate can win any more: each is withdrawn, or has
+   * a clean sample above the bound of pickWinner's margin rule. Both only hold more firmly with
+   * more samples (the fixed choice's fastest clean sample can only fall), so the decision is the
+   * one all the samples would have made.
+   */
+  private decideEarly(): void {
+    if (this.decided) return;
+    const first = this.candidates[0];
+    const others = this.candidates.slice(1).filter((c) => !this.withdrawn.has(c));
+    if (!others.length) {
+      this.decided = first;
+      return;
+    }
+    const fixed = this.samples.get(first)!.filter((s) => s.clean);
+    if (!fixed.length) return;
+    const bound = Math.min(...fixed.map((s) => s.ms)) * (1 - this.margin);
+    if (others.every((c) => this.samples.get(c)!.some((s) => s.clean && s.ms > bound))) this.decided = first;
   }
 
   /** Each candidate's samples so far (for reports and tests). */

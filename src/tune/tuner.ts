@@ -70,6 +70,16 @@ export interface TuneEnv {
    */
   barrierMargin?: number;
   /**
+   * Candidates judged per renderer too, not only per shape (TF.js's own kernel, inside TF.js:
+   * another implementation, whose standing against ours is the GL stack's more than the shape's,
+   * and whose every shape tried costs TF.js's compiles). Once one has lost RETIRE_AFTER shapes on
+   * this tuner's renderer and won none, a shape that has not timed it yet leaves it out (with no
+   * other candidate, the fixed choice is kept at once, nothing timed). Until it has lost that
+   * many or won one, at most RETIRE_AFTER shapes tune at once (the others run the fixed choice,
+   * untimed), so that the first shapes' decisions come before every shape has paid for it.
+   */
+  perRenderer?: readonly string[];
+  /**
    * False for a call that must not be a sample (TfjsKernels.capture reads its tensors back inside
    * it): it runs the kept or decided choice, else the fixed one, untimed, and starts no tuning.
    */
@@ -98,6 +108,9 @@ interface PendingQuery {
   key: string;
   candidate: string;
 }
+
+/** Shapes a per-renderer candidate must lose (and win none) before it is left out (see TuneEnv.perRenderer). */
+export const RETIRE_AFTER = 3;
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -141,6 +154,11 @@ export class Tuner {
   private task = 0;
   private taskQueued = false;
   private readonly firstTask = new Map<string, number>();
+  /** Per-renderer candidates' measured decisions on this renderer: shapes won and lost. */
+  private readonly standing = new Map<string, { won: number; lost: number }>();
+  /** Shapes tuning while a per-renderer candidate is not judged, with the task of their last call. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly counted = new WeakSet<ShapeSelection>();
 
   constructor(private readonly gl: WebGL2RenderingContext, readonly renderer: string, options: TuneOptions, fn: string) {
     const tune = options.tune ?? true;
@@ -197,6 +215,21 @@ export class Tuner {
     if (born !== undefined) {
       if (born === this.task) return { result: exec(candidates[0]), candidate: candidates[0] };
       this.firstTask.delete(key);
+    }
+    if (env.perRenderer && !sel.winner) {
+      for (const c of env.perRenderer) if (this.retired(c)) sel.withdraw(c);
+      if (sel.winner) this.decided(sel, key);
+      else if (env.perRenderer.some((c) => candidates.includes(c) && !this.judged(c))) {
+        // A per-renderer candidate not judged here yet: at most RETIRE_AFTER shapes tune at once
+        // (those called in this task or the one before; one no longer called frees its place).
+        if (this.inFlight.has(key)) this.inFlight.set(key, this.task);
+        else {
+          let n = 0;
+          for (const t of this.inFlight.values()) if (t >= this.task - 1) n++;
+          if (n >= RETIRE_AFTER) return { result: exec(candidates[0]), candidate: candidates[0] };
+          this.inFlight.set(key, this.task);
+        }
+      }
     }
     const { candidate, timed } = sel.next();
     if (!timed) return { result: exec(candidate), candidate };
@@ -316,10 +349,35 @@ export class Tuner {
 
   private settle(sel: ShapeSelection, key: string, candidate: string, ms: number, clean: boolean): void {
     sel.record(candidate, ms, clean);
-    if (sel.winner && this.kept[key] === undefined) {
-      this.kept[key] = sel.winner;
-      this.save();
+    if (sel.winner) this.decided(sel, key);
+  }
+
+  /** Keeps a shape's decision (once) and counts it in the standing of the candidates it timed. */
+  private decided(sel: ShapeSelection, key: string): void {
+    if (this.counted.has(sel)) return;
+    this.counted.add(sel);
+    this.inFlight.delete(key);
+    this.kept[key] = sel.winner!;
+    this.save();
+    for (const c of sel.candidates.slice(1)) {
+      if (!sel.started(c)) continue;
+      const s = this.standing.get(c) ?? { won: 0, lost: 0 };
+      if (sel.winner === c) s.won++;
+      else s.lost++;
+      this.standing.set(c, s);
     }
+  }
+
+  /** A per-renderer candidate that lost RETIRE_AFTER shapes here and won none. */
+  private retired(c: string): boolean {
+    const s = this.standing.get(c);
+    return !!s && s.won === 0 && s.lost >= RETIRE_AFTER;
+  }
+
+  /** Whether a per-renderer candidate's standing here is settled (it won a shape, or is retired). */
+  private judged(c: string): boolean {
+    const s = this.standing.get(c);
+    return !!s && (s.won > 0 || s.lost >= RETIRE_AFTER);
   }
 
   private load(): TuneTable {

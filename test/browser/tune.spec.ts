@@ -58,12 +58,52 @@ test.describe('tuning inside TF.js', () => {
   test('a forced-slow TF.js kernel is never chosen; the calls it ran while timed count as delegated', async ({ tfjs }) => {
     const r = await tfjs.evaluate(() => (window as any).tuneRun({ tuneHook: { busyMs: { tfjs: 40 } } }, 14));
     expect(winners(r.table)).toEqual(['direct', 'direct']);
-    // Each shape: 1 untimed call, 2 timed calls of each candidate (4 with a clock coarser than
-    // 0.5 ms; one more for a sample that compiled), then ours.
+    // Each shape: 1 untimed call, then timed calls until TF.js's kernel can no longer win: one
+    // clean sample each where it is clearly slower (one more for a sample that compiled; up to 4
+    // each with a clock coarser than 0.5 ms), then ours.
     const d = r.stats.byKernel.DepthwiseConv2dNative.delegated;
     expect(d).toBeGreaterThanOrEqual(2);
     expect(d).toBeLessThanOrEqual(5);
     expect(r.stats.calls + r.stats.delegated).toBe(28);
+    expect(r.stats.fallbacks).toBe(0);
+    expect(r.worst).toBeLessThanOrEqual(1e-5);
+  });
+
+  test('TF.js\'s kernel, forced slow, is tried on three shapes only: once it lost them, the other shapes keep ours untimed', async ({ tfjs }) => {
+    const r = await tfjs.evaluate(async () => {
+      const { tf, T, DGL } = window as any;
+      const tried = new Set<string>();
+      const K = DGL.registerTfjsKernels(tf, { tuneHook: { busyMs: { tfjs: 20 }, onTimed: (k: string, c: string) => c === 'tfjs' && tried.add(k) } });
+      const channels = [8, 12, 16, 20, 24, 28];
+      const inputs: Record<string, { data: Float32Array; shape: number[] }> = {};
+      for (const c of channels) {
+        inputs[`x${c}`] = { data: T.randomData(10 * 10 * c, c), shape: [1, 10, 10, c] };
+        inputs[`f${c}`] = { data: T.randomData(9 * c, c + 1), shape: [3, 3, c, 1] };
+      }
+      // Six layer shapes a "predict", twelve predicts; each awaits its reads (a later page task).
+      // (Chromium, with timer queries and a provisional program, takes ~6 predicts a shape.)
+      const fn = (t: any) => channels.map((c) => tf.depthwiseConv2d(tf.relu(t[`x${c}`]), t[`f${c}`], 1, 'same'));
+      try {
+        const want = await T.runOn('cpu', inputs, fn);
+        let worst = 0;
+        for (let i = 0; i < 12; i++) {
+          const got = await T.runOn('webgl', inputs, fn);
+          for (const [j, g] of got.entries()) {
+            const d = T.diff(g.data, want[j].data);
+            worst = Math.max(worst, d.nan ? Infinity : d.maxAbs / Math.max(1, d.maxRef));
+          }
+        }
+        return { tried: tried.size, stats: K.stats(), table: K.tuneTable(), worst };
+      } finally {
+        K.unregister();
+      }
+    });
+    expect(r.tried).toBe(3);
+    expect(winners(r.table)).toEqual(Array(6).fill('direct'));
+    expect(r.stats.calls + r.stats.delegated).toBe(72);
+    // TF.js's kernel ran only for the three shapes it was timed on (a compile sample and a clean one each, at most 4 on a coarse clock).
+    expect(r.stats.delegated).toBeGreaterThanOrEqual(3);
+    expect(r.stats.delegated).toBeLessThanOrEqual(15);
     expect(r.stats.fallbacks).toBe(0);
     expect(r.worst).toBeLessThanOrEqual(1e-5);
   });

@@ -19,11 +19,60 @@ function drive(sel: ShapeSelection, ms: Record<string, number>, unclean: string[
 describe('ShapeSelection', () => {
   it('samples each candidate in turn, then keeps the fastest', () => {
     const sel = new ShapeSelection(['direct', 'tfjs'], { samples: 2 });
-    const order = drive(sel, { direct: 3, tfjs: 5 });
+    // tfjs is faster: it could win, so both get their two samples before it does.
+    const order = drive(sel, { direct: 5, tfjs: 3 });
     expect(order).toEqual(['direct', 'tfjs', 'direct', 'tfjs']);
-    expect(sel.winner).toBe('direct');
-    expect(sel.next()).toEqual({ candidate: 'direct', timed: false });
+    expect(sel.winner).toBe('tfjs');
+    expect(sel.next()).toEqual({ candidate: 'tfjs', timed: false });
     expect(sel.calls).toBe(4);
+  });
+
+  it('decides the fixed choice early, once no other candidate can win whatever it samples next', () => {
+    // direct 3 ms, tfjs 5 ms: tfjs's clean sample is above 3 * 0.9, and more samples only lower
+    // that bound and raise tfjs's slowest: decided after one sample each, not two.
+    const sel = new ShapeSelection(['direct', 'tfjs'], { samples: 2 });
+    expect(drive(sel, { direct: 3, tfjs: 5 })).toEqual(['direct', 'tfjs']);
+    expect(sel.winner).toBe('direct');
+    expect(sel.calls).toBe(2);
+    // tfjs at 2.6 ms, under the bound (3 * 0.9): it could still win, so sampling goes on.
+    const close = new ShapeSelection(['direct', 'tfjs'], { samples: 2 });
+    expect(drive(close, { direct: 3, tfjs: 2.6 })).toEqual(['direct', 'tfjs', 'direct', 'tfjs']);
+    expect(close.winner).toBe('tfjs');
+    // An unclean sample of the other (its compile) decides nothing: it runs again, clean.
+    const compiling = new ShapeSelection(['direct', 'tfjs'], { samples: 2 });
+    expect(drive(compiling, { direct: 3, tfjs: 50 }, ['tfjs'])).toEqual(['direct', 'tfjs', 'tfjs']);
+    expect(compiling.winner).toBe('direct');
+    // Three candidates: decided only when both others are out.
+    const three = new ShapeSelection(['a', 'b', 'c'], { samples: 2 });
+    expect(drive(three, { a: 3, b: 5, c: 2 })).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+    expect(three.winner).toBe('c');
+    // The same decision as the full rule: pickWinner over two samples each agrees.
+    const full = new Map([['direct', [{ ms: 3, clean: true }, { ms: 3, clean: true }]], ['tfjs', [{ ms: 5, clean: true }, { ms: 1, clean: true }]]]);
+    expect(pickWinner(['direct', 'tfjs'], full, 'min', 0.1)).toBe('direct');
+  });
+
+  it('a candidate withdrawn before it was timed is never run; once timed it cannot be withdrawn', () => {
+    const sel = new ShapeSelection(['direct', 'tfjs', 'other'], { samples: 1 });
+    expect(sel.withdraw('direct')).toBe(false); // the fixed choice stays
+    expect(sel.withdraw('tfjs')).toBe(true);
+    expect(sel.winner).toBe(null);
+    const { candidate } = sel.next();
+    expect(candidate).toBe('direct');
+    sel.issued('direct');
+    sel.record('direct', 3, true);
+    const next = sel.next().candidate;
+    expect(next).toBe('other');
+    sel.issued('other');
+    expect(sel.started('other')).toBe(true);
+    expect(sel.withdraw('other')).toBe(false);
+    sel.record('other', 1, true);
+    expect(sel.winner).toBe('other');
+    expect(sel.timings().tfjs).toEqual([]);
+    // With every other candidate withdrawn, the fixed choice is decided with nothing timed.
+    const alone = new ShapeSelection(['direct', 'tfjs']);
+    expect(alone.withdraw('tfjs')).toBe(true);
+    expect(alone.winner).toBe('direct');
+    expect(alone.calls).toBe(0);
   });
 
   it('a slower candidate is never chosen, whichever comes first', () => {
@@ -201,6 +250,71 @@ describe('Tuner', () => {
     await new Promise((r) => setTimeout(r, 0));
     call('new');
     expect(timed.length).toBe(3);
+  });
+
+  it("TF.js's kernel, judged per renderer: once it lost 3 shapes and won none, shapes that have not timed it leave it out", async () => {
+    const keys = Array.from({ length: 10 }, (_, i) => `s${i}`);
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    const session = (extraMs: Record<string, number>, perRenderer?: string[], compileOnce = false) => {
+      const timed: string[] = [];
+      const t = new Tuner(fakeGL(), 'gpu', { tuneHook: { samples: 1, extraMs, onTimed: (k, c) => timed.push(`${k}:${c}`) } }, 'test');
+      // compileOnce: TF.js's kernel compiles at its first call for a shape (an unclean sample).
+      let compiled = 0;
+      const seen = new Set<string>();
+      const env = { compiles: () => compiled, canQuery: true, ...(perRenderer ? { perRenderer } : {}) };
+      // One "predict": each shape called once, in one task.
+      const predict = () => keys.map((k) => t.run(k, ['direct', 'tfjs'], (c) => {
+        if (compileOnce && c === 'tfjs' && !seen.has(k)) {
+          seen.add(k);
+          compiled++;
+        }
+        return c;
+      }, env).candidate);
+      return { t, timed, predict };
+    };
+
+    // TF.js's kernel slow here: three shapes start a task; after it lost s0-s2, s3-s9 are kept
+    // on the fixed choice without a timed call, and TF.js's kernel never runs for them.
+    const slow = session({ tfjs: 1000 }, ['tfjs']);
+    slow.predict();
+    await tick();
+    expect(slow.predict()).toEqual(Array(10).fill('direct'));
+    expect(slow.timed).toEqual(['s0:direct', 's1:direct', 's2:direct']);
+    await tick();
+    expect(slow.predict()).toEqual(['tfjs', 'tfjs', 'tfjs', ...Array(7).fill('direct')]);
+    expect(slow.timed.slice(3)).toEqual(['s0:tfjs', 's1:tfjs', 's2:tfjs']);
+    expect(slow.t.table().entries.gpu).toEqual(Object.fromEntries(keys.map((k) => [k, 'direct'])));
+    expect(slow.t.tuning).toBe(0);
+
+    // TF.js's kernel compiling at its first call for a shape: that sample decides nothing, and
+    // while s0-s2 need a second call of it, no other shape starts (at most three tune at once).
+    const compiling = session({ tfjs: 1000 }, ['tfjs'], true);
+    for (let i = 0; i < 4; i++) {
+      compiling.predict();
+      await tick();
+    }
+    expect(compiling.timed).toEqual(['s0:direct', 's1:direct', 's2:direct', 's0:tfjs', 's1:tfjs', 's2:tfjs', 's0:tfjs', 's1:tfjs', 's2:tfjs']);
+    expect(compiling.t.table().entries.gpu).toEqual(Object.fromEntries(keys.map((k) => [k, 'direct'])));
+
+    // Without the rule (the standalone context's candidates), every shape times both.
+    const each = session({ tfjs: 1000 });
+    each.predict();
+    await tick();
+    each.predict();
+    await tick();
+    each.predict();
+    expect(each.timed.filter((x) => x.endsWith(':tfjs')).length).toBe(10);
+    expect(each.t.tuning).toBe(0);
+
+    // TF.js's kernel faster here: once it won a shape it is never left out, and the pace is lifted.
+    const fast = session({ direct: 1000 }, ['tfjs']);
+    fast.predict();
+    for (let i = 0; i < 4; i++) {
+      await tick();
+      fast.predict();
+    }
+    expect(fast.t.table().entries.gpu).toEqual(Object.fromEntries(keys.map((k) => [k, 'tfjs'])));
+    expect(fast.timed.filter((x) => x.endsWith(':tfjs')).length).toBe(10);
   });
 
   it('a forced-slow candidate is never chosen', () => {
