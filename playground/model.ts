@@ -254,8 +254,11 @@ function showTimings(): void {
     : `on / off: ${(on / off).toFixed(2)}× (${on < off ? `${((1 - on / off) * 100).toFixed(0)} % less time` : `${((on / off - 1) * 100).toFixed(0)} % more time`} per inference with depthwise-gl's kernels)`;
   const s = kernels?.stats();
   const m = kernels?.memory();
+  // Delegated calls are tuning's timed trials of TF.js's kernel and the calls of shapes it won.
+  const kept = kernels ? Object.values(kernels.tuneTable().entries).flatMap((e) => Object.values(e)) : [];
+  const won = kept.filter((c) => c === 'tfjs').length;
   $('model-stats').textContent = s
-    ? `stats(): calls ${s.calls}, delegated ${s.delegated} (to TF.js's kernel, measured faster here), fallbacks ${s.fallbacks}${s.lastFallback ? ` (last: ${s.lastFallback})` : ''} · ` +
+    ? `stats(): calls ${s.calls}, delegated ${s.delegated} (to TF.js's kernel by tuning: its timed trials, and the shapes it won here, ${won} of ${kept.length} decided), fallbacks ${s.fallbacks}${s.lastFallback ? ` (last: ${s.lastFallback})` : ''} · ` +
       `${callsPerInference} depthwise calls per inference · ` +
       Object.entries(s.byKernel).filter(([, v]) => v.calls || v.fallbacks || v.delegated).map(([k, v]) => `${k} ${v.calls}/${v.delegated}/${v.fallbacks}`).join(', ') +
       (m ? ` · memory(): ${m.textures} textures, ${(m.bytes / 2 ** 20).toFixed(1)} MiB (${m.pooled.textures} pooled)` : '')

@@ -39,7 +39,10 @@ export interface TfjsKernelStats {
   calls: number;
   /** Calls handed to TF.js's kernel because depthwise-gl could not serve them. */
   fallbacks: number;
-  /** Calls given to TF.js's kernel because it measured faster here (tuning). */
+  /**
+   * Calls tuning ran on TF.js's kernel: those of shapes it measured faster here, and its timed
+   * trial calls while a shape is being tuned (a few, on at most a few shapes where it loses).
+   */
   delegated: number;
   byKernel: Record<string, KernelCounts>;
   lastFallback: string | null;
@@ -59,7 +62,7 @@ export interface TfjsCapturedCall {
   /** True when it ran on depthwise-gl; false when it fell back or was delegated (no tensors then). */
   served: boolean;
   fallback: string | null;
-  /** True when tuning gave it to TF.js's own kernel (measured faster here). */
+  /** True when tuning ran it on TF.js's own kernel (a shape it won here, or a timed trial). */
   delegated?: boolean;
   dataFormat: 'NHWC' | 'NCHW';
   inputShape: number[];

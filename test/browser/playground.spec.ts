@@ -389,7 +389,7 @@ test.describe('model mode', () => {
     expect(on.depthwiseLayers).toBe(5);  // TinyFaceDetector: conv1..conv5 are depthwise separable
     expect(on.callsPerInference).toBe(on.depthwiseLayers);
     expect(on.layerCalls).toBe(0);  // nothing captured (nothing read back) until asked
-    await expect(page.locator('#model-stats')).toContainText(/stats\(\): calls \d+, delegated \d+ \(to TF.js.s kernel, measured faster here\), fallbacks 0/);
+    await expect(page.locator('#model-stats')).toContainText(/stats\(\): calls \d+, delegated \d+ \(to TF.js.s kernel by tuning: its timed trials, and the shapes it won here, \d+ of \d+ decided\), fallbacks 0/);
     if (on.software) await expect(page.locator('#model-warning')).toContainText('software renderer');
 
     await page.uncheck('#kernels-on');
