@@ -12,6 +12,22 @@ const test = tfjsTest(async () => {
   const { tf, T } = w;
   w.M = await import('/test/browser/tfjs/models.js' as string);
   /**
+   * Runs `fn` on `inputs` `n` times on webgl (each awaiting its reads: a later page task) and
+   * returns the worst error against TF.js's cpu backend, relative to max(1, |reference|).
+   */
+  w.worstOver = async (inputs: Record<string, unknown>, fn: (t: any) => unknown, n: number) => {
+    const want = await T.runOn('cpu', inputs, fn);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const got = await T.runOn('webgl', inputs, fn);
+      for (const [j, g] of got.entries()) {
+        const d = T.diff(g.data, want[j].data);
+        worst = Math.max(worst, d.nan ? Infinity : d.maxAbs / Math.max(1, d.maxRef));
+      }
+    }
+    return worst;
+  };
+  /**
    * Registers with `options`, runs a MobileNet-like layer `n` times (plain and fused, awaiting each
    * read so timer queries come back), compares each call with TF.js's cpu backend, unregisters.
    */
@@ -28,15 +44,7 @@ const test = tfjsTest(async () => {
         return [tf.depthwiseConv2d(x, t.f, layer.s, 'same'),
           tf.fused.depthwiseConv2d({ x, filter: t.f, bias: t.b, strides: layer.s, pad: 'same', activation: 'relu6' })];
       };
-      const want = await T.runOn('cpu', inputs, fn);
-      let worst = 0;
-      for (let i = 0; i < n; i++) {
-        const got = await T.runOn('webgl', inputs, fn);
-        for (const [j, g] of got.entries()) {
-          const d = T.diff(g.data, want[j].data);
-          worst = Math.max(worst, d.nan ? Infinity : d.maxAbs / Math.max(1, d.maxRef));
-        }
-      }
+      const worst = await w.worstOver(inputs, fn, n);
       return { stats: K.stats(), table: K.tuneTable(), worst };
     } finally {
       K.unregister();
@@ -84,15 +92,7 @@ test.describe('tuning inside TF.js', () => {
       // (Chromium, with timer queries and a provisional program, takes ~6 predicts a shape.)
       const fn = (t: any) => channels.map((c) => tf.depthwiseConv2d(tf.relu(t[`x${c}`]), t[`f${c}`], 1, 'same'));
       try {
-        const want = await T.runOn('cpu', inputs, fn);
-        let worst = 0;
-        for (let i = 0; i < 12; i++) {
-          const got = await T.runOn('webgl', inputs, fn);
-          for (const [j, g] of got.entries()) {
-            const d = T.diff(g.data, want[j].data);
-            worst = Math.max(worst, d.nan ? Infinity : d.maxAbs / Math.max(1, d.maxRef));
-          }
-        }
+        const worst = await (window as any).worstOver(inputs, fn, 12);
         return { tried: tried.size, stats: K.stats(), table: K.tuneTable(), worst };
       } finally {
         K.unregister();
