@@ -6,7 +6,7 @@ import { layerCount, rowAlignedLayout } from '../layout/texels';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import { BackgroundPrograms } from '../tune/compile';
-import { nhwcOf, packedRowsAreColumns, tfjsTextureLayout } from './layout';
+import { nhwcOf, packedLayoutMatches, tfjsTextureLayout } from './layout';
 import { SPECIAL_USAGE, type TensorInfo, type WebGLBackend } from './types';
 import { TFJS_EXPORT_FRAG, TFJS_IMPORT_FRAG } from '../gl/sources';
 
@@ -75,7 +75,7 @@ export class Bridge {
     const nhwc = nhwcOf(outShape, dataFormat);
     const texShape = td.texShape ?? tex.texShape;
     const src = tfjsTextureLayout(texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
-    const fast = !padded && !!td.isPacked && dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, td.shape);
+    const fast = !padded && !!td.isPacked && dataFormat === 'NHWC' && packedLayoutMatches(nhwc, td.shape);
     const layout = rowAlignedLayout(host.layoutFor('registerTfjsKernels', 'tensor', nhwc).shape, host.layoutMax);
     const out = host.textures.create(layout);
     const program = host.programs.get(TFJS_IMPORT_FRAG, { TFJS_PACKED: !!td.isPacked, SRC_NCHW: dataFormat === 'NCHW', FAST: fast });
@@ -107,7 +107,7 @@ export class Bridge {
     const src = t.stored;
     const layers = layerCount(src.layout);
     const nhwc = src.layout.shape;
-    const fast = !cropped && packed && t.dataFormat === 'NHWC' && packedRowsAreColumns(nhwc, shape);
+    const fast = !cropped && packed && t.dataFormat === 'NHWC' && packedLayoutMatches(nhwc, shape);
     const program = host.programs.get(TFJS_EXPORT_FRAG, { TFJS_PACKED: packed, DST_NCHW: t.dataFormat === 'NCHW', LAYERS: layers, FAST: fast });
     this.renderTo(texture, dst.width, dst.height, program, {
       u_source: src.texture,

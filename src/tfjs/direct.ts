@@ -6,7 +6,7 @@ import { convGeometry, type ConvGeometry } from '../semantics/geometry';
 import { Tensor } from '../tensor';
 import type { ConvArgs } from './attrs';
 import type { Bridge } from './bridge';
-import { packedRowsAreColumns, tfjsTextureLayout } from './layout';
+import { packedLayoutMatches, tfjsTextureLayout } from './layout';
 import type { TensorInfo, WebGLBackend } from './types';
 import { DEPTHWISE_TFJS_FRAG, TFJS_FILTER_FRAG } from '../gl/sources';
 
@@ -36,7 +36,7 @@ export interface DirectCall {
 export function directApplies(backend: WebGLBackend, x: TensorInfo, conv: ConvArgs, packedOut: boolean): boolean {
   if (!packedOut || conv.dataFormat !== 'NHWC') return false;
   const td = backend.texData.get(x.dataId);
-  return !(td.texture == null || !td.isPacked || td.slice || !packedRowsAreColumns(x.shape, td.shape));
+  return !(td.texture == null || !td.isPacked || td.slice || !packedLayoutMatches(x.shape, td.shape));
 }
 
 /**

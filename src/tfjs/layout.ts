@@ -63,12 +63,24 @@ export function tfjsTexelOf(layout: TfjsTextureLayout, i: number): { x: number; 
 }
 
 /**
- * Whether a packed NHWC tensor of logical `shape` written as `writtenShape` has rows = W and
- * columns = C, so that the conversion passes take their two-fetch path (FAST in the shaders).
+ * Whether TF.js's packed texture of a tensor written as `writtenShape` (its texData.shape) holds
+ * a 4-D NHWC tensor of logical `shape` exactly where a texture written as `shape` would: every
+ * element in the same texel and component. Both are folded to [B, R, C] (the layout's own terms);
+ * with the same C and element count, element (b, r, c) sits in texel row pair
+ * b * ceil(R/2) + r/2 and component row r & 1. Where R is even, or B is 1, that is simply the
+ * flat row index p = b*R + r halved, whatever R is: so two folds agree when their R are equal,
+ * or when each is even or has B = 1. That covers TF.js's free reshapes (its isReshapeFree rule):
+ * a pointwise conv's matmul output [1, H*W, C] read as [1, H, W, C] with W even, batch folded
+ * into rows, [H, W, C] for [1, H, W, C]. The shaders that read a packed NHWC tensor in two
+ * fetches a pixel pair (the direct shader, the FAST conversion paths) need exactly this.
  */
-export function packedRowsAreColumns(shape: readonly number[], writtenShape: readonly number[]): boolean {
-  const [, r, c] = foldTo3D(writtenShape);
-  return shape.length === 4 && r === shape[2] && c === shape[3];
+export function packedLayoutMatches(shape: readonly number[], writtenShape: readonly number[]): boolean {
+  if (shape.length !== 4) return false;
+  const [b, r, c] = foldTo3D(shape);
+  const [b2, r2, c2] = foldTo3D(writtenShape);
+  if (c !== c2 || b * r !== b2 * r2) return false;
+  const flat = (rows: number, batch: number) => rows % 2 === 0 || batch === 1;
+  return r === r2 || (flat(r, b) && flat(r2, b2));
 }
 
 /** NHWC logical shape of a 4-D tensor in `dataFormat` order. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activationOf, channelVector, convArgs, withHW } from '../../src/tfjs/attrs';
 import { directFilterShape, repackDirectFilter } from '../../src/tfjs/direct';
-import { foldTo3D, packedRowsAreColumns, tfjsTexelOf, tfjsTextureLayout } from '../../src/tfjs/layout';
+import { foldTo3D, packedLayoutMatches, tfjsTexelOf, tfjsTextureLayout } from '../../src/tfjs/layout';
 import type { Conv2DInfo } from '../../src/tfjs/types';
 
 describe("TF.js's texture layouts (src/tfjs/layout.ts)", () => {
@@ -38,10 +38,43 @@ describe("TF.js's texture layouts (src/tfjs/layout.ts)", () => {
     expect(tfjsTexelOf(l, (1 * 2 + 1) * 6 + 5)).toEqual({ x: 1, y: 2, component: 3 }); // t = 3 + 2 = 5
   });
 
-  it('the two-fetch paths need rows = W and columns = C', () => {
-    expect(packedRowsAreColumns([1, 7, 9, 4], [1, 7, 9, 4])).toBe(true);
-    expect(packedRowsAreColumns([1, 7, 9, 4], [1, 63, 4])).toBe(false);
-    expect(packedRowsAreColumns([1, 7, 9, 4], [7, 9, 4])).toBe(true);
+  it('the two-fetch paths take a written shape whose texels hold the same elements', () => {
+    expect(packedLayoutMatches([1, 7, 9, 4], [1, 7, 9, 4])).toBe(true);
+    expect(packedLayoutMatches([1, 7, 9, 4], [7, 9, 4])).toBe(true);
+    // W odd: [1, 63, 4] pairs pixel 8 (row 0) with pixel 9 (row 1); [1, 7, 9, 4] pads each row.
+    expect(packedLayoutMatches([1, 7, 9, 4], [1, 63, 4])).toBe(false);
+    // W even: a free reshape of a pointwise conv's [1, H*W, C] output, batch folded in or not.
+    expect(packedLayoutMatches([1, 20, 20, 64], [1, 400, 64])).toBe(true);
+    expect(packedLayoutMatches([2, 6, 10, 8], [1, 120, 8])).toBe(true);
+    expect(packedLayoutMatches([2, 6, 10, 8], [2, 60, 8])).toBe(true);
+    expect(packedLayoutMatches([2, 6, 10, 8], [120, 8])).toBe(true);
+    // One image row of odd width and batch 1: rows never fold, p = r.
+    expect(packedLayoutMatches([1, 1, 9, 4], [1, 9, 4])).toBe(true);
+    // Other channel counts or element counts never match.
+    expect(packedLayoutMatches([1, 20, 20, 64], [1, 200, 128])).toBe(false);
+    expect(packedLayoutMatches([1, 20, 20, 64], [1, 398, 64])).toBe(false);
+    // Odd rows on both sides, different: [3, 5, C] vs [5, 3, C].
+    expect(packedLayoutMatches([1, 3, 5, 2], [1, 5, 3, 2])).toBe(false);
+    expect(packedLayoutMatches([1, 7, 9], [1, 7, 9])).toBe(false);
+  });
+
+  it('packedLayoutMatches agrees with the texel of every element (tfjsTexelOf)', () => {
+    const shapes: number[][] = [[1, 4, 6, 3], [2, 3, 4, 5], [1, 5, 7, 2], [3, 1, 5, 4], [1, 2, 8, 1], [2, 2, 3, 6]];
+    for (const shape of shapes) {
+      const [n, h, w, c] = shape;
+      const written: number[][] = [shape, [n * h, w, c], [1, n * h * w, c], [n, h * w, c], [n * h * w, c], [h, n * w, c]];
+      for (const ws of written) {
+        const a = tfjsTextureLayout([1024, 1024], true, shape);
+        const b = tfjsTextureLayout([1024, 1024], true, ws);
+        let same = true;
+        for (let i = 0; i < n * h * w * c; i++) {
+          const x = tfjsTexelOf(a, i);
+          const y = tfjsTexelOf(b, i);
+          if (x.x !== y.x || x.y !== y.y || x.component !== y.component) same = false;
+        }
+        expect(packedLayoutMatches(shape, ws), `${shape} written as ${ws}`).toBe(same);
+      }
+    }
   });
 });
 
