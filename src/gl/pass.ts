@@ -19,7 +19,7 @@ export function runPass(
   target: GpuTexture,
 ): void {
   bindFramebufferInfo(gl, target.fbi);
-  draw(gl, vao, program, uniforms);
+  drawPass(gl, vao, program, uniforms);
 }
 
 /**
@@ -38,11 +38,18 @@ export function runPassTo(
 ): void {
   gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
   gl.viewport(0, 0, width, height);
-  draw(gl, vao, program, uniforms);
+  drawPass(gl, vao, program, uniforms);
   gl.bindFramebuffer(gl.FRAMEBUFFER, null);
 }
 
-function draw(gl: WebGL2RenderingContext, vao: WebGLVertexArrayObject | null, program: Program, uniforms: Record<string, unknown>): void {
+/**
+ * The draw of a pass into whatever framebuffer and viewport are set: program, textures, changed
+ * uniforms, the attributeless triangle. `unbindVao`: put the default vertex array back after it
+ * (false where the context's next user binds its own anyway, e.g. TF.js's runner).
+ */
+export function drawPass(
+  gl: WebGL2RenderingContext, vao: WebGLVertexArrayObject | null, program: Program, uniforms: Record<string, unknown>, unbindVao = true,
+): void {
   gl.useProgram(program.program);
   if (!program.unitsSet) {
     for (const { unit, location } of program.samplers.values()) gl.uniform1i(location, unit);
@@ -72,7 +79,7 @@ function draw(gl: WebGL2RenderingContext, vao: WebGLVertexArrayObject | null, pr
   }
   gl.bindVertexArray(vao);
   gl.drawArrays(gl.TRIANGLES, 0, 3);
-  gl.bindVertexArray(null);
+  if (unbindVao) gl.bindVertexArray(null);
 }
 
 function sameValues(a: Float32Array, b: Float32Array): boolean {

@@ -1,6 +1,8 @@
 import type { Activation } from '../semantics/fused';
 import type { DataFormat, Padding } from '../semantics/types';
-import type { Conv2DInfo } from './types';
+import { show } from '../errors';
+import { Fallback, need } from './fallback';
+import type { Conv2DInfo, TfjsNamespace } from './types';
 
 /**
  * TF.js's attributes turned into depthwise-gl's arguments: pure functions, no GL, no TF.js
@@ -95,4 +97,25 @@ export function channelVector(shape: readonly number[], outC: number): 'vector' 
 export function dataFormatOf(v: unknown): DataFormat | null {
   if (v === undefined || v === null) return 'NHWC';
   return v === 'NHWC' || v === 'NCHW' ? v : null;
+}
+
+/**
+ * TF.js's own geometry for a call's shapes and attributes (its rounding rules and its errors:
+ * an attribute TF.js rejects falls back, and TF.js's kernel throws what it throws).
+ */
+export function tfjsConvInfo(
+  tf: TfjsNamespace, attrs: Record<string, unknown>, inShape: number[], filterShape: number[], dataFormat: DataFormat,
+): Conv2DInfo {
+  try {
+    return tf.backend_util.computeConv2DInfo(
+      inShape, filterShape, attrs.strides as [number, number], (attrs.dilations ?? 1) as [number, number], attrs.pad,
+      attrs.dimRoundingMode, true, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+  } catch (e) {
+    throw new Fallback(`TF.js rejects the attributes: ${(e as Error).message}`);
+  }
+}
+
+/** convArgs, or a Fallback where no explicit padding gives TF.js's output size. */
+export function convArgsOrFallback(info: Conv2DInfo, dataFormat: DataFormat, pad: unknown): ConvArgs {
+  return need(convArgs(info, dataFormat), `no explicit padding gives TF.js's output size for pad ${show(pad)}`);
 }

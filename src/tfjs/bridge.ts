@@ -1,11 +1,12 @@
 import type { Core } from '../core';
 import { fail } from '../errors';
-import { runPassTo } from '../gl/pass';
+import { drawPass, runPassTo } from '../gl/pass';
 import type { Program } from '../gl/programs';
 import { layerCount, rowAlignedLayout } from '../layout/texels';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import { BackgroundPrograms } from '../tune/compile';
+import { Fallback } from './fallback';
 import { nhwcOf, packedLayoutMatches, tfjsTextureLayout } from './layout';
 import { SPECIAL_USAGE, type TensorInfo, type WebGLBackend } from './types';
 import { TFJS_EXPORT_FRAG, TFJS_IMPORT_FRAG } from '../gl/sources';
@@ -25,6 +26,12 @@ export function unreadable(backend: WebGLBackend, info: TensorInfo, what: string
   if (SPECIAL_USAGE.has(td.usage)) return `${what} lives in a texture of TF.js usage ${td.usage} (PIXELS or DOWNLOAD, not tensor data)`;
   if (td.isPacked && td.slice) return `${what} is a packed slice`;
   return null;
+}
+
+/** Falls back where our passes cannot read a TF.js tensor (see unreadable). */
+export function checkReadable(backend: WebGLBackend, info: TensorInfo, what: string): void {
+  const why = unreadable(backend, info, what);
+  if (why) throw new Fallback(why);
 }
 
 /**
@@ -143,6 +150,24 @@ export class Bridge {
     gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
     gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  }
+
+  /**
+   * The same pass rendered as TF.js's own runner renders a program (gpgpu_context.ts): into
+   * TF.js's framebuffer `framebuffer` with the output attached, viewport and scissor box set to
+   * it, and nothing read back or put back. Every later TF.js program binds its framebuffer
+   * attachment, viewport, scissor box, program, vertex array and input textures before it draws,
+   * and TF.js keeps SCISSOR_TEST and CULL_FACE (BACK; our triangle is counter-clockwise) on and
+   * blending, depth and stencil tests off: so the context is left as its runner expects. For a
+   * steady direct call only (no upload, no pixel-store or other state that TF.js does not set itself).
+   */
+  renderInto(framebuffer: WebGLFramebuffer, texture: WebGLTexture, width: number, height: number, program: Program, uniforms: Record<string, unknown>): void {
+    const { gl } = this.host;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
+    gl.viewport(0, 0, width, height);
+    gl.scissor(0, 0, width, height);
+    drawPass(gl, this.vao, program, uniforms, false);
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 import type { FusedEpilogue } from '../api';
+import type { Program } from '../gl/programs';
 import type { GpuTexture } from '../gl/textures';
 import { epilogueSetup } from '../ops/depthwise';
 import { checkFused } from '../semantics/fused';
@@ -26,6 +27,12 @@ export interface DirectCall {
   g: ConvGeometry;
   /** Input columns a filter row of the two output pixels reads (NCOLS). */
   ncols: number;
+  /**
+   * The shape's own program once it is final (compiled, not the kind's provisional one), per
+   * variant (texture widths and heights, fused epilogue): a steady call draws it with no define
+   * set, key or cache lookup built.
+   */
+  programs: Map<string, Program>;
 }
 
 /**
@@ -53,7 +60,7 @@ export function directGeometry(xShape: number[], filterShape: number[], conv: Co
   const ncols = g.sw + (g.fw - 1) * g.rw + 1;
   if (ncols > MAX_COLUMNS) return null;
   if (Math.ceil((g.fh * g.fw) / 2) > maxTextureSize || Math.ceil(g.inC / 2) > maxTextureSize) return null;
-  return { g, ncols };
+  return { g, ncols, programs: new Map() };
 }
 
 /** Calls of a shape that run its kind's program before it gets its own (see runDirect). */
@@ -114,65 +121,81 @@ export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: 
   return host.adopt(out, shape, 'NHWC', null);
 }
 
-/** Runs the direct shader: TF.js's packed input and our repacked filter to a new packed TF.js tensor. */
+/**
+ * Runs the direct shader: TF.js's packed input and our repacked filter to a new packed TF.js
+ * tensor. `tfFramebuffer`: TF.js's own framebuffer, for a steady call that leaves the context as
+ * TF.js's runner does (Bridge.renderInto); null to render through ours (the caller saves and
+ * restores the state).
+ */
 export function runDirect(
   bridge: Bridge, backend: WebGLBackend, x: TensorInfo, filter: Tensor, call: DirectCall, fused: FusedEpilogue | null,
+  tfFramebuffer: WebGLFramebuffer | null,
 ): TensorInfo {
   const { host } = bridge;
-  const { g, ncols } = call;
+  const { g } = call;
   const td = backend.texData.get(x.dataId);
   const inTex = td.texture!;
   const inLayout = tfjsTextureLayout(td.texShape ?? inTex.texShape, true, td.shape);
-  const c2 = Math.ceil(g.inC / 2);
-  const textures: Record<string, WebGLTexture> = { u_input: inTex.texture, u_filter: filter.tex.texture };
-  const uniforms: Record<string, unknown> = {};
+  const uniforms: Record<string, unknown> = { u_input: inTex.texture, u_filter: filter.tex.texture };
   const temporaries: GpuTexture[] = [];
-  const spec = checkFused<Tensor>(FN, fused, g.outC, (v) => v instanceof Tensor);
-  const outC4 = Math.ceil(g.outC / 4);
-  const epilogue: Record<string, number> = spec ? epilogueSetup(host, spec, g.outC, outC4, textures, uniforms, temporaries) : {};
+  const spec = fused ? checkFused<Tensor>(FN, fused, g.outC, (v) => v instanceof Tensor) : null;
+  const epilogue: Record<string, number> = spec ? epilogueSetup(host, spec, g.outC, Math.ceil(g.outC / 4), uniforms as Record<string, WebGLTexture>, uniforms, temporaries) : {};
   const { info, texture, layout: outLayout } = bridge.makeOutput(backend, g.outShape, true);
+  const variant = `${inLayout.width}x${inLayout.height}>${outLayout.width}|${epilogue.ACTIVATION}|${epilogue.BIAS}|${epilogue.PRELU}|${epilogue.VEC_TEX_W}`;
+  const program = call.programs.get(variant) ?? pickProgram(bridge, call, inLayout, outLayout.width, spec, epilogue, uniforms, variant);
+  if (tfFramebuffer) bridge.renderInto(tfFramebuffer, texture, outLayout.width, outLayout.height, program, uniforms);
+  else bridge.renderTo(texture, outLayout.width, outLayout.height, program, uniforms);
+  for (const t of temporaries) host.textures.free(t);
+  return info;
+}
+
+/**
+ * The program a call of this variant runs. The shape's own program (every size a define) runs
+ * fastest; the program of its kind (sizes as uniforms, one per filter size, strides, rates, pad
+ * parity and epilogue) is already compiled for any other layer of that kind. A shape's first
+ * calls take the kind's program, so a model's first predict compiles a program per kind, not per
+ * layer; then the shape gets its own (bench/RESULTS.md: ~10 % faster steady state): where
+ * KHR_parallel_shader_compile exists, as soon as its compile, started in the background at the
+ * shape's first call, is done; else from its PROMOTE_AFTER-th call, compiled then. The own
+ * program, once there, is kept in `call.programs` for the variant. Kinds need aligned textures
+ * and one-row vector textures.
+ */
+function pickProgram(
+  bridge: Bridge, call: DirectCall, inLayout: { width: number; height: number }, outTexW: number,
+  spec: ReturnType<typeof checkFused<Tensor>>, epilogue: Record<string, number>, uniforms: Record<string, unknown>, variant: string,
+): Program {
+  const { host } = bridge;
+  const { g, ncols } = call;
+  const c2 = Math.ceil(g.inC / 2);
   const podd = g.padLeft & 1;
   const loops = {
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw,
     NCOLS: ncols, NTEX: Math.floor((ncols + podd + 1) / 2), NWT: Math.ceil((g.fh * g.fw) / 2),
   };
-  const aligned = inLayout.width === c2 && outLayout.width === c2;
+  const aligned = inLayout.width === c2 && outTexW === c2;
   const specialized = {
     BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
     IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
-    OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: outC4, OUT_TEX_W: outLayout.width, OUT_ALIGNED: outLayout.width === c2,
+    OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: Math.ceil(g.outC / 4), OUT_TEX_W: outTexW, OUT_ALIGNED: outTexW === c2,
     PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue,
   };
-  // The shape's own program (every size a define) runs fastest; the program of its kind (sizes
-  // as uniforms, one per filter size, strides, rates, pad parity and epilogue) is already
-  // compiled for any other layer of that kind. A shape's first calls take the kind's program,
-  // so a model's first predict compiles a program per kind, not per layer; then the shape gets its
-  // own (bench/RESULTS.md: ~10 % faster steady state): where KHR_parallel_shader_compile exists,
-  // as soon as its compile, started in the background at the shape's first call, is done; else
-  // from its PROMOTE_AFTER-th call, compiled then.
-  // Kinds need aligned textures and one-row vector textures.
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
   const background = kindOk && bridge.background.available;
   const own = background ? bridge.background.ready(DEPTHWISE_TFJS_FRAG, specialized) : null;
-  let program;
-  if (own) {
-    program = own;
-  } else if (kindOk && (background || countUse(host, specialized) < PROMOTE_AFTER)) {
+  if (!own && kindOk && (background || countUse(host, specialized) < PROMOTE_AFTER)) {
     bridge.provisional++;
-    program = host.programs.get(DEPTHWISE_TFJS_FRAG, {
-      SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
-      ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
-    });
     Object.assign(uniforms, {
       u_inH: g.inH, u_inW: g.inW, u_inC2: c2, u_inTexH: inLayout.height,
       u_outH: g.outH, u_outW: g.outW, u_outC: g.outC, u_padT: g.padTop, u_padL: g.padLeft,
     });
-  } else {
-    program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
+    return host.programs.get(DEPTHWISE_TFJS_FRAG, {
+      SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
+      ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
+    });
   }
-  bridge.renderTo(texture, outLayout.width, outLayout.height, program, { ...uniforms, ...textures });
-  for (const t of temporaries) host.textures.free(t);
-  return info;
+  const program = own ?? host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
+  call.programs.set(variant, program);
+  return program;
 }

@@ -76,7 +76,8 @@ export interface TexData {
 
 /** The parts of MathBackendWebGL the kernels use. */
 export interface WebGLBackend {
-  gpgpu: { gl: WebGLRenderingContext | WebGL2RenderingContext };
+  /** TF.js's GPGPUContext: its context, and the framebuffer its runner renders programs into. */
+  gpgpu: { gl: WebGLRenderingContext | WebGL2RenderingContext; framebuffer?: WebGLFramebuffer };
   texData: { get(dataId: DataId): TexData; has(dataId: DataId): boolean };
   uploadToGPU(dataId: DataId): void;
   makeTensorInfo(shape: number[], dtype: DataType, values?: unknown): TensorInfo;

@@ -1,0 +1,220 @@
+import type { FusedEpilogue } from '../api';
+import type { Tensor } from '../tensor';
+import { show } from '../errors';
+import type { TfjsCapturedCall } from './api';
+import { activationOf, convArgsOrFallback, dataFormatOf, tfjsConvInfo, withHW, type ConvArgs } from './attrs';
+import { derived, derivedTensor, hasDerived, hasVector, runOnGpu, vectorOf, withTemporaries, type BackendState } from './backend';
+import { checkReadable } from './bridge';
+import type { CaptureSession } from './capture';
+import { directApplies, directGeometry, makeDirectFilter, runDirect, type DirectCall } from './direct';
+import { asFallback, Fallback, need } from './fallback';
+import type { Conv2DInfo, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
+
+/**
+ * The forward kernels, DepthwiseConv2dNative and FusedDepthwiseConv2D: a call's checks, its
+ * per-shape plan, the fused epilogue, then the candidates tuning chooses between (ours: the
+ * direct one-pass path where it applies, else the general path; and TF.js's own kernel).
+ */
+
+export type ForwardKernel = 'DepthwiseConv2dNative' | 'FusedDepthwiseConv2D';
+
+/** A call's result from TF.js's own kernel, chosen by tuning (counted as delegated). */
+export class Delegated {
+  constructor(readonly result: TensorInfo) {}
+}
+
+/** What a forward call needs of its registration. */
+export interface ForwardEnv {
+  readonly tf: TfjsNamespace;
+  /** TfjsKernelOptions.direct. */
+  readonly useDirect: boolean;
+  /** TF.js's own kernel of this name (tuning's other candidate). */
+  original(name: ForwardKernel): KernelConfig;
+  /** The capture running, if any. */
+  readonly capture: CaptureSession | null;
+}
+
+/**
+ * A forward layer shape's per-call work done once: TF.js's geometry, our arguments for it, the
+ * direct shader's geometry (undefined until a call could take the direct path) and the middle of
+ * the tuner's key. A model calls each shape again and again; built every call, this was ~0.03 ms
+ * of JavaScript a call, 10-25 % of a small layer on WebKit (bench/RESULTS.md, "Delegated calls").
+ */
+export interface ShapePlan {
+  info: Conv2DInfo;
+  conv: ConvArgs;
+  direct?: DirectCall | null;
+  key: string;
+}
+
+/** Plans kept per backend; past this many shapes the map starts again (shapes that keep changing). */
+const MAX_PLANS = 512;
+
+/**
+ * Where the tuner times calls between barriers (no timer queries: Firefox, WebKit/Safari), TF.js's
+ * kernel replaces ours for a shape only when every sample of it is at least twice as fast as ours'
+ * fastest. Barrier timing sees one call's latency, in which our call's larger CPU cost shows in
+ * full, where a model's stream of calls overlaps it with the GPU's work; and a delegated call
+ * still pays our per-call checks. With the default 10 %, WebKit gave 7 of the 10 MobileNetV2
+ * shapes (fused) to TF.js's kernel and those ran at 1.2-1.35 of stock (bench/RESULTS.md, "Tuning,
+ * third version").
+ */
+const DELEGATE_MARGIN = 0.5;
+
+/**
+ * TF.js's kernel as a candidate is judged per renderer too (src/tune/tuner.ts, TuneEnv.perRenderer):
+ * each shape it is tried on costs TF.js's compiles for that shape and a few timed calls, and on
+ * every stack measured here it lost every shape (bench/RESULTS.md, "What tuning costs after the
+ * first predict"). Once it lost three shapes and won none, the other shapes keep ours untimed.
+ */
+const PER_RENDERER = ['tfjs'] as const;
+
+/** The fused epilogue of a call, in our terms, and the TF.js tensors its vectors come from. */
+interface Epilogue {
+  fused: FusedEpilogue;
+  /** What a capture records (applyFusedReference's terms; vectors filled in when read). */
+  captured: NonNullable<TfjsCapturedCall['fused']>;
+  bias?: TensorInfo;
+  prelu?: TensorInfo;
+}
+
+/** Serves one forward call: our result, or TF.js's kernel's where tuning chose it (Delegated). */
+export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKernel, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo | Delegated {
+  const { backend } = s;
+  const attrs = args.attrs ?? {};
+  const { inputs } = args;
+  const x = need(inputs.x, 'no input x');
+  const filter = need(inputs.filter, 'no filter');
+  const fmt = need(dataFormatOf(attrs.dataFormat), `dataFormat ${show(attrs.dataFormat)} is not NHWC or NCHW`);
+  checkReadable(backend, x, 'the input');
+  checkReadable(backend, filter, 'the filter');
+  if (x.shape.length !== 4 || filter.shape.length !== 4) throw new Fallback(`input ${show(x.shape)} or filter ${show(filter.shape)} is not 4-D`);
+  const plan = planFor(env.tf, s, x, filter, fmt, attrs);
+  // An empty output (TF.js's number-pad rule can give one): nothing to compute, as in TF.js.
+  if (plan === null) {
+    const info = tfjsConvInfo(env.tf, attrs, x.shape, filter.shape, fmt);
+    return backend.makeTensorInfo(info.outShape, 'float32', new Float32Array(0));
+  }
+  const epilogue = name === 'FusedDepthwiseConv2D' ? epilogueOf(attrs, inputs, fmt) : null;
+  const packedOut = env.tf.env().getBool('WEBGL_PACK');
+  // Everything is checked; GPU work starts here. Ours (direct where it applies, else the general
+  // path) and TF.js's own kernel are the candidates (src/tune); ours is the fixed choice.
+  let direct: DirectCall | null = null;
+  if (env.useDirect && directApplies(backend, x, plan.conv, packedOut)) {
+    if (plan.direct === undefined) {
+      try {
+        plan.direct = directGeometry(x.shape, filter.shape, plan.conv, s.host.layoutMax);
+      } catch (e) {
+        throw asFallback(e);
+      }
+    }
+    direct = plan.direct;
+  }
+  const outC = plan.info.outChannels;
+  const ours = (): TensorInfo => {
+    const capture = env.capture;
+    // A steady direct call: its weights already ours, nothing read back. It leaves the context
+    // as TF.js's runner expects and reads no GL state (Bridge.renderInto); any other call saves
+    // and restores what our passes touch.
+    const light = !!direct && !capture && s.tfFramebuffer !== null && hasDerived(s, filter, 'direct-filter') &&
+      (!epilogue?.bias || hasVector(s, epilogue.bias, outC, 'bias')) && (!epilogue?.prelu || hasVector(s, epilogue.prelu, outC, 'preluActivationWeights'));
+    return runOnGpu(s, name, () => {
+      const fused = epilogue && withVectors(s, epilogue, outC);
+      if (direct) {
+        const fD = derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
+        const result = runDirect(s.bridge, backend, x, fD, direct, fused, light ? s.tfFramebuffer : null);
+        if (capture) {
+          // Read what the direct pass read and wrote, through the general path's import.
+          withTemporaries((temp) => capture.served(name, attrs, plan.conv, fused, epilogue?.captured ?? null,
+            temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
+            temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
+            temp(s.bridge.importTensor(backend, result, result.shape, fmt))));
+        }
+        return result;
+      }
+      return withTemporaries((temp) => {
+        const { conv } = plan;
+        const xT = temp(s.bridge.importTensor(backend, x, x.shape, fmt));
+        const fT = derivedTensor(s, filter, 'filter', filter.shape, fmt);
+        const out = temp(s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor);
+        capture?.served(name, attrs, conv, fused, epilogue?.captured ?? null, xT, fT, out);
+        return s.bridge.exportTensor(backend, out, packedOut, withHW(out.shape, conv.outH, conv.outW, fmt));
+      });
+    }, { reads: !!capture, light });
+  };
+  const path = direct ? 'direct' : 'general';
+  const key = `${name}|${path}|${plan.key}|${epilogue ? `${epilogue.fused.activation}${epilogue.bias ? '+b' : ''}` : ''}|${
+    packedOut ? 'packed' : 'unpacked'}|${backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'}`;
+  return s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(env.original(name).kernelFunc(args) as TensorInfo) : ours()), {
+    // A compile (ours or TF.js's), the direct path's provisional program, or the first draw
+    // of a program compiled in the background, in a call: not the shape's steady time.
+    compiles: () => compilesSoFar(s),
+    canQuery: backend.activeTimers == null,
+    // Timed by barriers, TF.js's kernel must be twice as fast to be given the shape.
+    barrierMargin: DELEGATE_MARGIN,
+    // TF.js's kernel is judged per renderer too: once it lost a few shapes here, others skip it.
+    perRenderer: PER_RENDERER,
+    // A captured call reads its tensors back inside the call: never a sample.
+    sample: env.capture === null,
+    touch: (r) => {
+      const info = r === null ? x : r instanceof Delegated ? r.result : (r as TensorInfo);
+      const tex = backend.texData.get(info.dataId)?.texture;
+      return tex ? { texture: tex.texture, array: false, bytes: false } : null;
+    },
+  }).result;
+}
+
+/** Shader compiles so far, ours and TF.js's, with the direct path's provisional and first draws. */
+function compilesSoFar(s: BackendState): number {
+  const binaries = (s.backend as { binaryCache?: object }).binaryCache;
+  return s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0) + s.bridge.provisional + s.bridge.background.handedOut;
+}
+
+/** The call's shape plan, made at the shape's first call; null where TF.js's output is empty. */
+function planFor(tf: TfjsNamespace, s: BackendState, x: TensorInfo, filter: TensorInfo, fmt: 'NHWC' | 'NCHW', attrs: Record<string, unknown>): ShapePlan | null {
+  const planKey = `${x.shape}|${filter.shape}|${fmt}|${attrs.strides}|${JSON.stringify(attrs.pad)}|${attrs.dilations}|${attrs.dimRoundingMode}`;
+  const known = s.plans.get(planKey);
+  if (known) return known;
+  const info = tfjsConvInfo(tf, attrs, x.shape, filter.shape, fmt);
+  if (info.outHeight < 1 || info.outWidth < 1) return null;
+  const conv = convArgsOrFallback(info, fmt, attrs.pad);
+  const key = [x.shape.join('x'), filter.shape.join('x'), conv.strides.join(','), JSON.stringify(conv.padding),
+    conv.rate.join(','), `${conv.outH}x${conv.outW}`, fmt].join('|');
+  if (s.plans.size >= MAX_PLANS) s.plans.clear();
+  const plan: ShapePlan = { info, conv, key };
+  s.plans.set(planKey, plan);
+  return plan;
+}
+
+/** A fused call's epilogue (activation, alpha, the TF.js vectors), or a Fallback where we do not fuse it. */
+function epilogueOf(attrs: Record<string, unknown>, inputs: Record<string, TensorInfo | undefined>, fmt: 'NHWC' | 'NCHW'): Epilogue {
+  const activation = need(activationOf(attrs.activation), `activation ${show(attrs.activation)} is not one depthwise-gl fuses`);
+  if (fmt === 'NCHW' && (inputs.bias || inputs.preluActivationWeights)) throw new Fallback('a fused bias or PReLU weights with NCHW data');
+  if (activation === 'prelu' && !inputs.preluActivationWeights) throw new Fallback('prelu without preluActivationWeights');
+  // TF.js passes leakyreluAlpha as given: left out, its kernels compute NaN for negative
+  // sums; that (and any other non-finite alpha) is TF.js's kernel's to compute.
+  const alpha = activation === 'leakyRelu' ? (attrs.leakyreluAlpha as number) : activation === 'elu' ? 1 : undefined;
+  if (activation === 'leakyRelu' && !(typeof alpha === 'number' && Number.isFinite(alpha))) {
+    throw new Fallback(`leakyreluAlpha ${show(attrs.leakyreluAlpha)} is not a finite number`);
+  }
+  const withAlpha = alpha !== undefined ? { alpha } : {};
+  return {
+    fused: { activation, ...withAlpha },
+    captured: { activation, ...withAlpha },
+    ...(inputs.bias ? { bias: inputs.bias } : {}),
+    ...(activation === 'prelu' ? { prelu: inputs.preluActivationWeights! } : {}),
+  };
+}
+
+/** The epilogue with its vectors as our tensors (made once per TF.js tensor). */
+function withVectors(s: BackendState, e: Epilogue, outC: number): FusedEpilogue {
+  const fused: FusedEpilogue = { ...e.fused };
+  if (e.bias) fused.bias = vectorOf(s, e.bias, outC, 'bias') as unknown as FusedEpilogue['bias'];
+  if (e.prelu) fused.preluWeights = vectorOf(s, e.prelu, outC, 'preluActivationWeights') as unknown as FusedEpilogue['preluWeights'];
+  return fused;
+}
+
+/** TF.js's forward kernel names. */
+export function isForward(name: string): name is ForwardKernel {
+  return name === 'DepthwiseConv2dNative' || name === 'FusedDepthwiseConv2D';
+}

@@ -1,0 +1,55 @@
+import type { Tensor } from '../tensor';
+import { show } from '../errors';
+import { convArgsOrFallback, tfjsConvInfo, withHW } from './attrs';
+import { derivedTensor, runOnGpu, withTemporaries, type BackendState } from './backend';
+import { checkReadable } from './bridge';
+import { Fallback, need } from './fallback';
+import type { KernelConfig, TensorInfo, TfjsNamespace } from './types';
+
+/**
+ * The backprop kernels, DepthwiseConv2dNativeBackpropInput and DepthwiseConv2dNativeBackpropFilter
+ * (NHWC, as TF.js's own): dy and the input imported into our layout, our gradient ops, the
+ * result exported into a TF.js texture.
+ */
+
+type Args = Parameters<KernelConfig['kernelFunc']>[0];
+
+/** DepthwiseConv2dNativeBackpropInput: dx from dy and the filter. */
+export function serveBackpropInput(tf: TfjsNamespace, s: BackendState, args: Args): TensorInfo {
+  const { backend } = s;
+  const attrs = args.attrs ?? {};
+  const dy = need(args.inputs.dy, 'no dy');
+  const filter = need(args.inputs.filter, 'no filter');
+  const inputShape = attrs.inputShape as number[];
+  if (!Array.isArray(inputShape) || inputShape.length !== 4) throw new Fallback(`inputShape ${show(inputShape)} is not 4-D`);
+  checkReadable(backend, dy, 'dy');
+  checkReadable(backend, filter, 'the filter');
+  const conv = convArgsOrFallback(tfjsConvInfo(tf, attrs, inputShape, filter.shape, 'NHWC'), 'NHWC', attrs.pad);
+  const packedOut = tf.env().getBool('WEBGL_PACK');
+  return runOnGpu(s, 'DepthwiseConv2dNativeBackpropInput', () => withTemporaries((temp) => {
+    const dyT = temp(s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC')));
+    const fT = derivedTensor(s, filter, 'filter', filter.shape, 'NHWC');
+    const out = temp(s.host.depthwiseConv2dBackpropInput([...inputShape], fT, dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor);
+    return s.bridge.exportTensor(backend, out, packedOut);
+  }));
+}
+
+/** DepthwiseConv2dNativeBackpropFilter: dFilter from the input and dy. */
+export function serveBackpropFilter(tf: TfjsNamespace, s: BackendState, args: Args): TensorInfo {
+  const { backend } = s;
+  const attrs = args.attrs ?? {};
+  const x = need(args.inputs.x, 'no input x');
+  const dy = need(args.inputs.dy, 'no dy');
+  const filterShape = attrs.filterShape as number[];
+  if (!Array.isArray(filterShape) || filterShape.length !== 4) throw new Fallback(`filterShape ${show(filterShape)} is not 4-D`);
+  checkReadable(backend, x, 'the input');
+  checkReadable(backend, dy, 'dy');
+  const conv = convArgsOrFallback(tfjsConvInfo(tf, attrs, x.shape, filterShape, 'NHWC'), 'NHWC', attrs.pad);
+  const packedOut = tf.env().getBool('WEBGL_PACK');
+  return runOnGpu(s, 'DepthwiseConv2dNativeBackpropFilter', () => withTemporaries((temp) => {
+    const xT = temp(s.bridge.importTensor(backend, x, x.shape, 'NHWC'));
+    const dyT = temp(s.bridge.importTensor(backend, dy, dy.shape, 'NHWC', withHW(dy.shape, conv.ourH, conv.ourW, 'NHWC')));
+    const out = temp(s.host.depthwiseConv2dBackpropFilter(xT, [...filterShape], dyT, conv.strides, conv.padding, conv.rate, 'NHWC') as unknown as Tensor);
+    return s.bridge.exportTensor(backend, out, packedOut);
+  }));
+}
