@@ -22,7 +22,7 @@ export interface InspectorOptions {
   maxTiles?: number;
 }
 
-/** Options of `TensorInspector.show`: title, kind (data or filter), data format, colour map, range. */
+/** Options of `TensorInspector.show`: title, note, kind (image or filter), data format, colour map, shared range, batch. */
 export interface InspectOptions {
   title?: string;
   /** A line under the title, e.g. error statistics. */
