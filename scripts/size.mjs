@@ -8,7 +8,7 @@
 //   node scripts/size.mjs --package DIR   measure the package in DIR (e.g. installed from the tarball)
 //
 // Two bounds an entry: `budget`, issue 16's target (printed met or NOT MET: not met today, see the
-// README's Package size), and `ceiling`, what is enforced (test/package/run.mjs, through measure()
+// docs/performance.md, "Package size"), and `ceiling`, what is enforced (test/package/run.mjs, through measure()
 // and checkBudgets()): today's size and a little headroom, so that growth fails a test until it is
 // looked at. Lower the ceilings as the bundles shrink.
 

@@ -9,6 +9,7 @@ export type { Capabilities, DebugOptions } from './gl/capabilities';
 export type { Activation } from './semantics/fused';
 export type { TuneOptions, TuneTable } from './tune/tuner';
 
+/** Storage and render precision asked of `createContext`; `auto` takes the best the device has. */
 export type Precision = 'auto' | 'float32' | 'float16';
 
 /**
@@ -38,10 +39,12 @@ export interface ContextOptions extends TuneOptions {
   debug?: DebugOptions;
 }
 
+/** Options of `ctx.tensor`: the data's dimension order (default `NHWC`). */
 export interface TensorOptions {
   dataFormat?: DataFormat;
 }
 
+/** A 4-D float tensor held in a GPU texture of one context; read it back with `read()` / `readSync()`, free it with `dispose()`. */
 export interface GLTensor {
   /** In its own dataFormat's order. */
   readonly shape: readonly number[];
@@ -59,6 +62,7 @@ export interface GLTensor {
 export type PixelSource =
   | HTMLVideoElement | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | ImageBitmap | ImageData | VideoFrame;
 
+/** Options of `ctx.fromPixels`. */
 export interface FromPixelsOptions {
   /** 1 = luma (0.299 R + 0.587 G + 0.114 B), 3 = RGB (default), 4 = RGBA. */
   channels?: 1 | 3 | 4;
@@ -66,6 +70,7 @@ export interface FromPixelsOptions {
   dataFormat?: DataFormat;
 }
 
+/** Options of `ctx.draw`: which channels, the value range, `abs`, the batch entry. */
 export interface DrawOptions {
   /** One channel index (drawn grey) or 1-4 indices drawn as R, G, B(, A). Default: the first 3 (or 1, 2). */
   channels?: number | number[];
@@ -85,6 +90,7 @@ export interface DrawOptions {
  */
 export type FusedEpilogue = FusedOptions<GLTensor>;
 
+/** GPU resources a context holds (`ctx.memory()`, `TfjsKernels.memory()`). */
 export interface MemoryInfo {
   /** Live tensors, and the textures and bytes they (and what is derived from them) hold. */
   tensors: number;
@@ -94,10 +100,15 @@ export interface MemoryInfo {
   pooled: { textures: number; bytes: number };
 }
 
+/** A standalone depthwise-gl context (`createContext`): tensors, the convolution and its gradients, pixels in and out, memory. */
 export interface DepthwiseContext {
+  /** The WebGL2 context the library draws with (its own, or the one passed as `gl`). */
   readonly gl: WebGL2RenderingContext;
+  /** What the device offers and which storage path is in use. */
   readonly capabilities: Capabilities;
+  /** Uploads a 4-D tensor (input or `[fh, fw, C, M]` filter); `data.length` must equal the shape's product. */
   tensor(data: ArrayLike<number>, shape: number[], options?: TensorOptions): GLTensor;
+  /** TensorFlow's `tf.nn.depthwise_conv2d` on the GPU, with an optional fused bias and activation (8th argument); the output stays on the GPU. */
   depthwiseConv2d(
     input: GLTensor,
     filter: GLTensor,

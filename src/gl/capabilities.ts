@@ -1,3 +1,4 @@
+/** What `createContext` found on the device (`ctx.capabilities`): texture limits, float render targets, the storage and readback path in use, the renderer. */
 export interface Capabilities {
   maxTextureSize: number;
   renderFloat32: boolean;

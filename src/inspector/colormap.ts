@@ -1,5 +1,6 @@
 // Colour maps for heatmaps: 0..1 -> [r, g, b] bytes.
 
+/** A heatmap colour map of the inspector. */
 export type ColormapName = 'viridis' | 'diverging' | 'gray';
 
 // Viridis sampled at 9 evenly spaced points; linear in between.

@@ -14,6 +14,7 @@ import { colour, colourRange, type ColormapName } from './colormap';
 
 export type { ColormapName } from './colormap';
 
+/** Options of `mountInspector`. */
 export interface InspectorOptions {
   /** Pixels on the longer side of a tile at zoom 1 (default 160). */
   tileSize?: number;
@@ -21,6 +22,7 @@ export interface InspectorOptions {
   maxTiles?: number;
 }
 
+/** Options of `TensorInspector.show`: title, note, kind (image or filter), data format, colour map, shared range, batch. */
 export interface InspectOptions {
   title?: string;
   /** A line under the title, e.g. error statistics. */
@@ -37,6 +39,7 @@ export interface InspectOptions {
   batch?: number;
 }
 
+/** A mounted tensor inspector (`mountInspector`): `show` tensors as per-channel heatmaps, `zoom`, `valueAt`, `unmount`. */
 export interface TensorInspector {
   /** The inspector's root element (inside the container). */
   readonly element: HTMLElement;
@@ -46,6 +49,7 @@ export interface TensorInspector {
   zoom: number;
   /** The value at this index of the shown tensor, in its own shape order ([b, h, w, c] for NHWC, [di, dj, k, q] for a filter). */
   valueAt(i0: number, i1: number, i2: number, i3: number): number | undefined;
+  /** Removes the shown tiles, keeping the inspector mounted. */
   clear(): void;
   /** Removes the inspector from the page. */
   unmount(): void;

@@ -4,6 +4,7 @@ import { checkHostTensor } from './validate';
 
 /** The activations a fused depthwise convolution can apply after the bias. */
 export const ACTIVATIONS = ['linear', 'relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'elu', 'prelu'] as const;
+/** An activation a fused depthwise convolution can apply after the bias. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Default `alpha` of the activations that take one (TensorFlow's: leaky_relu 0.2, elu 1). */

@@ -4,6 +4,7 @@ export interface HostTensor {
   shape: number[];
 }
 
+/** Dimension order of a 4-D tensor: batch, height, width, channels (`NHWC`) or batch, channels, height, width (`NCHW`). */
 export type DataFormat = 'NHWC' | 'NCHW';
 
 /** 'SAME', 'VALID', or TF2's explicit form: four [before, after] pairs in dataFormat order. */

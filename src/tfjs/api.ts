@@ -29,6 +29,7 @@ export interface TfjsKernelOptions extends TuneOptions {
   // ours are timed on the device and the faster kept), `tuneStorageKey`, `tuneTable`.
 }
 
+/** Counts of `TfjsKernels.stats()`: calls served by depthwise-gl, handed to TF.js (fallbacks), or run on TF.js's kernel by tuning (delegated). */
 export interface TfjsKernelStats {
   /** Calls that ran on depthwise-gl's shaders. */
   calls: number;
@@ -43,6 +44,7 @@ export interface TfjsKernelStats {
   lastFallback: string | null;
 }
 
+/** One TF.js kernel's share of `TfjsKernelStats`. */
 export interface KernelCounts {
   calls: number;
   fallbacks: number;
@@ -82,9 +84,13 @@ export interface TfjsCapturedCall {
   output?: HostTensor;
 }
 
+/** What `registerTfjsKernels` returns: the kernels now served, their counts, memory, `capture` and `unregister`. */
 export interface TfjsKernels {
+  /** The TF.js kernel names now served. */
   readonly kernels: readonly string[];
+  /** Counts since registering: calls served, fallbacks (with the last reason), delegated calls, per kernel. */
   stats(): TfjsKernelStats;
+  /** What depthwise-gl holds on TF.js's context (repacked filters, freed with their weight tensors). */
   memory(): MemoryInfo;
   /**
    * Runs `fn` (e.g. one model.predict) and records every forward depthwise call made while it
@@ -93,5 +99,6 @@ export interface TfjsKernels {
   capture<T>(fn: () => T | Promise<T>): Promise<{ result: T; calls: TfjsCapturedCall[] }>;
   /** The winners tuning kept, to pass as `tuneTable` to a later registerTfjsKernels. */
   tuneTable(): TuneTable;
+  /** Puts TF.js's own kernels back and frees every GL object of ours; idempotent. */
   unregister(): void;
 }

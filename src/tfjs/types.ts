@@ -39,18 +39,34 @@ export interface Conv2DInfo {
 
 /** What the kernels need of the app's `tf` namespace. */
 export interface TfjsNamespace {
+  /** TF.js's `tf.registerKernel`. */
   registerKernel(config: KernelConfig): void;
+  /** TF.js's `tf.unregisterKernel`. */
   unregisterKernel(kernelName: string, backendName: string): void;
+  /** TF.js's `tf.getKernel`. */
   getKernel(kernelName: string, backendName: string): KernelConfig | undefined;
+  /** TF.js's `tf.findBackend`. */
   findBackend(name: string): unknown;
-  env(): { getBool(flag: string): boolean; getNumber(flag: string): number; get(flag: string): unknown };
+  /** TF.js's `tf.env()`: its flags. */
+  env(): {
+    /** A boolean flag. */
+    getBool(flag: string): boolean;
+    /** A number flag. */
+    getNumber(flag: string): number;
+    /** Any flag. */
+    get(flag: string): unknown;
+  };
+  /** TF.js's `tf.backend_util`: its convolution geometry. */
   backend_util: {
+    /** TF.js's output size and padding rules. */
     computeConv2DInfo(
       inShape: number[], filterShape: number[], strides: number | [number, number], dilations: number | [number, number],
       pad: unknown, roundingMode?: unknown, depthwise?: boolean, dataFormat?: 'channelsFirst' | 'channelsLast',
     ): Conv2DInfo;
+    /** `'NHWC'` to `'channelsLast'`, `'NCHW'` to `'channelsFirst'`. */
     convertConv2DDataFormat(dataFormat: 'NHWC' | 'NCHW'): 'channelsLast' | 'channelsFirst';
   };
+  /** TF.js's core version. */
   version_core?: string;
 }
 
