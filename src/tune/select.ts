@@ -163,6 +163,19 @@ export class ShapeSelection {
     if (others.every((c) => this.samples.get(c)!.some((s) => s.clean && s.ms > bound))) this.decided = first;
   }
 
+  /**
+   * Decides now, with the samples so far (the tuner's deadline, TuneEnv settle rule): pickWinner
+   * among the candidates with a clean sample, where the fixed choice has one; else the fixed
+   * choice. Timings still on their way back are dropped.
+   */
+  conclude(): string {
+    if (this.decided) return this.decided;
+    const first = this.candidates[0];
+    const sampled = this.candidates.filter((c) => !this.withdrawn.has(c) && this.clean(c) > 0);
+    this.decided = sampled.includes(first) ? pickWinner(sampled, this.samples, this.statistic, this.margin) : first;
+    return this.decided;
+  }
+
   /** Each candidate's samples so far (for reports and tests). */
   timings(): Record<string, Sample[]> {
     const out: Record<string, Sample[]> = {};

@@ -42,8 +42,13 @@ export interface TuneHook {
   maxCalls?: number;
   /** Called as each timed call is issued. */
   onTimed?: (key: string, candidate: string) => void;
-  /** Time a shape in the page task of its first call too (unit tests that call in one task). */
+  /**
+   * Time a shape in the page task of its first call too, and time any number of calls in a task
+   * (unit tests that call in one task).
+   */
   sameTask?: boolean;
+  /** Timed calls a page task may hold (default TIMED_PER_TASK; unit tests of other rules lift it). */
+  timedPerTask?: number;
 }
 
 /** What a tuned call needs to know of its host at that moment. */
@@ -112,6 +117,24 @@ interface PendingQuery {
 /** Shapes a per-renderer candidate must lose (and win none) before it is left out (see TuneEnv.perRenderer). */
 export const RETIRE_AFTER = 3;
 
+/**
+ * Timed calls one page task (a model's predict, as apps call it) holds at most where calls are
+ * timed by barriers: a barrier-timed call is three one-pixel reads, each of which drains the
+ * GPU's queue, and a predict should pay for a few of them at most. A call past it runs the fixed
+ * choice, untimed.
+ */
+export const TIMED_PER_TASK = 2;
+
+/** The same where calls are timed by timer queries (no barrier, no stall: only the queries' own cost). */
+export const QUERY_TIMED_PER_TASK = 6;
+
+/**
+ * Page tasks after a shape's first call within which tuning decides it: past them, the shape
+ * keeps what its clean samples say so far (ShapeSelection.conclude), the fixed choice where they
+ * say nothing. With the first call's task untimed, a model's tuning is over by its 10th predict.
+ */
+export const SETTLE_TASKS = 8;
+
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** The smallest step performance.now() takes here (spins at most ~3 ms, once per page). */
@@ -154,6 +177,11 @@ export class Tuner {
   private task = 0;
   private taskQueued = false;
   private readonly firstTask = new Map<string, number>();
+  /** The task of each shape's first call (for SETTLE_TASKS). */
+  private readonly since = new Map<string, number>();
+  /** Timed calls issued in task `timedTask`. */
+  private timedTask = -1;
+  private timedInTask = 0;
   /** Per-renderer candidates' measured decisions on this renderer: shapes won and lost. */
   private readonly standing = new Map<string, { won: number; lost: number }>();
   /** Shapes tuning while a per-renderer candidate is not judged, with the task of their last call. */
@@ -206,6 +234,7 @@ export class Tuner {
         ...(this.hook.maxCalls ? { maxCalls: this.hook.maxCalls } : {}),
       });
       this.selections.set(key, sel);
+      this.since.set(key, this.task);
       if (this.taskQueued && !this.hook.sameTask) this.firstTask.set(key, this.task);
       // A shape's first call is not timed: it compiles and allocates whatever it runs (an unclean
       // sample). Nor are its other calls in the same page task (see `task`).
@@ -216,15 +245,22 @@ export class Tuner {
       if (born === this.task) return { result: exec(candidates[0]), candidate: candidates[0] };
       this.firstTask.delete(key);
     }
+    if (!sel.winner && this.task - (this.since.get(key) ?? this.task) > SETTLE_TASKS) {
+      sel.conclude();
+      this.decided(sel, key);
+    }
     if (env.perRenderer && !sel.winner) {
       for (const c of env.perRenderer) if (this.retired(c)) sel.withdraw(c);
       if (sel.winner) this.decided(sel, key);
       else if (env.perRenderer.some((c) => candidates.includes(c) && !this.judged(c))) {
-        // A per-renderer candidate not judged here yet: at most RETIRE_AFTER shapes tune at once
-        // (those called in this task or the one before; one no longer called frees its place).
+        // A per-renderer candidate not judged here yet: at most RETIRE_AFTER shapes tune at once,
+        // the shapes it already lost counted among them, so that one losing everywhere is tried
+        // on RETIRE_AFTER shapes in all (those in flight are the shapes called in this task or
+        // the one before; one no longer called frees its place).
         if (this.inFlight.has(key)) this.inFlight.set(key, this.task);
         else {
           let n = 0;
+          for (const c of env.perRenderer) if (candidates.includes(c) && !this.judged(c)) n = Math.max(n, this.standing.get(c)?.lost ?? 0);
           for (const t of this.inFlight.values()) if (t >= this.task - 1) n++;
           if (n >= RETIRE_AFTER) return { result: exec(candidates[0]), candidate: candidates[0] };
           this.inFlight.set(key, this.task);
@@ -233,6 +269,15 @@ export class Tuner {
     }
     const { candidate, timed } = sel.next();
     if (!timed) return { result: exec(candidate), candidate };
+    if (this.timedTask !== this.task) {
+      this.timedTask = this.task;
+      this.timedInTask = 0;
+    }
+    const cap = this.hook.timedPerTask ?? (this.hook.sameTask ? Infinity : this.ext && env.canQuery ? QUERY_TIMED_PER_TASK : TIMED_PER_TASK);
+    if (this.timedInTask >= cap) {
+      return { result: exec(candidates[0]), candidate: candidates[0] };
+    }
+    this.timedInTask++;
     sel.issued(candidate);
     this.hook.onTimed?.(key, candidate);
     const compiles = env.compiles();

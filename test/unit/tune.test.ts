@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeTables, pickWinner, readTable, scoreOf, ShapeSelection } from '../../src/tune/select';
-import { Tuner, type TuneOptions } from '../../src/tune/tuner';
+import { SETTLE_TASKS, TIMED_PER_TASK, Tuner, type TuneOptions } from '../../src/tune/tuner';
 
 /** Runs a selection to its decision, each candidate's call taking `ms[c]` (clean unless in `unclean`). */
 function drive(sel: ShapeSelection, ms: Record<string, number>, unclean: string[] = []): string[] {
@@ -257,7 +257,8 @@ describe('Tuner', () => {
     const tick = () => new Promise((r) => setTimeout(r, 0));
     const session = (extraMs: Record<string, number>, perRenderer?: string[], compileOnce = false) => {
       const timed: string[] = [];
-      const t = new Tuner(fakeGL(), 'gpu', { tuneHook: { samples: 1, extraMs, onTimed: (k, c) => timed.push(`${k}:${c}`) } }, 'test');
+      // timedPerTask lifted: this test is about the per-renderer rule (the cap has its own test).
+      const t = new Tuner(fakeGL(), 'gpu', { tuneHook: { samples: 1, extraMs, timedPerTask: Infinity, onTimed: (k, c) => timed.push(`${k}:${c}`) } }, 'test');
       // compileOnce: TF.js's kernel compiles at its first call for a shape (an unclean sample).
       let compiled = 0;
       const seen = new Set<string>();
@@ -315,6 +316,51 @@ describe('Tuner', () => {
     }
     expect(fast.t.table().entries.gpu).toEqual(Object.fromEntries(keys.map((k) => [k, 'tfjs'])));
     expect(fast.timed.filter((x) => x.endsWith(':tfjs')).length).toBe(10);
+  });
+
+  it(`a page task holds at most ${TIMED_PER_TASK} timed calls, and a shape is decided within ${SETTLE_TASKS} tasks of its first call`, async () => {
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    const timed: { task: number; key: string; c: string }[] = [];
+    let task = 0;
+    // A candidate whose clean sample never comes (it compiles at every call): a shape could spend
+    // its whole budget (8 timed calls) on it; at two timed calls a task, four shapes need 16 tasks,
+    // and the deadline decides those left. (Its samples are slow: the budget's decision, which
+    // takes unclean samples where there are no others, keeps the fixed choice too.)
+    let compiles = 0;
+    const t = new Tuner(fakeGL(), 'gpu', { tuneHook: { samples: 2, extraMs: { tfjs: 1000 }, onTimed: (key, c) => timed.push({ task, key, c }) } }, 'test');
+    const keys = ['a', 'b', 'c', 'd'];
+    const env = { compiles: () => compiles, canQuery: true };
+    const ran: string[][] = [];
+    for (task = 0; task < 14; task++) {
+      ran.push(keys.map((k) => t.run(k, ['direct', 'tfjs'], (c) => {
+        if (c === 'tfjs') compiles++;
+        return c;
+      }, env).candidate));
+      await tick();
+    }
+    for (let i = 0; i < 14; i++) expect(timed.filter((x) => x.task === i).length, `task ${i}`).toBeLessThanOrEqual(TIMED_PER_TASK);
+    expect(timed.length).toBeGreaterThan(0);
+    // Nothing timed in the first task, nothing after the deadline; every shape decided, on the
+    // fixed choice (TF.js's kernel never gave a clean sample).
+    expect(timed.filter((x) => x.task === 0)).toEqual([]);
+    expect(timed.filter((x) => x.task > SETTLE_TASKS + 1)).toEqual([]);
+    expect(t.tuning).toBe(0);
+    expect(ran[13]).toEqual(['direct', 'direct', 'direct', 'direct']);
+    expect(t.table().entries.gpu).toEqual({ a: 'direct', b: 'direct', c: 'direct', d: 'direct' });
+  });
+
+  it('conclude decides with the clean samples so far: the fixed choice unless another beats it by the margin', () => {
+    const s = new ShapeSelection(['direct', 'tfjs'], { samples: 4, margin: 0.1 });
+    for (const [c, ms] of [['direct', 10], ['tfjs', 5]] as const) {
+      s.issued(c);
+      s.record(c, ms, true);
+    }
+    expect(s.winner).toBeNull();
+    expect(s.conclude()).toBe('tfjs');
+    const u = new ShapeSelection(['direct', 'tfjs'], { samples: 4 });
+    u.issued('tfjs');
+    u.record('tfjs', 1, true);
+    expect(u.conclude()).toBe('direct'); // nothing to compare the other with
   });
 
   it('a forced-slow candidate is never chosen', () => {
