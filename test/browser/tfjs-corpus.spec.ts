@@ -9,6 +9,11 @@ import { tfjsTest } from './tfjs/fixture';
 // backend (the models) or TF.js's own webgl kernels (the op sequences); memory must come back.
 // Registered with tune: false, so every call runs on depthwise-gl's kernels.
 //
+// The first predict on ours also takes each filter in (one more draw per depthwise node, once per
+// model; logged, not asserted); the one-pass assertion is on the second predict, what every frame
+// costs. Runtime (this 2-core machine, shared): the nine model tests take about 2 to 2.5 minutes
+// per engine, CenterNet (512x512) a third of it.
+//
 // The one-pass assertion comes last in each test: when it fails, accuracy, stats and memory have
 // already passed, and its message lists the calls that took another number of draws with the
 // texture shape TF.js handed over (texData.shape), the logical shape and the draw count.
@@ -199,7 +204,7 @@ test.describe('corpus: @vladmandic/human 3.3.6 graph models (tf.loadGraphModel, 
       expect(r.oursCalls, `${what}: calls on depthwise-gl`).toBe(2 * r.nodes);
       // Leaks: tensors back after the outputs are disposed; our GL memory back after model.dispose(); zero after unregister.
       expect(r.tensors.after, `${what}: tf.memory().numTensors after the runs' outputs are disposed`).toBe(r.tensors.before);
-      expect(r.memUsed.bytes, `${what}: our memory while the model lives (its filters taken in)`).toBeGreaterThanOrEqual(r.memBefore.bytes);
+      expect(r.memUsed.bytes, `${what}: our memory while the model lives (its filters taken in; else the leak check checks nothing)`).toBeGreaterThan(r.memBefore.bytes);
       expect({ textures: r.memAfterDispose.textures, bytes: r.memAfterDispose.bytes }, `${what}: our memory() after model.dispose()`)
         .toEqual({ textures: r.memBefore.textures, bytes: r.memBefore.bytes });
       expect({ textures: r.memAfterUnregister.textures, bytes: r.memAfterUnregister.bytes, tensors: r.memAfterUnregister.tensors }, `${what}: our memory() after unregister()`)
