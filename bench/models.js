@@ -5,6 +5,10 @@
 //                       depthwise layers: tf.layers.depthwiseConv2d -> DepthwiseConv2dNative)
 //   tiny-face-detector  @vladmandic/face-api's TinyFaceDetector (416x416, separable convs)
 //   ssd-mobilenet-v1    @vladmandic/face-api's SSD MobileNetV1 (512x512, 13 depthwise layers)
+//   human-<id>          the corpus of converter-format graph models of @vladmandic/human 3.3.6
+//                       (test/browser/tfjs/corpus.js CORPUS: blazeface, facemesh, iris, emotion,
+//                       faceres, handlandmark-lite, movenet-lightning, centernet, handtrack), each
+//                       at the input size human runs it, model.execute() on a prepared input
 //
 // Each loader returns { id, name, input, run, dispose }: run() is one synchronous predict (what
 // the app calls per frame: the model's own preprocessing of an image tensor that is already on
@@ -12,6 +16,8 @@
 import * as tf from '@tensorflow/tfjs/dist/index.js';
 // The decoding of nsfwjs's shipped model and face-api's loading: the tests' in-page loaders.
 import { loadFaceApi as loadFaceApiModule, loadNsfwMobileNetV2 as loadNsfwModel } from '/test/browser/tfjs/models.js';
+// The graph-model corpus: the tests' loaders (test/browser/tfjs-corpus.spec.ts).
+import { CORPUS } from '/test/browser/tfjs/corpus.js';
 
 const FACE_MODELS = '/node_modules/@vladmandic/face-api/model';
 /** A face-api demo photo (1920x1280), drawn smaller first: a camera frame's size, not a photo's. */
@@ -21,6 +27,13 @@ export const MODELS = {
   'nsfw-mobilenet-v2': { name: 'nsfwjs MobileNetV2', load: loadNsfwMobileNetV2 },
   'tiny-face-detector': { name: 'face-api TinyFaceDetector', load: loadTinyFaceDetector },
   'ssd-mobilenet-v1': { name: 'face-api SSD MobileNetV1', load: loadSsdMobilenetV1 },
+  ...Object.fromEntries(Object.entries(CORPUS).map(([id, c]) => [`human-${id}`, {
+    name: `${c.name} (${c.input.join('x')})`,
+    load: async () => {
+      const m = await c.load(tf);
+      return { input: m.inputs[0], run: m.run, dispose: m.dispose };
+    },
+  }])),
 };
 export const MODEL_IDS = Object.keys(MODELS);
 
