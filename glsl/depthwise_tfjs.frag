@@ -1,4 +1,4 @@
-// Depthwise convolution (channel multiplier 1) straight on TensorFlow.js's packed textures
+// Depthwise convolution (channel multiplier MULT: 1, or even) straight on TensorFlow.js's packed textures
 // (tfjs_layout.glsl): the input is a packed NHWC tensor written as [N*H, W, C] (rows = W,
 // columns = C), the output the packed texture TF.js gave for [N, OUT_H, OUT_W, C]. A fragment
 // computes one output texel: output pixels ow0 = 2*wp, ow0 + 1 of one row, channels c0 = 2*cp,
@@ -77,6 +77,13 @@ uniform int u_padL;
 #ifndef OUT_CH
 #define OUT_CH OUT_C
 #endif
+// MULT: the channel multiplier M, 1 or even. Output channels 2cp and 2cp+1 then both read input
+// channel 2cp / M (k*M + q with q < M), one lane of the input texels; the repacked filter is
+// the filter [FH, FW, C*M] seen as M = 1 (output channel k*M + q is its flat channel).
+#ifndef MULT
+#define MULT 1
+#endif
+#define OUT_C2 ((OUT_CH + 1) / 2)
 #define IN_W2 ((IN_W + 1) / 2)
 #define OUT_W2 ((OUT_W + 1) / 2)
 
@@ -261,7 +268,12 @@ ivec2 inClamp(ivec2 p) {
 
 // Column L = lc + PODD of the fetched texels: texel L / 2, its first (x, y) or second (z, w)
 // column. A padded tap adds exactly zero: a select, never a multiply by 0 (Inf/NaN must not leak).
+#if MULT == 1
 #define COLUMN(L) mix(xs[(L) / 2].xy, xs[(L) / 2].zw, bvec2(((L) & 1) == 1))
+#else
+#define LANE(V) mix((V).xx, (V).yy, bvec2(klane))
+#define COLUMN(L) LANE(mix(xs[(L) / 2].xy, xs[(L) / 2].zw, bvec2(((L) & 1) == 1)))
+#endif
 #define WEIGHT(T) mix(wt[(T) / 2].xy, wt[(T) / 2].zw, bvec2(((T) & 1) == 1))
 #define MAC(K, DI, DJ) acc[K] += mix(vec2(0.0), COLUMN((K) * SW + (DJ) * RW + PODD) * WEIGHT((DI) * FW + (DJ)), bvec2(ok[(K) * SW + (DJ) * RW]));
 #define TAP(DI, DJ) MAC(0, DI, DJ) MAC(1, DI, DJ)
@@ -325,7 +337,7 @@ void main() {
   int cp = fc.x;
   ivec2 bw = divmod(fc.y, OUT_W2);
 #else
-  ivec2 tq = divmod(fc.y * OUT_TEX_W + fc.x, IN_C2);
+  ivec2 tq = divmod(fc.y * OUT_TEX_W + fc.x, OUT_C2);
   int cp = tq.y;
   ivec2 bw = divmod(tq.x, OUT_W2);
 #endif
@@ -338,20 +350,27 @@ void main() {
   int n = hq.x;
   int oh = hq.y;
 #endif
+#if MULT == 1
+  int kx = cp;                            // the input texels' channel pair
+#else
+  int kin = (2 * cp) / MULT;              // the one input channel of output channels 2cp, 2cp+1
+  int kx = kin / 2;
+  bool klane = (kin & 1) == 1;
+#endif
   int ih0 = oh * SH - PAD_T;
   int iw0 = 2 * wp * SW - PAD_L;          // first input column the row reads (local column 0)
   int qa = (iw0 - PODD) / 2;              // its texel's column pair (iw0 - PODD is even)
 #if IN_ALIGNED
-  ivec2 rowP = ivec2(cp, (n * IN_H + ih0) * IN_W2 + qa);
+  ivec2 rowP = ivec2(kx, (n * IN_H + ih0) * IN_W2 + qa);
 #else
-  ivec2 yx = divmod(((n * IN_H + ih0) * IN_W2 + qa) * IN_C2 + cp, IN_TEX_W);
+  ivec2 yx = divmod(((n * IN_H + ih0) * IN_W2 + qa) * IN_C2 + kx, IN_TEX_W);
   ivec2 rowP = ivec2(yx.y, yx.x);
 #endif
 
 #if SAMPLED
-  // Texel (x, y) is at ((x, y) + 0.5) * scale; the repacked filter is IN_C2 x NWT texels.
+  // Texel (x, y) is at ((x, y) + 0.5) * scale; the repacked filter is OUT_C2 x NWT texels.
   vec2 inScale = 1.0 / vec2(IN_TEX_W, IN_TEX_H);
-  vec2 wtScale = 1.0 / vec2(IN_C2, NWT);
+  vec2 wtScale = 1.0 / vec2(OUT_C2, NWT);
 #endif
   vec4 wt[NWT];
   WFETCHES

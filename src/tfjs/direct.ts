@@ -56,10 +56,11 @@ export function directGeometry(xShape: number[], filterShape: number[], conv: Co
   // needs the top/left pads, strides and rates to place its taps.
   const natural = convGeometry(FN, xShape, filterShape, conv.strides, conv.padding, conv.rate, 'NHWC');
   const g = { ...natural, outH: conv.outH, outW: conv.outW, outShape: [natural.batch, conv.outH, conv.outW, natural.outC] };
-  if (g.m !== 1 || g.fh > MAX_TAPS_SIDE || g.fw > MAX_TAPS_SIDE) return null;
+  // Channel multiplier 1 or even (both output channels of a texel read one input channel).
+  if ((g.m !== 1 && g.m % 2 !== 0) || g.fh > MAX_TAPS_SIDE || g.fw > MAX_TAPS_SIDE) return null;
   const ncols = g.sw + (g.fw - 1) * g.rw + 1;
   if (ncols > MAX_COLUMNS) return null;
-  if (Math.ceil((g.fh * g.fw) / 2) > maxTextureSize || Math.ceil(g.inC / 2) > maxTextureSize) return null;
+  if (Math.ceil((g.fh * g.fw) / 2) > maxTextureSize || Math.ceil(g.outC / 2) > maxTextureSize) return null;
   return { g, ncols, programs: new Map() };
 }
 
@@ -77,13 +78,14 @@ function countUse(host: object, defines: Record<string, number | boolean>): numb
   return n;
 }
 
-/** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4]. */
+/** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4] (C: C*M output channels). */
 export function directFilterShape(fh: number, fw: number, c: number): number[] {
   return [1, Math.ceil((fh * fw) / 2), Math.ceil(c / 2), 4];
 }
 
 /**
- * The repacked filter's values from a host filter [FH, FW, C, 1] (TF.js's CPU values): element
+ * The repacked filter's values from a host filter [FH, FW, C, 1] (TF.js's CPU values; a filter
+ * [FH, FW, C', M] is the same numbers as [FH, FW, C'*M, 1]): element
  * [0, p, cp, l] = filter tap 2p + (l >> 1), channel 2cp + (l & 1), zero past the end.
  */
 export function repackDirectFilter(values: ArrayLike<number>, fh: number, fw: number, c: number): Float32Array {
@@ -105,7 +107,8 @@ export function repackDirectFilter(values: ArrayLike<number>, fh: number, fw: nu
 /** The repacked filter as our tensor (the caller caches it with the TF.js filter). */
 export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: TensorInfo): Tensor {
   const { host } = bridge;
-  const [fh, fw, c] = filter.shape;
+  const [fh, fw, cIn, m] = filter.shape;
+  const c = cIn * m; // output channel k*M + q: the filter's flat channel
   const shape = directFilterShape(fh, fw, c);
   const td = backend.texData.get(filter.dataId);
   if (td.texture == null) {
@@ -157,7 +160,7 @@ export function runDirect(
  * layer; then the shape gets its own (bench/RESULTS.md: ~10 % faster steady state): where
  * KHR_parallel_shader_compile exists, as soon as its compile, started in the background at the
  * shape's first call, is done; else from its PROMOTE_AFTER-th call, compiled then. The own
- * program, once there, is kept in `call.programs` for the variant. Kinds need aligned textures
+ * program, once there, is kept in `call.programs` for the variant. Kinds need channel multiplier 1, aligned textures
  * and one-row vector textures.
  */
 function pickProgram(
@@ -172,11 +175,13 @@ function pickProgram(
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw,
     NCOLS: ncols, NTEX: Math.floor((ncols + podd + 1) / 2), NWT: Math.ceil((g.fh * g.fw) / 2),
   };
-  const aligned = inLayout.width === c2 && outTexW === c2;
+  const outC2 = Math.ceil(g.outC / 2);
+  const aligned = g.m === 1 && inLayout.width === c2 && outTexW === outC2;
   const specialized = {
     BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
     IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
-    OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: Math.ceil(g.outC / 4), OUT_TEX_W: outTexW, OUT_ALIGNED: outTexW === c2,
+    OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: Math.ceil(g.outC / 4), OUT_TEX_W: outTexW, OUT_ALIGNED: outTexW === outC2,
+    ...(g.m === 1 ? {} : { MULT: g.m }),
     PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue,
   };
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
