@@ -15,7 +15,10 @@
 //
 // --layers, --K, --reps, --quick apply to both sections. --tiny: small shapes, the TF.js section
 // skipped unless --tfjs is given (then tiny layers, no models unless --models). Model ids:
-// nsfw-mobilenet-v2, tiny-face-detector, ssd-mobilenet-v1. --port 0 (default): a free port.
+// nsfw-mobilenet-v2, tiny-face-detector, ssd-mobilenet-v1, and the graph-model corpus human-blazeface,
+// human-facemesh, human-iris, human-emotion, human-faceres, human-handlandmark-lite,
+// human-movenet-lightning, human-centernet, human-handtrack (--models corpus: those nine).
+// --port 0 (default): a free port.
 // Writes bench/results.json and bench/results-tfjs.json by default (--tiny writes nothing unless
 // --out / --tfjs-out is given); for another engine than Chromium, results-<engine>.json and
 // results-tfjs-<engine>.json (--out / --tfjs-out get the engine's name before .json with
@@ -31,7 +34,9 @@ import { REPO_ROOT, startServer } from '../scripts/serve.mjs';
 import { engineTargets, formatTargets } from './targets.js';
 import { formatTfjsTable, summarizeFirst } from './tfjs-report.js';
 
-const MODEL_IDS = ['nsfw-mobilenet-v2', 'tiny-face-detector', 'ssd-mobilenet-v1'];
+/** bench/models.js's MODELS (a browser module: its ids are listed here too). */
+const CORPUS_IDS = ['blazeface', 'facemesh', 'iris', 'emotion', 'faceres', 'handlandmark-lite', 'movenet-lightning', 'centernet', 'handtrack'].map((id) => `human-${id}`);
+const MODEL_IDS = ['nsfw-mobilenet-v2', 'tiny-face-detector', 'ssd-mobilenet-v1', ...CORPUS_IDS];
 
 function parseArgs(argv) {
   const o = { engine: 'chromium', quick: false, tiny: false, out: undefined, scaling: true, fused: true, port: 0, main: true, tfjs: undefined, tfjsKernels: true, tfjsModels: true, firstPredict: true, tfjsSwitch: 'dispatch' };
@@ -60,7 +65,7 @@ function parseArgs(argv) {
     else if (a === '--tfjs') o.tfjs = true;
     else if (a === '--tfjs-only') { o.tfjs = true; o.main = false; }
     else if (a === '--tfjs-out') o.tfjsOut = next();
-    else if (a === '--models') o.models = next().split(',').filter(Boolean);
+    else if (a === '--models') o.models = next().split(',').filter(Boolean).flatMap((m) => (m === 'corpus' ? CORPUS_IDS : [m]));
     else if (a === '--no-tfjs-kernels') o.tfjsKernels = false;
     else if (a === '--no-tfjs-models') o.tfjsModels = false;
     else if (a === '--no-first-predict') o.firstPredict = false;

@@ -55,6 +55,8 @@ export function summarizeFirst(measurements) {
     e[m.mode].push(m.ms);
     if (typeof m.secondMs === 'number') e.second[m.mode].push(m.secondMs);
     if (typeof m.followMs === 'number') (e.follow ??= { stock: [], ours: [], n: m.follow })[m.mode].push(m.followMs);
+    // The launch's first 2 + FOLLOW predicts, in all (what an app's first frames cost).
+    if (typeof m.followMs === 'number' && typeof m.secondMs === 'number') (e.all ??= { stock: [], ours: [], n: m.follow + 2 })[m.mode].push(m.ms + m.secondMs + m.followMs);
     (e.byRep[m.rep] ??= {})[m.mode] = m.ms;
     if (m.mode === 'ours') {
       e.registerMs.push(m.registerMs);
@@ -77,11 +79,19 @@ export function summarizeFirst(measurements) {
       // The FOLLOW predicts after the second, each in its own task: the rest of the tuning.
       follow: e.follow?.n ?? null,
       followRatio: e.follow?.stock.length && e.follow.ours.length ? round(median(e.follow.ours) / median(e.follow.stock)) : null,
+      // The first `all` predicts' total (first, second and the follow-ups).
+      all: e.all?.n ?? null,
+      allRatio: e.all?.stock.length && e.all.ours.length ? round(median(e.all.ours) / median(e.all.stock)) : null,
       registerMs: round(median(e.registerMs), 2), calls: e.calls, fallbacks: e.fallbacks,
     };
   });
   const g = round(geomean(rows.map((r) => r.ratio)));
-  return { rows, geomean: g, met: { each: rows.every((r) => r.ratio <= TARGETS.firstPredict), geomean: g <= TARGETS.firstPredict } };
+  const alls = rows.map((r) => r.allRatio);
+  const allGeomean = alls.every((x) => x) ? round(geomean(alls)) : null;
+  return {
+    rows, geomean: g, allGeomean,
+    met: { each: rows.every((r) => r.ratio <= TARGETS.firstPredict), geomean: g <= TARGETS.firstPredict, allEach: alls.every((x) => x !== null && x <= TARGETS.firstPredict) },
+  };
 }
 
 const fmt = (x, d = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -133,18 +143,18 @@ export function formatTfjsTable(r) {
     L.push('');
     L.push(`First predict() in a fresh browser (a new launch of the engine per measurement; model loaded, then predict + read timed, compiles included), ms, median of ${f.rows[0] ? f.rows[0].stockSamples.length : 0} launches each:`);
     L.push('');
-    L.push('| model | stock ms | ours ms | ours/stock | per-pair median | launches: stock ms | launches: ours ms | registerTfjsKernels ms | ours calls / fallbacks | second predict: stock ms | ours ms | ours/stock | the next predicts, total: ours/stock |');
-    L.push('|---|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|');
+    L.push('| model | stock ms | ours ms | ours/stock | per-pair median | launches: stock ms | launches: ours ms | registerTfjsKernels ms | ours calls / fallbacks | second predict: stock ms | ours ms | ours/stock | the next predicts, total: ours/stock | the first predicts, total: ours/stock |');
+    L.push('|---|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|');
     for (const row of f.rows) {
-      L.push(`| ${row.name} | ${fmt(row.stockMs, 0)} | ${fmt(row.oursMs, 0)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${row.stockSamples.map((v) => fmt(v, 0)).join(', ')} | ${row.oursSamples.map((v) => fmt(v, 0)).join(', ')} | ${fmt(row.registerMs, 2)} | ${row.calls.join(',')} / ${row.fallbacks.join(',')} | ${fmt(row.secondStockMs, 0)} | ${fmt(row.secondOursMs, 0)} | ${fmt(row.secondRatio)} | ${row.follow ? `${fmt(row.followRatio)} (${row.follow})` : '-'} |`);
+      L.push(`| ${row.name} | ${fmt(row.stockMs, 0)} | ${fmt(row.oursMs, 0)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${row.stockSamples.map((v) => fmt(v, 0)).join(', ')} | ${row.oursSamples.map((v) => fmt(v, 0)).join(', ')} | ${fmt(row.registerMs, 2)} | ${row.calls.join(',')} / ${row.fallbacks.join(',')} | ${fmt(row.secondStockMs, 0)} | ${fmt(row.secondOursMs, 0)} | ${fmt(row.secondRatio)} | ${row.follow ? `${fmt(row.followRatio)} (${row.follow})` : '-'} | ${row.all ? `${fmt(row.allRatio)} (${row.all})` : '-'} |`);
     }
     const seconds = f.rows.map((row) => row.secondRatio);
     const follows = f.rows.map((row) => row.followRatio);
-    L.push(`| **geometric mean** | | | **${fmt(f.geomean)}** | | | | | | | | ${seconds.every((x) => x) ? fmt(geomean(seconds)) : '-'} | ${follows.every((x) => x) ? fmt(geomean(follows)) : '-'} |`);
+    L.push(`| **geometric mean** | | | **${fmt(f.geomean)}** | | | | | | | | ${seconds.every((x) => x) ? fmt(geomean(seconds)) : '-'} | ${follows.every((x) => x) ? fmt(geomean(follows)) : '-'} | ${fmt(f.allGeomean)} |`);
     L.push('');
     L.push('The second predict and the next ones run each in a later page task (an app\'s next frames). Shapes are tuned there, never in the task of a shape\'s first call.');
     L.push('');
-    L.push(`Target: <= ${TARGETS.firstPredict} for each model ${yes(f.met.each)} (geometric mean ${yes(f.met.geomean)}).`);
+    L.push(`Target: <= ${TARGETS.firstPredict} for each model ${yes(f.met.each)} (geometric mean ${yes(f.met.geomean)}); the first predicts' total <= ${TARGETS.firstPredict} for each model ${yes(f.met.allEach)}.`);
   }
   L.push('');
   const st = r.stats;

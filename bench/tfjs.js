@@ -35,8 +35,8 @@ const TINY_LAYERS = [
 const now = () => performance.now();
 const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
-/** Predicts after the second in a first-predict launch (firstPredict). */
-const FOLLOW = 12;
+/** Predicts after the second in a first-predict launch (firstPredict): the first 20 in all. */
+const FOLLOW = 18;
 
 async function webgl() {
   if (tf.getBackend() !== 'webgl') await tf.setBackend('webgl');
