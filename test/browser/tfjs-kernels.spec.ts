@@ -355,12 +355,12 @@ test.describe('memory and GL state', () => {
       const gl = tf.backend().gpgpu.gl;
       const x = tf.mul(tf.randomNormal([1, 9, 9, 4]), 1);
       const f = tf.randomNormal([3, 3, 4, 1]);
-      const f2 = tf.randomNormal([3, 3, 4, 2]);
+      const f3 = tf.randomNormal([3, 3, 4, 3]);
       const b = tf.randomNormal([4]);
       const dy = tf.randomNormal([1, 9, 9, 4]);
       const calls: [string, () => unknown][] = [
         ['direct', () => tf.depthwiseConv2d(x, f, 1, 'same')],
-        ['general (M=2)', () => tf.depthwiseConv2d(x, f2, 2, 'same')],
+        ['general (M=3)', () => tf.depthwiseConv2d(x, f3, 2, 'same')],
         ['fused', () => tf.fused.depthwiseConv2d({ x, filter: f, bias: b, strides: 1, pad: 'same', activation: 'relu6' })],
         ['backprop input', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { strides: 1, pad: 'same', dilations: 1, inputShape: [1, 9, 9, 4] })],
         ['backprop filter', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dilations: 1, filterShape: [3, 3, 4, 1] })],
@@ -389,7 +389,7 @@ test.describe('memory and GL state', () => {
           tf.dispose([prep, out as any, next, back]);
         }
       }
-      tf.dispose([x, f, f2, b, dy]);
+      tf.dispose([x, f, f3, b, dy]);
       return { changed, reboundChanged, calls: w.K.stats().calls };
     }, REBOUND);
     expect(r.changed).toEqual([]);
