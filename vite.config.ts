@@ -39,6 +39,7 @@ export default defineConfig({
       entry: {
         'depthwise-gl': resolve(here, 'src/index.ts'),
         tfjs: resolve(here, 'src/entries/tfjs.ts'),
+        'tfjs-training': resolve(here, 'src/entries/tfjs-training.ts'),
         inspector: resolve(here, 'src/entries/inspector.ts'),
       },
       formats: ['es'],

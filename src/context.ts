@@ -1,6 +1,7 @@
-import type { ContextOptions, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, PixelSource } from './api';
+import type { ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, Padding, PixelSource } from './api';
 import { fail, show } from './errors';
 import { Core } from './core';
+import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
 import { draw, fromPixels } from './ops/pixels';
 
 /** Makes a context: the GL state, caches and every GPU resource of one user. */
@@ -58,8 +59,28 @@ function acquireGL(fn: string, options: ContextOptions): { gl: WebGL2RenderingCo
   return { gl, owned: true };
 }
 
-/** The standalone context: a core, and pixels in and out (images, video, canvases). */
+/**
+ * The standalone context: a core, the gradient ops, and pixels in and out (images, video,
+ * canvases). The TF.js kernels run on a core alone; the training entry calls the gradient ops
+ * itself.
+ */
 class Context extends Core implements DepthwiseContext {
+  depthwiseConv2dBackpropInput(
+    inputShape: number[], filter: GLTensor, outBackprop: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, dataFormat?: DataFormat | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2dBackpropInput');
+    return depthwiseConv2dBackpropInput(this, inputShape, filter, outBackprop, strides, padding, rate, dataFormat);
+  }
+
+  depthwiseConv2dBackpropFilter(
+    input: GLTensor, filterShape: number[], outBackprop: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, dataFormat?: DataFormat | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2dBackpropFilter');
+    return depthwiseConv2dBackpropFilter(this, input, filterShape, outBackprop, strides, padding, rate, dataFormat);
+  }
+
   fromPixels(source: PixelSource, options?: FromPixelsOptions): GLTensor {
     this.checkAlive('fromPixels');
     return fromPixels(this, source, options);

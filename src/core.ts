@@ -7,7 +7,6 @@ import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
 import { DEFAULT_POOL_BYTES, STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
 import { decodeTexels } from './layout/rgba8';
 import { pack, rowAlignedLayout, texelLayout, unpack, type TexelLayout } from './layout/texels';
-import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
 import { depthwiseConv2d } from './ops/depthwise';
 import { flattenLayers } from './ops/layers';
 import type { OpContext } from './ops/host';
@@ -159,22 +158,6 @@ export class Core implements TensorOwner, OpContext {
   ): GLTensor {
     this.checkAlive('depthwiseConv2d');
     return depthwiseConv2d(this, input, filter, strides, padding, rate, name, dataFormat, fused);
-  }
-
-  depthwiseConv2dBackpropInput(
-    inputShape: number[], filter: GLTensor, outBackprop: GLTensor, strides: number[], padding: Padding,
-    rate?: number[] | null, dataFormat?: DataFormat | null,
-  ): GLTensor {
-    this.checkAlive('depthwiseConv2dBackpropInput');
-    return depthwiseConv2dBackpropInput(this, inputShape, filter, outBackprop, strides, padding, rate, dataFormat);
-  }
-
-  depthwiseConv2dBackpropFilter(
-    input: GLTensor, filterShape: number[], outBackprop: GLTensor, strides: number[], padding: Padding,
-    rate?: number[] | null, dataFormat?: DataFormat | null,
-  ): GLTensor {
-    this.checkAlive('depthwiseConv2dBackpropFilter');
-    return depthwiseConv2dBackpropFilter(this, input, filterShape, outBackprop, strides, padding, rate, dataFormat);
   }
 
   memory(): MemoryInfo {

@@ -108,7 +108,7 @@ export function describeProgram(gl: WebGL2RenderingContext, key: string, program
 export function assembleProgram(fragment: FragmentSource, defines: Defines): { vs: AssembledShader; fs: AssembledShader } {
   return {
     vs: assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES),
-    fs: assembleShader(fragment.name, fragment.text, defines, INCLUDES),
+    fs: assembleShader(fragment.name, fragment.text, defines, fragment.includes ? { ...INCLUDES, ...fragment.includes } : INCLUDES),
   };
 }
 

@@ -24,27 +24,33 @@ import depthwiseTfjsFrag from '../../glsl/depthwise_tfjs.frag?raw';
 export const INCLUDES: Readonly<Record<string, string>> = {
   'layout.glsl': layoutGlsl,
   'depthwise_common.glsl': depthwiseCommonGlsl,
-  'backprop_common.glsl': backpropCommonGlsl,
   'tfjs_layout.glsl': tfjsLayoutGlsl,
 };
 
 export const VERTEX = { name: 'fullscreen.vert', text: fullscreenVert } as const;
 
-/** A fragment shader: its file name (for errors and the program key) and its text. */
+/**
+ * A fragment shader: its file name (for errors and the program key), its text, and the files it
+ * may `#include` beyond INCLUDES (kept with the shader, so that a bundle without it has none).
+ */
 export interface FragmentSource {
   readonly name: string;
   readonly text: string;
+  readonly includes?: Readonly<Record<string, string>>;
 }
+
+/** backprop_common.glsl, for the backprop shaders alone. */
+const BACKPROP_INCLUDES = { 'backprop_common.glsl': backpropCommonGlsl };
 
 // One export a fragment shader, so that a bundle carries only the shaders its code can run.
 export const DEPTHWISE_FRAG: FragmentSource = { name: 'depthwise.frag', text: depthwiseFrag };
 export const DEPTHWISE_WIDE_FRAG: FragmentSource = { name: 'depthwise_wide.frag', text: depthwiseWideFrag };
 export const FLATTEN_LAYERS_FRAG: FragmentSource = { name: 'flatten_layers.frag', text: flattenLayersFrag };
 export const PACK_FILTER_FRAG: FragmentSource = { name: 'pack_filter.frag', text: packFilterFrag };
-export const BACKPROP_INPUT_FRAG: FragmentSource = { name: 'backprop_input.frag', text: backpropInputFrag };
-export const BACKPROP_FILTER_PARTIAL_FRAG: FragmentSource = { name: 'backprop_filter_partial.frag', text: backpropFilterPartialFrag };
-export const BACKPROP_FILTER_REDUCE_FRAG: FragmentSource = { name: 'backprop_filter_reduce.frag', text: backpropFilterReduceFrag };
-export const BACKPROP_FILTER_FINAL_FRAG: FragmentSource = { name: 'backprop_filter_final.frag', text: backpropFilterFinalFrag };
+export const BACKPROP_INPUT_FRAG: FragmentSource = { name: 'backprop_input.frag', text: backpropInputFrag, includes: BACKPROP_INCLUDES };
+export const BACKPROP_FILTER_PARTIAL_FRAG: FragmentSource = { name: 'backprop_filter_partial.frag', text: backpropFilterPartialFrag, includes: BACKPROP_INCLUDES };
+export const BACKPROP_FILTER_REDUCE_FRAG: FragmentSource = { name: 'backprop_filter_reduce.frag', text: backpropFilterReduceFrag, includes: BACKPROP_INCLUDES };
+export const BACKPROP_FILTER_FINAL_FRAG: FragmentSource = { name: 'backprop_filter_final.frag', text: backpropFilterFinalFrag, includes: BACKPROP_INCLUDES };
 export const FROM_PIXELS_FRAG: FragmentSource = { name: 'from_pixels.frag', text: fromPixelsFrag };
 export const DRAW_FRAG: FragmentSource = { name: 'draw.frag', text: drawFrag };
 export const ENCODE_FRAG: FragmentSource = { name: 'encode.frag', text: encodeFrag };
