@@ -1,10 +1,10 @@
 // The package as an app gets it (npm run test:package; needs npm run build first, and builds if
 // dist/ is missing):
 //
-// 1. `npm pack --dry-run`: the tarball holds README, LICENSE, package.json and dist/ (ES modules,
-//    classic scripts, a source map beside each, type declarations), every `exports` target, and
-//    nothing else (no sources, tests, playground, benchmarks, shaders).
-// 2. `npm pack`, then a fresh app in a temporary folder, with its own package.json, installs the
+// 1. `npm pack --dry-run`: the tarball holds README, LICENSE, package.json and dist/ (ES modules
+//    with a source map beside each, the classic scripts without, type declarations), every
+//    `exports` target, and nothing else (no sources, tests, playground, benchmarks, shaders).
+// 2. `npm pack`: at most 300 KB packed (MAX_PACKED); then a fresh app in a temporary folder, with its own package.json, installs the
 //    tarball, @tensorflow/tfjs, vite and typescript (the versions this repository uses, so npm's
 //    cache has them: --prefer-offline).
 // 3. The app type-checks against the shipped .d.ts with moduleResolution `bundler` and `node16`
@@ -32,6 +32,8 @@ import { checkBudgets, formatSizes, measure } from '../../scripts/size.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const APP_FILES = path.join(REPO_ROOT, 'test', 'package', '.app');
+/** The tarball's budget, packed (gzipped), in bytes (issue 24: it was 808 KB, mostly source maps). */
+const MAX_PACKED = 300_000;
 const started = Date.now();
 const failures = [];
 
@@ -69,9 +71,12 @@ function checkFileList(files, pkg) {
   const must = ['README.md', 'LICENSE', 'package.json', ...exportTargets(pkg.exports).map((p) => p.replace(/^\.\//, ''))];
   for (const m of must) if (!names.has(m)) failures.push(`tarball: ${m} is missing`);
   for (const f of files) {
-    if (f.endsWith('.js') && !names.has(`${f}.map`) && !reExportsOnly(path.join(REPO_ROOT, f))) {
+    // The ES builds carry a map each (our TypeScript, comments stripped); the classic scripts none.
+    const classic = /\.iife(?:\.min)?\.js$/.test(f);
+    if (f.endsWith('.js') && !classic && !names.has(`${f}.map`) && !reExportsOnly(path.join(REPO_ROOT, f))) {
       failures.push(`tarball: ${f} has no source map beside it`);
     }
+    if (classic && names.has(`${f}.map`)) failures.push(`tarball: ${f}.map ships (the classic scripts' maps were most of the tarball)`);
     const allowed = ['README.md', 'LICENSE', 'package.json'].includes(f) || /^dist\/(?:types\/.*\.d\.ts|[\w/.-]+\.js(?:\.map)?)$/.test(f);
     if (!allowed) failures.push(`tarball: stray file ${f}`);
   }
@@ -119,6 +124,7 @@ async function main() {
   try {
     const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], REPO_ROOT));
     step(`${packed.filename}: ${(packed.size / 1000).toFixed(1)} KB packed, ${(packed.unpackedSize / 1000).toFixed(1)} KB unpacked, ${packed.entryCount} files`);
+    if (packed.size > MAX_PACKED) failures.push(`tarball: ${packed.size} bytes packed, over its budget of ${MAX_PACKED} (issue 24)`);
 
     fs.cpSync(APP_FILES, app, { recursive: true });
     fs.writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({
