@@ -35,7 +35,7 @@ export default defineConfig({
     outDir: resolve(here, 'dist'),
     emptyOutDir: true,
     sourcemap: true,
-    target: 'es2020',
+    target: 'es2022',
     copyPublicDir: false,
     lib: {
       entry: {

@@ -1,13 +1,38 @@
-import type { ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, Padding, PixelSource } from './api';
+import type { ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, Padding, PixelSource, TensorOptions } from './api';
 import { fail, show } from './errors';
 import { Core } from './core';
+import { isSoftwareRenderer, type ProbedDevice } from './gl/capabilities';
+import { readPixelsSync } from './gl/readback';
+import { DEFAULT_POOL_BYTES } from './gl/textures';
+import { encodeTexels } from './layout/rgba8';
+import type { TexelLayout } from './layout/texels';
+import { checkData, checkDataFormat, checkShape } from './semantics/validate';
+import type { Tensor } from './tensor';
 import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
 import { draw, fromPixels } from './ops/pixels';
+
+const PRECISIONS = ['auto', 'float32', 'float16'] as const;
 
 /** Makes a context: the GL state, caches and every GPU resource of one user. */
 export function createContext(options?: ContextOptions): DepthwiseContext {
   const o = options ?? {};
+  checkOptions('createContext', o);
   return new Context(o, (fn) => acquireGL(fn, o));
+}
+
+/** Throws on options a context cannot take (before any GL work). */
+function checkOptions(fn: string, options: ContextOptions): void {
+  if (typeof options !== 'object') fail(fn, 'options', `must be an object; got ${show(options)}`);
+  const precision = options.precision ?? 'auto';
+  if (!PRECISIONS.includes(precision)) fail(fn, 'options.precision', `must be one of ${PRECISIONS.join(', ')}; got ${show(precision)}`);
+  const poolBytes = options.texturePoolBytes ?? DEFAULT_POOL_BYTES;
+  if (typeof poolBytes !== 'number' || !(poolBytes >= 0) || !Number.isFinite(poolBytes)) {
+    fail(fn, 'options.texturePoolBytes', `must be a finite number of bytes >= 0; got ${show(poolBytes)}`);
+  }
+  const debug = options.debug;
+  if (debug?.maxTextureSize !== undefined && !(Number.isInteger(debug.maxTextureSize) && debug.maxTextureSize > 0)) {
+    fail(fn, 'options.debug.maxTextureSize', `must be a positive integer; got ${show(debug.maxTextureSize)}`);
+  }
 }
 
 /** The canvases createContext tries when none is given, in order, with what each is called. */
@@ -60,11 +85,49 @@ function acquireGL(fn: string, options: ContextOptions): { gl: WebGL2RenderingCo
 }
 
 /**
- * The standalone context: a core, the gradient ops, and pixels in and out (images, video,
- * canvases). The TF.js kernels run on a core alone; the training entry calls the gradient ops
- * itself.
+ * The standalone context: a core, and what only an app's context needs: its arguments checked,
+ * RGBA8 storage (no float render target), synchronous reads, the gradient ops, and pixels in and
+ * out (images, video, canvases). The TF.js kernels run on a core alone (their host never stores
+ * RGBA8 nor reads synchronously); the training entry calls the gradient ops itself.
  */
 class Context extends Core implements DepthwiseContext {
+  protected override vetDevice(fn: string, options: ContextOptions, device: ProbedDevice): void {
+    if (options.failIfMajorPerformanceCaveat && this.isSoftware(device) === true) {
+      if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
+      fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
+    }
+  }
+
+  protected override isSoftware(device: ProbedDevice): boolean | null {
+    return isSoftwareRenderer(device.renderer, device.unmasked);
+  }
+
+  protected override encodeRgba8(texels: Float32Array, layout: TexelLayout): Uint8Array {
+    return encodeTexels(texels, layout);
+  }
+
+  override tensor(data: ArrayLike<number>, shape: number[], options?: TensorOptions): GLTensor {
+    const fn = 'tensor';
+    this.checkAlive(fn);
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      fail(fn, 'options', `must be an object like { dataFormat: 'NHWC' }; got ${show(options)}`);
+    }
+    const dataFormat = checkDataFormat(fn, 'options.dataFormat', options?.dataFormat ?? 'NHWC');
+    const dims = checkShape(fn, 'shape', shape);
+    return super.tensor(checkData(fn, 'data', data, dims), dims, { dataFormat });
+  }
+
+  readTensorSync(t: Tensor): Float32Array {
+    this.checkAlive('readSync');
+    this.checkTensor('readSync', 'tensor', t);
+    const { src, release, layout } = this.downloadSource(t);
+    try {
+      return this.toUserOrder(readPixelsSync(this.gl, src), layout, t.dataFormat);
+    } finally {
+      release();
+    }
+  }
+
   depthwiseConv2dBackpropInput(
     inputShape: number[], filter: GLTensor, outBackprop: GLTensor, strides: number[], padding: Padding,
     rate?: number[] | null, dataFormat?: DataFormat | null,

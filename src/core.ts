@@ -1,9 +1,9 @@
 import type { ContextOptions, FusedEpilogue, GLTensor, MemoryInfo, TensorOptions } from './api';
 import { DepthwiseGLError, fail, show } from './errors';
-import { chooseStorage, probeDevice, type Capabilities, type DebugOptions } from './gl/capabilities';
+import { chooseStorage, probeDevice, type Capabilities, type DebugOptions, type ProbedDevice } from './gl/capabilities';
 import { runPass } from './gl/pass';
 import { ProgramCache } from './gl/programs';
-import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
+import { AsyncReader, type ReadSource } from './gl/readback';
 import { DEFAULT_POOL_BYTES, STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
 import { decodeTexels } from './layout/rgba8';
 import { pack, rowAlignedLayout, texelLayout, unpack, type TexelLayout } from './layout/texels';
@@ -12,12 +12,10 @@ import { flattenLayers } from './ops/layers';
 import type { OpContext } from './ops/host';
 import { fromNHWCData, toNHWCData } from './semantics/format';
 import type { DataFormat, Padding } from './semantics/types';
-import { checkData, checkDataFormat, checkShape, toNHWC } from './semantics/validate';
+import { toNHWC } from './semantics/validate';
 import { Tensor, type TensorOwner } from './tensor';
 import { Tuner, type TuneTable } from './tune/tuner';
 import { ENCODE_FRAG } from './gl/sources';
-
-const PRECISIONS = ['auto', 'float32', 'float16'] as const;
 
 /**
  * A context's core: the GL state, caches and every GPU resource of one user, tensors, the ops
@@ -37,7 +35,7 @@ export class Core implements TensorOwner, OpContext {
   private readonly tensors = new Set<Tensor>();
   /** Chooses among the ops' variants on this device (ContextOptions.tune). */
   readonly tuner: Tuner;
-  private readonly ownsGL: boolean;
+  protected readonly ownsGL: boolean;
   private readonly debug: DebugOptions | undefined;
   private readonly poolBytes: number;
   /** The storage path tensors use (capabilities.storage says the same in GL terms). */
@@ -50,36 +48,34 @@ export class Core implements TensorOwner, OpContext {
     this.handleLost();
   };
   private readonly onRestored = () => this.handleRestored();
+  /**
+   * The standalone context's checks of the device once probed (ContextOptions
+   * .failIfMajorPerformanceCaveat), and its RGBA8 upload encoding: absent in a bare core (the
+   * TF.js kernels' host, which never stores RGBA8), so their code stays out of that bundle.
+   */
+  protected vetDevice?(fn: string, options: ContextOptions, device: ProbedDevice): void;
+  /** Whether the device renders in software (Capabilities.software); null in a bare core. */
+  protected isSoftware?(device: ProbedDevice): boolean | null;
+  protected encodeRgba8?(texels: Float32Array, layout: TexelLayout): Uint8Array;
 
   /**
-   * `acquire` gives the WebGL2 context (and whether this core owns it: it is lost on dispose),
-   * called once the options are checked.
+   * `acquire` gives the WebGL2 context (and whether this core owns it: it is lost on dispose).
+   * The options are checked before (createContext checks an app's; the TF.js kernels pass their
+   * tuning options alone).
    */
   constructor(options: ContextOptions, acquire: (fn: string) => { gl: WebGL2RenderingContext; owned: boolean }) {
     const fn = 'createContext';
-    if (typeof options !== 'object') fail(fn, 'options', `must be an object; got ${show(options)}`);
     const precision = options.precision ?? 'auto';
-    if (!PRECISIONS.includes(precision)) fail(fn, 'options.precision', `must be one of ${PRECISIONS.join(', ')}; got ${show(precision)}`);
     const debug: DebugOptions | undefined = options.debug;
     this.debug = debug;
-    const poolBytes = options.texturePoolBytes ?? DEFAULT_POOL_BYTES;
-    if (typeof poolBytes !== 'number' || !(poolBytes >= 0) || !Number.isFinite(poolBytes)) {
-      fail(fn, 'options.texturePoolBytes', `must be a finite number of bytes >= 0; got ${show(poolBytes)}`);
-    }
-    this.poolBytes = poolBytes;
-    if (debug?.maxTextureSize !== undefined && !(Number.isInteger(debug.maxTextureSize) && debug.maxTextureSize > 0)) {
-      fail(fn, 'options.debug.maxTextureSize', `must be a positive integer; got ${show(debug.maxTextureSize)}`);
-    }
+    this.poolBytes = options.texturePoolBytes ?? DEFAULT_POOL_BYTES;
 
     const { gl, owned } = acquire(fn);
     this.gl = gl;
     this.ownsGL = owned;
 
     const device = probeDevice(this.gl, debug);
-    if (options.failIfMajorPerformanceCaveat && device.software === true) {
-      if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
-      fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
-    }
+    this.vetDevice?.(fn, options, device);
     const chosen = chooseStorage(precision, device);
     if (typeof chosen !== 'string') fail(fn, 'options.precision', chosen.error);
     this.storage = chosen;
@@ -92,7 +88,7 @@ export class Core implements TensorOwner, OpContext {
       storage: chosen === 'float32' ? 'RGBA32F' : chosen === 'float16' ? 'RGBA16F' : 'RGBA8',
       readback: readFloat ? 'float' : 'rgba8',
       renderer: device.renderer,
-      software: device.software,
+      software: this.isSoftware?.(device) ?? null,
     } as const);
     this.tuner = new Tuner(this.gl, device.renderer, options, fn);
     this.makeGLObjects(fn);
@@ -104,7 +100,7 @@ export class Core implements TensorOwner, OpContext {
   /** Programs, textures, reads and the vertex array: made at creation and again after a restore. */
   private makeGLObjects(fn: string): void {
     this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage]);
-    this.textures = new TextureStore(this.gl, this.storage, this.poolBytes);
+    this.textures = new TextureStore(this.gl, this.storage, this.poolBytes, this.encodeRgba8);
     this.encodeStore = new TextureStore(this.gl, 'rgba8', 0);
     this.reader = new AsyncReader(this.gl);
     const vao = this.gl.createVertexArray();
@@ -135,19 +131,20 @@ export class Core implements TensorOwner, OpContext {
 
   // --- public API -------------------------------------------------------------------------
 
+  /**
+   * A tensor of `data` (float32 values in `shape`'s order, `options.dataFormat`), unchecked: the
+   * TF.js kernels' uploads. The standalone context's `tensor` checks an app's arguments first.
+   */
   tensor(data: ArrayLike<number>, shape: number[], options?: TensorOptions): GLTensor {
     const fn = 'tensor';
     this.checkAlive(fn);
-    if (options !== undefined && (typeof options !== 'object' || options === null)) {
-      fail(fn, 'options', `must be an object like { dataFormat: 'NHWC' }; got ${show(options)}`);
-    }
-    const dataFormat = checkDataFormat(fn, 'options.dataFormat', options?.dataFormat ?? 'NHWC');
-    const dims = checkShape(fn, 'shape', shape);
-    const values = checkData(fn, 'data', data, dims);
+    const dataFormat = options?.dataFormat ?? 'NHWC';
+    const dims = [...shape];
     const nhwc = toNHWC(dims, dataFormat);
     // Row-aligned where it fits (one image row per texture row): a shader reaching the next input
     // column then adds a constant, where the wrapped layout needs a carry (measured 5-10 % faster).
     const layout = rowAlignedLayout(this.layoutFor(fn, 'shape', nhwc).shape, this.layoutMax);
+    const values = data instanceof Float32Array ? data : Float32Array.from(data);
     const texture = this.textures.create(layout, pack(toNHWCData(values, dims, dataFormat), layout));
     return this.adopt(texture, dims, dataFormat, null);
   }
@@ -208,23 +205,12 @@ export class Core implements TensorOwner, OpContext {
     return pending.then((pixels) => this.toUserOrder(pixels, layout, t.dataFormat));
   }
 
-  readTensorSync(t: Tensor): Float32Array {
-    this.checkAlive('readSync');
-    this.checkTensor('readSync', 'tensor', t);
-    const { src, release, layout } = this.downloadSource(t);
-    try {
-      return this.toUserOrder(readPixelsSync(this.gl, src), layout, t.dataFormat);
-    } finally {
-      release();
-    }
-  }
-
   /**
    * Where a tensor's pixels are read from: its own framebuffer (float pixels, or the bytes of
    * RGBA8 storage), or, where float pixels cannot be read back, a temporary RGBA8 texture that
    * an encoding pass fills with the floats' bytes.
    */
-  private downloadSource(t: Tensor): { src: ReadSource; release: () => void; layout: TexelLayout } {
+  protected downloadSource(t: Tensor): { src: ReadSource; release: () => void; layout: TexelLayout } {
     const none = () => {};
     // A layered tensor (the wide shader's output) is flattened first, once, on the GPU: one read
     // straight into the result then beats reading layer by layer through a pixel-pack buffer and
@@ -303,7 +289,7 @@ export class Core implements TensorOwner, OpContext {
     if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost): wait for webglcontextrestored, then make your tensors again');
   }
 
-  private toUserOrder(pixels: Float32Array | Uint8Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
+  protected toUserOrder(pixels: Float32Array | Uint8Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
     const texels = pixels instanceof Uint8Array ? decodeTexels(pixels, layout) : pixels;
     return fromNHWCData(unpack(texels, layout), layout.shape, fmt);
   }

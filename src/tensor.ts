@@ -6,7 +6,8 @@ import type { DataFormat } from './semantics/types';
 /** What a tensor needs from the context that made it. */
 export interface TensorOwner {
   readTensor(t: Tensor): Promise<Float32Array>;
-  readTensorSync(t: Tensor): Float32Array;
+  /** Absent in the TF.js kernels' host, whose tensors no app reads. */
+  readTensorSync?(t: Tensor): Float32Array;
   releaseTensor(t: Tensor): void;
   /** A layered texture laid out flat (one pass into a new texture); the owner frees the layered one. */
   flatten(layered: GpuTexture): GpuTexture;
@@ -74,6 +75,7 @@ export class Tensor implements GLTensor {
   }
 
   readSync(): Float32Array {
+    if (!this.owner.readTensorSync) throw new Error('internal: readSync of a tensor whose owner reads asynchronously only');
     return this.owner.readTensorSync(this);
   }
 

@@ -97,7 +97,8 @@ export interface ProbedDevice {
   readFloat32: boolean;
   readFloat16: boolean;
   renderer: string;
-  software: boolean | null;
+  /** Whether the unmasked renderer string was offered (WEBGL_debug_renderer_info): isSoftwareRenderer's second argument. */
+  unmasked: boolean;
 }
 
 export type RequestedPrecision = 'auto' | 'float32' | 'float16';
@@ -129,5 +130,5 @@ export function probeDevice(gl: WebGL2RenderingContext, debug: DebugOptions | un
   if (debug?.maxTextureSize !== undefined) maxTextureSize = Math.min(maxTextureSize, debug.maxTextureSize);
   const info = getExtension(gl, 'WEBGL_debug_renderer_info', debug) as { UNMASKED_RENDERER_WEBGL: number } | null;
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-  return { maxTextureSize, renderFloat32, renderFloat16, readFloat32, readFloat16, renderer, software: isSoftwareRenderer(renderer, !!info) };
+  return { maxTextureSize, renderFloat32, renderFloat16, readFloat32, readFloat16, renderer, unmasked: !!info };
 }
