@@ -7,10 +7,12 @@
 //   node scripts/size.mjs --check         also exit 1 when an entry is over its ceiling
 //   node scripts/size.mjs --package DIR   measure the package in DIR (e.g. installed from the tarball)
 //
-// Two bounds an entry: `budget`, issue 16's target (printed met or NOT MET: not met today, see the
-// docs/performance.md, "Package size"), and `ceiling`, what is enforced (test/package/run.mjs, through measure()
-// and checkBudgets()): today's size and a little headroom, so that growth fails a test until it is
-// looked at. Lower the ceilings as the bundles shrink.
+// Two bounds an entry: `budget`, issue 24's target (30 KB for depthwise-gl/tfjs, 40 KB for the
+// root; printed met or NOT MET, see docs/performance.md, "Package size"), and `ceiling`, what is
+// enforced (test/package/run.mjs, through measure() and checkBudgets()): today's size and a little
+// headroom, so that growth fails a test until it is looked at. Lower the ceilings as the bundles
+// shrink. depthwise-gl/tfjs-training is the TF.js page of a training app (all four kernels):
+// what it adds to depthwise-gl/tfjs is the training kernels' weight.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,14 +26,15 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export const KB = 1000;
 
 /**
- * What each measured page imports, its budget (issue 16's target) and its enforced ceiling, in
+ * What each measured page imports, its budget (issue 24's target) and its enforced ceiling, in
  * gzipped bytes (null: none).
  * @type {{ entry: string, imports: string, budget: number | null, ceiling: number | null }[]}
  */
 export const ENTRIES = [
-  { entry: 'depthwise-gl/tfjs', imports: '{ registerTfjsKernels, TFJS_KERNELS }', budget: 20 * KB, ceiling: 36 * KB },
+  { entry: 'depthwise-gl/tfjs', imports: '{ registerTfjsKernels, TFJS_KERNELS }', budget: 30 * KB, ceiling: 36 * KB },
+  { entry: 'depthwise-gl/tfjs-training', imports: '{ registerTfjsTrainingKernels, TFJS_KERNELS }', budget: null, ceiling: 40 * KB },
   { entry: 'depthwise-gl/inspector', imports: '{ mountInspector }', budget: null, ceiling: 4 * KB },
-  { entry: 'depthwise-gl', imports: '* as everything', budget: 30 * KB, ceiling: 43 * KB },
+  { entry: 'depthwise-gl', imports: '* as everything', budget: 40 * KB, ceiling: 45 * KB },
 ];
 
 /** The classic script's minified twin, relative to the package. */

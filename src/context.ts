@@ -1,14 +1,17 @@
 import type { ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, Padding, PixelSource, TensorOptions } from './api';
-import { fail, show } from './errors';
+import { DepthwiseGLError, fail, show } from './errors';
 import { Core } from './core';
-import { isSoftwareRenderer, type ProbedDevice } from './gl/capabilities';
-import { readPixelsSync } from './gl/readback';
-import { DEFAULT_POOL_BYTES } from './gl/textures';
-import { encodeTexels } from './layout/rgba8';
-import type { TexelLayout } from './layout/texels';
+import { canReadFloat, isSoftwareRenderer, type ProbedDevice } from './gl/capabilities';
+import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
+import { ENCODE_FRAG } from './gl/sources';
+import { DEFAULT_POOL_BYTES, TextureStore, type GpuTexture } from './gl/textures';
+import { decodeTexels, encodeTexels } from './layout/rgba8';
+import { unpack, type TexelLayout } from './layout/texels';
+import { fromNHWCData } from './semantics/format';
 import { checkData, checkDataFormat, checkShape } from './semantics/validate';
 import type { Tensor } from './tensor';
 import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
+import { flattenLayers } from './ops/layers';
 import { draw, fromPixels } from './ops/pixels';
 
 const PRECISIONS = ['auto', 'float32', 'float16'] as const;
@@ -91,11 +94,78 @@ function acquireGL(fn: string, options: ContextOptions): { gl: WebGL2RenderingCo
  * RGBA8 nor reads synchronously); the training entry calls the gradient ops itself.
  */
 class Context extends Core implements DepthwiseContext {
+  // Made by makeReadObjects, which Core's constructor calls: `declare`d, so that no field
+  // initializer resets them once that constructor returns.
+  declare private reader: AsyncReader;
+  /** Temporary RGBA8 textures for downloads through an encoding pass (freed straight after). */
+  declare private encodeStore: TextureStore;
+
+  protected override makeReadObjects(): void {
+    this.encodeStore = new TextureStore(this.gl, 'rgba8', 0);
+    this.reader = new AsyncReader(this.gl);
+  }
+
+  protected override cancelReads(message: string): void {
+    this.reader.cancelAll(new DepthwiseGLError(message));
+  }
+
+  /**
+   * A layered tensor (the wide shader's output) laid out flat, for an op or a read that takes it.
+   * Only here: the TF.js kernels export layered outputs as they are and read through TF.js.
+   */
+  flatten(layered: GpuTexture): GpuTexture {
+    const flat = flattenLayers(this, layered);
+    this.textures.free(layered);
+    return flat;
+  }
+
+  protected download(t: Tensor): Promise<Float32Array> {
+    const { src, release, layout } = this.downloadSource(t);
+    const pending = this.reader.read(src);
+    release(); // the copy into the pixel-pack buffer is queued; the source may go
+    return pending.then((pixels) => this.toUserOrder(pixels, layout, t.dataFormat));
+  }
+
+  /**
+   * Where a tensor's pixels are read from: its own framebuffer (float pixels, or the bytes of
+   * RGBA8 storage), or, where float pixels cannot be read back, a temporary RGBA8 texture that
+   * an encoding pass fills with the floats' bytes.
+   */
+  private downloadSource(t: Tensor): { src: ReadSource; release: () => void; layout: TexelLayout } {
+    const none = () => {};
+    // A layered tensor (the wide shader's output) is flattened first, once, on the GPU: one read
+    // straight into the result then beats reading layer by layer through a pixel-pack buffer and
+    // interleaving them in JavaScript (measured 1.5-2x faster on Firefox, WebKit and Chromium
+    // for a 1.6 MB tensor; bench/RESULTS.md, "Readback").
+    const tex = t.tex;
+    const { width, height } = tex.layout;
+    if (this.capabilities.readback === 'float') {
+      return { src: { fbi: tex.fbi, width, height, bytes: false }, release: none, layout: tex.layout };
+    }
+    if (this.storage === 'rgba8') return { src: { fbi: tex.fbi, width: width * 2, height: height * 2, bytes: true }, release: none, layout: tex.layout };
+    const encoded = this.encodeStore.create(tex.layout);
+    this.pass(this.programs.get(ENCODE_FRAG, {}), { u_source: tex.texture }, encoded);
+    return {
+      src: { fbi: encoded.fbi, width: width * 2, height: height * 2, bytes: true },
+      release: () => this.encodeStore.free(encoded),
+      layout: tex.layout,
+    };
+  }
+
+  private toUserOrder(pixels: Float32Array | Uint8Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
+    const texels = pixels instanceof Uint8Array ? decodeTexels(pixels, layout) : pixels;
+    return fromNHWCData(unpack(texels, layout), layout.shape, fmt);
+  }
+
   protected override vetDevice(fn: string, options: ContextOptions, device: ProbedDevice): void {
     if (options.failIfMajorPerformanceCaveat && this.isSoftware(device) === true) {
       if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
       fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
     }
+  }
+
+  protected override readsFloat(storage: 'float32' | 'float16'): boolean {
+    return !this.debug?.disableFloatReadback && canReadFloat(this.gl, storage === 'float32' ? this.gl.RGBA32F : this.gl.RGBA16F);
   }
 
   protected override isSoftware(device: ProbedDevice): boolean | null {

@@ -3,40 +3,33 @@ import { DepthwiseGLError, fail, show } from './errors';
 import { chooseStorage, probeDevice, type Capabilities, type DebugOptions, type ProbedDevice } from './gl/capabilities';
 import { runPass } from './gl/pass';
 import { ProgramCache } from './gl/programs';
-import { AsyncReader, type ReadSource } from './gl/readback';
 import { DEFAULT_POOL_BYTES, STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
-import { decodeTexels } from './layout/rgba8';
-import { pack, rowAlignedLayout, texelLayout, unpack, type TexelLayout } from './layout/texels';
+import { pack, rowAlignedLayout, texelLayout, type TexelLayout } from './layout/texels';
 import { depthwiseConv2d } from './ops/depthwise';
-import { flattenLayers } from './ops/layers';
 import type { OpContext } from './ops/host';
-import { fromNHWCData, toNHWCData } from './semantics/format';
+import { toNHWCData } from './semantics/format';
 import type { DataFormat, Padding } from './semantics/types';
 import { toNHWC } from './semantics/validate';
 import { Tensor, type TensorOwner } from './tensor';
 import { Tuner, type TuneTable } from './tune/tuner';
-import { ENCODE_FRAG } from './gl/sources';
 
 /**
  * A context's core: the GL state, caches and every GPU resource of one user, tensors, the ops
  * and reads. The standalone context (src/context.ts) adds what only it offers (pixels in and
  * out); the TensorFlow.js kernels run on a core alone, so their bundle carries no more.
  */
-export class Core implements TensorOwner, OpContext {
+export abstract class Core implements TensorOwner, OpContext {
   readonly gl: WebGL2RenderingContext;
   readonly capabilities: Capabilities;
   // The GL objects below are remade when a lost context is restored.
   programs!: ProgramCache;
   textures!: TextureStore;
-  private reader!: AsyncReader;
-  /** Temporary RGBA8 textures for downloads through an encoding pass (freed straight after). */
-  private encodeStore!: TextureStore;
   private vao!: WebGLVertexArrayObject;
   private readonly tensors = new Set<Tensor>();
   /** Chooses among the ops' variants on this device (ContextOptions.tune). */
   readonly tuner: Tuner;
   protected readonly ownsGL: boolean;
-  private readonly debug: DebugOptions | undefined;
+  protected readonly debug: DebugOptions | undefined;
   private readonly poolBytes: number;
   /** The storage path tensors use (capabilities.storage says the same in GL terms). */
   readonly storage: StorageFormat;
@@ -54,6 +47,11 @@ export class Core implements TensorOwner, OpContext {
    * TF.js kernels' host, which never stores RGBA8), so their code stays out of that bundle.
    */
   protected vetDevice?(fn: string, options: ContextOptions, device: ProbedDevice): void;
+  /**
+   * Whether float pixels of `storage` read back with readPixels (else reads go through an RGBA8
+   * encoding); a bare core's reads are not its own (the TF.js host reads through TF.js).
+   */
+  protected readsFloat?(storage: 'float32' | 'float16'): boolean;
   /** Whether the device renders in software (Capabilities.software); null in a bare core. */
   protected isSoftware?(device: ProbedDevice): boolean | null;
   protected encodeRgba8?(texels: Float32Array, layout: TexelLayout): Uint8Array;
@@ -79,7 +77,7 @@ export class Core implements TensorOwner, OpContext {
     const chosen = chooseStorage(precision, device);
     if (typeof chosen !== 'string') fail(fn, 'options.precision', chosen.error);
     this.storage = chosen;
-    const readFloat = chosen === 'float32' ? device.readFloat32 : chosen === 'float16' ? device.readFloat16 : false;
+    const readFloat = chosen !== 'rgba8' && (this.readsFloat?.(chosen) ?? true);
     this.capabilities = Object.freeze({
       maxTextureSize: device.maxTextureSize,
       renderFloat32: device.renderFloat32,
@@ -101,8 +99,7 @@ export class Core implements TensorOwner, OpContext {
   private makeGLObjects(fn: string): void {
     this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage]);
     this.textures = new TextureStore(this.gl, this.storage, this.poolBytes, this.encodeRgba8);
-    this.encodeStore = new TextureStore(this.gl, 'rgba8', 0);
-    this.reader = new AsyncReader(this.gl);
+    this.makeReadObjects?.();
     const vao = this.gl.createVertexArray();
     if (!vao) fail(fn, 'gl', 'could not create a vertex array object (is the context lost?)');
     this.vao = vao;
@@ -115,7 +112,7 @@ export class Core implements TensorOwner, OpContext {
   private handleLost(): void {
     if (this.lost || this.disposed) return;
     this.lost = true;
-    this.reader.cancelAll(new DepthwiseGLError('read: the WebGL context was lost before the read finished; the data is gone'));
+    this.cancelReads?.('read: the WebGL context was lost before the read finished; the data is gone');
     for (const t of this.tensors) t.detach('lost');
     this.tensors.clear();
   }
@@ -178,7 +175,7 @@ export class Core implements TensorOwner, OpContext {
     canvas?.removeEventListener?.('webglcontextrestored', this.onRestored);
     if (this.gl.isContextLost()) this.handleLost();
     this.disposed = true;
-    this.reader.cancelAll(new DepthwiseGLError('read: the context was disposed before the read finished'));
+    this.cancelReads?.('read: the context was disposed before the read finished');
     for (const t of [...this.tensors]) this.releaseTensor(t);
     this.textures.trim(0);
     this.programs.dispose();
@@ -199,43 +196,18 @@ export class Core implements TensorOwner, OpContext {
     } catch (e) {
       return Promise.reject(e);
     }
-    const { src, release, layout } = this.downloadSource(t);
-    const pending = this.reader.read(src);
-    release(); // the copy into the pixel-pack buffer is queued; the source may go
-    return pending.then((pixels) => this.toUserOrder(pixels, layout, t.dataFormat));
+    return this.download(t);
   }
 
   /**
-   * Where a tensor's pixels are read from: its own framebuffer (float pixels, or the bytes of
-   * RGBA8 storage), or, where float pixels cannot be read back, a temporary RGBA8 texture that
-   * an encoding pass fills with the floats' bytes.
+   * A checked tensor's values, in its dataFormat order: the standalone context reads its
+   * texture's pixels (context.ts); the TF.js kernels' host reads it through TF.js (tfjs/host.ts).
    */
-  protected downloadSource(t: Tensor): { src: ReadSource; release: () => void; layout: TexelLayout } {
-    const none = () => {};
-    // A layered tensor (the wide shader's output) is flattened first, once, on the GPU: one read
-    // straight into the result then beats reading layer by layer through a pixel-pack buffer and
-    // interleaving them in JavaScript (measured 1.5-2x faster on Firefox, WebKit and Chromium
-    // for a 1.6 MB tensor; bench/RESULTS.md, "Readback").
-    const tex = t.tex;
-    const { width, height } = tex.layout;
-    if (this.capabilities.readback === 'float') {
-      return { src: { fbi: tex.fbi, width, height, bytes: false }, release: none, layout: tex.layout };
-    }
-    if (this.storage === 'rgba8') return { src: { fbi: tex.fbi, width: width * 2, height: height * 2, bytes: true }, release: none, layout: tex.layout };
-    const encoded = this.encodeStore.create(tex.layout);
-    this.pass(this.programs.get(ENCODE_FRAG, {}), { u_source: tex.texture }, encoded);
-    return {
-      src: { fbi: encoded.fbi, width: width * 2, height: height * 2, bytes: true },
-      release: () => this.encodeStore.free(encoded),
-      layout: tex.layout,
-    };
-  }
-
-  flatten(layered: GpuTexture): GpuTexture {
-    const flat = flattenLayers(this, layered);
-    this.textures.free(layered);
-    return flat;
-  }
+  protected abstract download(t: Tensor): Promise<Float32Array>;
+  /** Rejects the reads in flight (the context was lost or disposed), where the reads are this core's. */
+  protected cancelReads?(message: string): void;
+  /** Makes the GL objects of this core's reads, at creation and after a restore. */
+  protected makeReadObjects?(): void;
 
   releaseTensor(t: Tensor): void {
     if (t.disposed) return;
@@ -289,8 +261,4 @@ export class Core implements TensorOwner, OpContext {
     if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost): wait for webglcontextrestored, then make your tensors again');
   }
 
-  protected toUserOrder(pixels: Float32Array | Uint8Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
-    const texels = pixels instanceof Uint8Array ? decodeTexels(pixels, layout) : pixels;
-    return fromNHWCData(unpack(texels, layout), layout.shape, fmt);
-  }
 }

@@ -9,8 +9,11 @@ export interface TensorOwner {
   /** Absent in the TF.js kernels' host, whose tensors no app reads. */
   readTensorSync?(t: Tensor): Float32Array;
   releaseTensor(t: Tensor): void;
-  /** A layered texture laid out flat (one pass into a new texture); the owner frees the layered one. */
-  flatten(layered: GpuTexture): GpuTexture;
+  /**
+   * A layered texture laid out flat (one pass into a new texture); the owner frees the layered
+   * one. Absent in the TF.js kernels' host, which never takes a layered tensor as an input.
+   */
+  flatten?(layered: GpuTexture): GpuTexture;
 }
 
 /** A tensor whose data lives in a texture of one context, in the texel layout. */
@@ -53,6 +56,7 @@ export class Tensor implements GLTensor {
   get tex(): GpuTexture {
     const t = this.stored;
     if (layerCount(t.layout) === 1) return t;
+    if (!this.owner.flatten) throw new Error('internal: a layered tensor where its owner lays out none flat');
     this.texture = this.owner.flatten(t);
     return this.texture;
   }

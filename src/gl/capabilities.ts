@@ -80,7 +80,7 @@ function canRenderTo(gl: WebGL2RenderingContext, internalFormat: number): boolea
 }
 
 /** Whether float pixels of a texture of `internalFormat` can be read back with readPixels(RGBA, FLOAT). */
-function canReadFloat(gl: WebGL2RenderingContext, internalFormat: number): boolean {
+export function canReadFloat(gl: WebGL2RenderingContext, internalFormat: number): boolean {
   return withProbeFramebuffer(gl, internalFormat, () => {
     while (gl.getError() !== gl.NO_ERROR) { /* start clean */ }
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
@@ -93,9 +93,6 @@ export interface ProbedDevice {
   maxTextureSize: number;
   renderFloat32: boolean;
   renderFloat16: boolean;
-  /** readPixels(RGBA, FLOAT) works on RGBA32F / RGBA16F framebuffers. */
-  readFloat32: boolean;
-  readFloat16: boolean;
   renderer: string;
   /** Whether the unmasked renderer string was offered (WEBGL_debug_renderer_info): isSoftwareRenderer's second argument. */
   unmasked: boolean;
@@ -123,12 +120,9 @@ export function probeDevice(gl: WebGL2RenderingContext, debug: DebugOptions | un
   const halfExt = getExtension(gl, 'EXT_color_buffer_half_float', debug);
   const renderFloat32 = !!floatExt && canRenderTo(gl, gl.RGBA32F);
   const renderFloat16 = (!!floatExt || !!halfExt) && canRenderTo(gl, gl.RGBA16F);
-  const readFloat = !debug?.disableFloatReadback;
-  const readFloat32 = readFloat && renderFloat32 && canReadFloat(gl, gl.RGBA32F);
-  const readFloat16 = readFloat && renderFloat16 && canReadFloat(gl, gl.RGBA16F);
   let maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
   if (debug?.maxTextureSize !== undefined) maxTextureSize = Math.min(maxTextureSize, debug.maxTextureSize);
   const info = getExtension(gl, 'WEBGL_debug_renderer_info', debug) as { UNMASKED_RENDERER_WEBGL: number } | null;
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-  return { maxTextureSize, renderFloat32, renderFloat16, readFloat32, readFloat16, renderer, unmasked: !!info };
+  return { maxTextureSize, renderFloat32, renderFloat16, renderer, unmasked: !!info };
 }

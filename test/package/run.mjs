@@ -10,7 +10,7 @@
 // 3. The app type-checks against the shipped .d.ts with moduleResolution `bundler` and `node16`
 //    (its real TF.js namespace passed to registerTfjsKernels; wrong calls must be errors), and the
 //    declarations alone pass with skipLibCheck off.
-// 4. The size ceilings (scripts/size.mjs) hold for the installed package; issue 16's budgets are
+// 4. The size ceilings (scripts/size.mjs) hold for the installed package; issue 24's budgets are
 //    printed met or NOT MET.
 // 5. The app builds with its Vite, and in headless Chromium both its page (sub-path imports)
 //    and a plain HTML page with the minified classic script run test/package/.app/checks.js:
