@@ -1,7 +1,7 @@
 import type { ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, Padding, PixelSource, TensorOptions } from './api';
 import { DepthwiseGLError, fail, show } from './errors';
 import { Core } from './core';
-import { canReadFloat, isSoftwareRenderer, type ProbedDevice } from './gl/capabilities';
+import { canReadFloat, isSoftwareRenderer, precisionUnavailable, type ProbedDevice } from './gl/capabilities';
 import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
 import { ENCODE_FRAG } from './gl/sources';
 import { DEFAULT_POOL_BYTES, TextureStore, type GpuTexture } from './gl/textures';
@@ -161,6 +161,11 @@ class Context extends Core implements DepthwiseContext {
     if (options.failIfMajorPerformanceCaveat && this.isSoftware(device) === true) {
       if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
       fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
+    }
+    const unavailable = precisionUnavailable(options.precision ?? 'auto', device);
+    if (unavailable) {
+      if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
+      fail(fn, 'options.precision', unavailable);
     }
   }
 

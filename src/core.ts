@@ -75,7 +75,6 @@ export abstract class Core implements TensorOwner, OpContext {
     const device = probeDevice(this.gl, debug);
     this.vetDevice?.(fn, options, device);
     const chosen = chooseStorage(precision, device);
-    if (typeof chosen !== 'string') fail(fn, 'options.precision', chosen.error);
     this.storage = chosen;
     const readFloat = chosen !== 'rgba8' && (this.readsFloat?.(chosen) ?? true);
     this.capabilities = Object.freeze({

@@ -101,18 +101,23 @@ export interface ProbedDevice {
 export type RequestedPrecision = 'auto' | 'float32' | 'float16';
 
 /**
- * The storage path for a requested precision on a probed device, or a reason it cannot be had:
- * float32 -> RGBA32F, else exact RGBA8 encoding; float16 -> RGBA16F; auto -> the best of
- * RGBA32F, RGBA16F, RGBA8, in that order.
+ * The storage path for a requested precision on a probed device: float32 -> RGBA32F, else exact
+ * RGBA8 encoding; float16 -> RGBA16F (the standalone context refuses 'float16' first where the
+ * device renders none: PRECISION_UNAVAILABLE); auto -> the best of RGBA32F, RGBA16F, RGBA8, in
+ * that order.
  */
-export function chooseStorage(requested: RequestedPrecision, device: ProbedDevice): 'float32' | 'float16' | 'rgba8' | { error: string } {
-  if (requested === 'float16') {
-    return device.renderFloat16 ? 'float16'
-      : { error: `'float16' needs float16 render targets (EXT_color_buffer_half_float or EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks; use 'auto' or 'float32' (exact RGBA8 encoding)` };
-  }
+export function chooseStorage(requested: RequestedPrecision, device: ProbedDevice): 'float32' | 'float16' | 'rgba8' {
+  if (requested === 'float16') return 'float16';
   if (device.renderFloat32) return 'float32';
   if (requested === 'auto' && device.renderFloat16) return 'float16';
   return 'rgba8';
+}
+
+/** Why `precision: 'float16'` cannot be had on `device`, or null where it can. */
+export function precisionUnavailable(requested: RequestedPrecision, device: ProbedDevice): string | null {
+  return requested === 'float16' && !device.renderFloat16
+    ? `'float16' needs float16 render targets (EXT_color_buffer_half_float or EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks; use 'auto' or 'float32' (exact RGBA8 encoding)`
+    : null;
 }
 
 export function probeDevice(gl: WebGL2RenderingContext, debug: DebugOptions | undefined): ProbedDevice {
