@@ -3,7 +3,7 @@ import { DepthwiseGLError, fail, show } from './errors';
 import { Core } from './core';
 import { canReadFloat, isSoftwareRenderer, precisionUnavailable, type ProbedDevice } from './gl/capabilities';
 import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
-import { ENCODE_FRAG } from './gl/sources';
+import { ENCODE_FRAG, RGBA8_STORAGE_INCLUDES } from './gl/sources';
 import { DEFAULT_POOL_BYTES, TextureStore, type GpuTexture } from './gl/textures';
 import { decodeTexels, encodeTexels } from './layout/rgba8';
 import { unpack, type TexelLayout } from './layout/texels';
@@ -175,6 +175,10 @@ class Context extends Core implements DepthwiseContext {
 
   protected override isSoftware(device: ProbedDevice): boolean | null {
     return isSoftwareRenderer(device.renderer, device.unmasked);
+  }
+
+  protected override rgba8Includes(): Readonly<Record<string, string>> {
+    return RGBA8_STORAGE_INCLUDES;
   }
 
   protected override encodeRgba8(texels: Float32Array, layout: TexelLayout): Uint8Array {

@@ -55,6 +55,8 @@ export abstract class Core implements TensorOwner, OpContext {
   /** Whether the device renders in software (Capabilities.software); null in a bare core. */
   protected isSoftware?(device: ProbedDevice): boolean | null;
   protected encodeRgba8?(texels: Float32Array, layout: TexelLayout): Uint8Array;
+  /** RGBA8 storage's shader includes (gl/sources.ts RGBA8_STORAGE_INCLUDES), where this core may store RGBA8. */
+  protected rgba8Includes?(): Readonly<Record<string, string>>;
 
   /**
    * `acquire` gives the WebGL2 context (and whether this core owns it: it is lost on dispose).
@@ -96,7 +98,7 @@ export abstract class Core implements TensorOwner, OpContext {
 
   /** Programs, textures, reads and the vertex array: made at creation and again after a restore. */
   private makeGLObjects(fn: string): void {
-    this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage]);
+    this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage], this.storage === 'rgba8' ? this.rgba8Includes?.() : undefined);
     this.textures = new TextureStore(this.gl, this.storage, this.poolBytes, this.encodeRgba8);
     this.makeReadObjects?.();
     const vao = this.gl.createVertexArray();

@@ -1,6 +1,9 @@
 // Every .glsl file the library uses, imported as text through Vite.
 import fullscreenVert from '../../glsl/fullscreen.vert?raw';
 import layoutGlsl from '../../glsl/layout.glsl?raw';
+import storageGlsl from '../../glsl/storage.glsl?raw';
+import storageRgba8Glsl from '../../glsl/storage_rgba8.glsl?raw';
+import rgba8Glsl from '../../glsl/rgba8.glsl?raw';
 import backpropCommonGlsl from '../../glsl/backprop_common.glsl?raw';
 import depthwiseFrag from '../../glsl/depthwise.frag?raw';
 import depthwiseCommonGlsl from '../../glsl/depthwise_common.glsl?raw';
@@ -23,6 +26,7 @@ import depthwiseTfjsFrag from '../../glsl/depthwise_tfjs.frag?raw';
 /** Files that `#include "name"` may name. */
 export const INCLUDES: Readonly<Record<string, string>> = {
   'layout.glsl': layoutGlsl,
+  'storage.glsl': storageGlsl,
   'depthwise_common.glsl': depthwiseCommonGlsl,
   'tfjs_layout.glsl': tfjsLayoutGlsl,
 };
@@ -39,6 +43,15 @@ export interface FragmentSource {
   readonly includes?: Readonly<Record<string, string>>;
 }
 
+/** rgba8.glsl (a float's bits in an RGBA8 texel), for RGBA8 storage and the encoding pass alone. */
+const RGBA8_INCLUDES = { 'rgba8.glsl': rgba8Glsl };
+
+/**
+ * The includes of the programs of a context that stores RGBA8: storage_rgba8.glsl as
+ * "storage.glsl" (ProgramCache's includes). Only the standalone context stores RGBA8.
+ */
+export const RGBA8_STORAGE_INCLUDES: Readonly<Record<string, string>> = { ...RGBA8_INCLUDES, 'storage.glsl': storageRgba8Glsl };
+
 /** backprop_common.glsl, for the backprop shaders alone. */
 const BACKPROP_INCLUDES = { 'backprop_common.glsl': backpropCommonGlsl };
 
@@ -53,7 +66,7 @@ export const BACKPROP_FILTER_REDUCE_FRAG: FragmentSource = { name: 'backprop_fil
 export const BACKPROP_FILTER_FINAL_FRAG: FragmentSource = { name: 'backprop_filter_final.frag', text: backpropFilterFinalFrag, includes: BACKPROP_INCLUDES };
 export const FROM_PIXELS_FRAG: FragmentSource = { name: 'from_pixels.frag', text: fromPixelsFrag };
 export const DRAW_FRAG: FragmentSource = { name: 'draw.frag', text: drawFrag };
-export const ENCODE_FRAG: FragmentSource = { name: 'encode.frag', text: encodeFrag };
+export const ENCODE_FRAG: FragmentSource = { name: 'encode.frag', text: encodeFrag, includes: RGBA8_INCLUDES };
 export const TFJS_IMPORT_FRAG: FragmentSource = { name: 'tfjs_import.frag', text: tfjsImportFrag };
 export const TFJS_EXPORT_FRAG: FragmentSource = { name: 'tfjs_export.frag', text: tfjsExportFrag };
 export const TFJS_FILTER_FRAG: FragmentSource = { name: 'tfjs_filter.frag', text: tfjsFilterFrag };
