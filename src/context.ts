@@ -1,7 +1,7 @@
 import type { ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, Padding, PixelSource, TensorOptions } from './api';
 import { DepthwiseGLError, fail, show } from './errors';
 import { Core } from './core';
-import { canReadFloat, isSoftwareRenderer, precisionUnavailable, type ProbedDevice } from './gl/capabilities';
+import { canReadFloat, isSoftwareRenderer, precisionUnavailable, probeDevice, type ProbedDevice } from './gl/capabilities';
 import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
 import { ENCODE_FRAG, RGBA8_STORAGE_INCLUDES } from './gl/sources';
 import { DEFAULT_POOL_BYTES, TextureStore, type GpuTexture } from './gl/textures';
@@ -99,6 +99,38 @@ class Context extends Core implements DepthwiseContext {
   declare private reader: AsyncReader;
   /** Temporary RGBA8 textures for downloads through an encoding pass (freed straight after). */
   declare private encodeStore: TextureStore;
+  private readonly onLost = (e: Event) => {
+    e.preventDefault(); // tells the browser we will handle a restore
+    this.handleLost();
+  };
+  private readonly onRestored = () => this.handleRestored();
+
+  /**
+   * A core on the app's context (`acquire`), which this one watches for loss and restore (the
+   * TF.js kernels' core leaves TF.js's context to TF.js).
+   */
+  constructor(options: ContextOptions, acquire: (fn: string) => { gl: WebGL2RenderingContext; owned: boolean }) {
+    super(options, acquire);
+    const canvas = this.gl.canvas as EventTarget | null;
+    canvas?.addEventListener?.('webglcontextlost', this.onLost);
+    canvas?.addEventListener?.('webglcontextrestored', this.onRestored);
+  }
+
+  /** The context is back: extensions are enabled again and programs rebuilt on demand. */
+  private handleRestored(): void {
+    if (this.disposed) return;
+    this.handleLost(); // in case the restore came before we saw the loss
+    probeDevice(this.gl, this.debug); // re-enables the extensions the lost context had
+    this.makeGLObjects('webglcontextrestored');
+    this.lost = false;
+  }
+
+  override dispose(): void {
+    const canvas = this.gl.canvas as EventTarget | null;
+    canvas?.removeEventListener?.('webglcontextlost', this.onLost);
+    canvas?.removeEventListener?.('webglcontextrestored', this.onRestored);
+    super.dispose();
+  }
 
   protected override makeReadObjects(): void {
     this.encodeStore = new TextureStore(this.gl, 'rgba8', 0);

@@ -33,14 +33,9 @@ export abstract class Core implements TensorOwner, OpContext {
   private readonly poolBytes: number;
   /** The storage path tensors use (capabilities.storage says the same in GL terms). */
   readonly storage: StorageFormat;
-  private disposed = false;
+  protected disposed = false;
   /** Between webglcontextlost and webglcontextrestored. */
-  private lost = false;
-  private readonly onLost = (e: Event) => {
-    e.preventDefault(); // tells the browser we will handle a restore
-    this.handleLost();
-  };
-  private readonly onRestored = () => this.handleRestored();
+  protected lost = false;
   /**
    * The standalone context's checks of the device once probed (ContextOptions
    * .failIfMajorPerformanceCaveat), and its RGBA8 upload encoding: absent in a bare core (the
@@ -91,13 +86,10 @@ export abstract class Core implements TensorOwner, OpContext {
     } as const);
     this.tuner = new Tuner(this.gl, device.renderer, options, fn);
     this.makeGLObjects(fn);
-    const canvas = this.gl.canvas as EventTarget | null;
-    canvas?.addEventListener?.('webglcontextlost', this.onLost);
-    canvas?.addEventListener?.('webglcontextrestored', this.onRestored);
   }
 
   /** Programs, textures, reads and the vertex array: made at creation and again after a restore. */
-  private makeGLObjects(fn: string): void {
+  protected makeGLObjects(fn: string): void {
     this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage], this.storage === 'rgba8' ? this.rgba8Includes?.() : undefined);
     this.textures = new TextureStore(this.gl, this.storage, this.poolBytes, this.encodeRgba8);
     this.makeReadObjects?.();
@@ -110,21 +102,12 @@ export abstract class Core implements TensorOwner, OpContext {
    * The WebGL context was lost: every GL object is gone. Pending reads reject, tensors are marked
    * lost (using one says so), and calls throw until the context is restored.
    */
-  private handleLost(): void {
+  protected handleLost(): void {
     if (this.lost || this.disposed) return;
     this.lost = true;
     this.cancelReads?.('read: the WebGL context was lost before the read finished; the data is gone');
     for (const t of this.tensors) t.detach('lost');
     this.tensors.clear();
-  }
-
-  /** The context is back: extensions are enabled again and programs rebuilt on demand. */
-  private handleRestored(): void {
-    if (this.disposed) return;
-    this.handleLost(); // in case the restore came before we saw the loss
-    probeDevice(this.gl, this.debug); // re-enables the extensions the lost context had
-    this.makeGLObjects('webglcontextrestored');
-    this.lost = false;
   }
 
   // --- public API -------------------------------------------------------------------------
@@ -171,9 +154,6 @@ export abstract class Core implements TensorOwner, OpContext {
 
   dispose(): void {
     if (this.disposed) return;
-    const canvas = this.gl.canvas as EventTarget | null;
-    canvas?.removeEventListener?.('webglcontextlost', this.onLost);
-    canvas?.removeEventListener?.('webglcontextrestored', this.onRestored);
     if (this.gl.isContextLost()) this.handleLost();
     this.disposed = true;
     this.cancelReads?.('read: the context was disposed before the read finished');

@@ -77,7 +77,7 @@ export function registerWith(
   }
   const training = kernels.find((k) => !servers[k as TfjsKernelName]);
   if (training !== undefined) {
-    fail(fn, 'options.kernels', `names ${training}, a training kernel, which depthwise-gl/tfjs does not carry (it serves ${Object.keys(servers).join(', ')}); a training app registers with registerTfjsTrainingKernels from 'depthwise-gl/tfjs-training' (all four kernels; or registerTfjsKernels from 'depthwise-gl')`);
+    fail(fn, 'options.kernels', `names ${training}, a training kernel: register with registerTfjsTrainingKernels from 'depthwise-gl/tfjs-training'`);
   }
   const key = tf.registerKernel as unknown as object;
   let byBackend = live.get(key);
