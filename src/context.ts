@@ -1,4 +1,6 @@
-import type { ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, GLTensor, Padding, PixelSource, TensorOptions } from './api';
+import type {
+  ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, FusedEpilogue, GLTensor, Padding, PixelSource, TensorOptions,
+} from './api';
 import { DepthwiseGLError, fail, show } from './errors';
 import { Core } from './core';
 import { canReadFloat, isSoftwareRenderer, precisionUnavailable, probeDevice, type ProbedDevice } from './gl/capabilities';
@@ -9,8 +11,9 @@ import { decodeTexels, encodeTexels } from './layout/rgba8';
 import { unpack, type TexelLayout } from './layout/texels';
 import { fromNHWCData } from './semantics/format';
 import { checkData, checkDataFormat, checkShape } from './semantics/validate';
-import type { Tensor } from './tensor';
+import { Tensor } from './tensor';
 import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
+import { checkNameAndFormat } from './ops/depthwise';
 import { flattenLayers } from './ops/layers';
 import { draw, fromPixels } from './ops/pixels';
 
@@ -226,6 +229,24 @@ class Context extends Core implements DepthwiseContext {
     const dataFormat = checkDataFormat(fn, 'options.dataFormat', options?.dataFormat ?? 'NHWC');
     const dims = checkShape(fn, 'shape', shape);
     return super.tensor(checkData(fn, 'data', data, dims), dims, { dataFormat });
+  }
+
+  /** An app's tensor argument: made by this context, alive, not lost with the context. */
+  override checkTensor(fn: string, arg: string, t: unknown): Tensor {
+    if (!(t instanceof Tensor)) fail(fn, arg, `must be a GLTensor made by ctx.tensor() or an op; got ${show(t)}`);
+    if (t.owner !== this) fail(fn, arg, `${t} belongs to another context; tensors cannot cross contexts`);
+    if (t.lost) fail(fn, arg, `${t} lost its data when the WebGL context was lost; make it again (ctx.tensor() or the op that made it)`);
+    if (t.disposed) fail(fn, arg, `${t} has been disposed`);
+    return t;
+  }
+
+  override depthwiseConv2d(
+    input: GLTensor, filter: GLTensor, strides: number[], padding: Padding,
+    rate?: number[] | null, name?: string | null, dataFormat?: DataFormat | null, fused?: FusedEpilogue | null,
+  ): GLTensor {
+    this.checkAlive('depthwiseConv2d');
+    checkNameAndFormat(this.checkTensor('depthwiseConv2d', 'input', input), name, dataFormat);
+    return super.depthwiseConv2d(input, filter, strides, padding, rate, name, dataFormat, fused);
   }
 
   readTensorSync(t: Tensor): Float32Array {

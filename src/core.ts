@@ -201,13 +201,16 @@ export abstract class Core implements TensorOwner, OpContext {
 
   // --- for ops ------------------------------------------------------------------------------
 
+  /**
+   * `t` as a live tensor of this core. The TF.js kernels' core sees only tensors it made: what can
+   * happen to them is a lost context. The standalone context checks an app's arguments (context.ts).
+   */
   checkTensor(fn: string, arg: string, t: unknown): Tensor {
-    if (!(t instanceof Tensor)) fail(fn, arg, `must be a GLTensor made by ctx.tensor() or an op; got ${show(t)}`);
-    if (t.owner !== this) fail(fn, arg, `${t} belongs to another context; tensors cannot cross contexts`);
-    if (t.lost) fail(fn, arg, `${t} lost its data when the WebGL context was lost; make it again (ctx.tensor() or the op that made it)`);
-    if (t.disposed) fail(fn, arg, `${t} has been disposed`);
+    if (t instanceof Tensor && t.lost) fail(fn, arg, `${t} lost its data when the WebGL context was lost`);
+    if (!(t instanceof Tensor) || t.owner !== this || t.disposed) throw new Error(`internal: ${fn}: ${arg} is not a live tensor of this core`);
     return t;
   }
+
 
   get layoutMax(): number {
     return Math.floor(this.capabilities.maxTextureSize / storageScale(this.storage));
