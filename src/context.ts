@@ -3,10 +3,10 @@ import type {
 } from './api';
 import { DepthwiseGLError, fail, show } from './errors';
 import { Core } from './core';
-import { canReadFloat, isSoftwareRenderer, precisionUnavailable, probeDevice, type ProbedDevice } from './gl/capabilities';
+import { canReadFloat, isSoftwareRenderer, precisionUnavailable, probeDevice, type Capabilities, type ProbedDevice } from './gl/capabilities';
 import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
 import { ENCODE_FRAG, RGBA8_STORAGE_INCLUDES } from './gl/sources';
-import { DEFAULT_POOL_BYTES, TextureStore, type GpuTexture } from './gl/textures';
+import { DEFAULT_POOL_BYTES, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
 import { decodeTexels, encodeTexels } from './layout/rgba8';
 import { unpack, type TexelLayout } from './layout/texels';
 import { fromNHWCData } from './semantics/format';
@@ -193,7 +193,7 @@ class Context extends Core implements DepthwiseContext {
   }
 
   protected override vetDevice(fn: string, options: ContextOptions, device: ProbedDevice): void {
-    if (options.failIfMajorPerformanceCaveat && this.isSoftware(device) === true) {
+    if (options.failIfMajorPerformanceCaveat && isSoftwareRenderer(device.renderer, device.unmasked) === true) {
       if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
       fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
     }
@@ -204,12 +204,22 @@ class Context extends Core implements DepthwiseContext {
     }
   }
 
-  protected override readsFloat(storage: 'float32' | 'float16'): boolean {
-    return !this.debug?.disableFloatReadback && canReadFloat(this.gl, storage === 'float32' ? this.gl.RGBA32F : this.gl.RGBA16F);
-  }
+  declare readonly capabilities: Capabilities;
 
-  protected override isSoftware(device: ProbedDevice): boolean | null {
-    return isSoftwareRenderer(device.renderer, device.unmasked);
+  protected override describe(device: ProbedDevice, storage: StorageFormat): Capabilities {
+    // Float pixels read back with readPixels, else reads go through an RGBA8 encoding pass.
+    const readFloat = storage !== 'rgba8' && !this.debug?.disableFloatReadback &&
+      canReadFloat(this.gl, storage === 'float32' ? this.gl.RGBA32F : this.gl.RGBA16F);
+    return Object.freeze({
+      maxTextureSize: device.maxTextureSize,
+      renderFloat32: device.renderFloat32,
+      renderFloat16: device.renderFloat16,
+      precision: storage === 'float16' ? 'float16' : 'float32',
+      storage: storage === 'float32' ? 'RGBA32F' : storage === 'float16' ? 'RGBA16F' : 'RGBA8',
+      readback: readFloat ? 'float' : 'rgba8',
+      renderer: device.renderer,
+      software: isSoftwareRenderer(device.renderer, device.unmasked),
+    } as const);
   }
 
   protected override rgba8Includes(): Readonly<Record<string, string>> {
@@ -229,6 +239,18 @@ class Context extends Core implements DepthwiseContext {
     const dataFormat = checkDataFormat(fn, 'options.dataFormat', options?.dataFormat ?? 'NHWC');
     const dims = checkShape(fn, 'shape', shape);
     return super.tensor(checkData(fn, 'data', data, dims), dims, { dataFormat });
+  }
+
+  override checkAlive(fn: string): void {
+    if (this.disposed) fail(fn, 'context', 'has been disposed; make a new one with createContext()');
+    // isContextLost() turns true at once; the webglcontextlost event comes later.
+    if (this.gl.isContextLost()) this.handleLost();
+    if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost): wait for webglcontextrestored, then make your tensors again');
+  }
+
+  releasePool(): void {
+    if (this.disposed || this.lost) return;
+    this.textures.trim(0);
   }
 
   /** An app's tensor argument: made by this context, alive, not lost with the context. */

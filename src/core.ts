@@ -20,7 +20,11 @@ import { Tuner, type TuneTable } from './tune/tuner';
  */
 export abstract class Core implements TensorOwner, OpContext {
   readonly gl: WebGL2RenderingContext;
-  readonly capabilities: Capabilities;
+  /**
+   * What the ops need of the device (maxTextureSize); the standalone context's is the whole of
+   * Capabilities (describe), a bare core's no more than that.
+   */
+  readonly capabilities: Pick<Capabilities, 'maxTextureSize'>;
   // The GL objects below are remade when a lost context is restored.
   programs!: ProgramCache;
   textures!: TextureStore;
@@ -42,13 +46,8 @@ export abstract class Core implements TensorOwner, OpContext {
    * TF.js kernels' host, which never stores RGBA8), so their code stays out of that bundle.
    */
   protected vetDevice?(fn: string, options: ContextOptions, device: ProbedDevice): void;
-  /**
-   * Whether float pixels of `storage` read back with readPixels (else reads go through an RGBA8
-   * encoding); a bare core's reads are not its own (the TF.js host reads through TF.js).
-   */
-  protected readsFloat?(storage: 'float32' | 'float16'): boolean;
-  /** Whether the device renders in software (Capabilities.software); null in a bare core. */
-  protected isSoftware?(device: ProbedDevice): boolean | null;
+  /** The standalone context's ctx.capabilities, of the probed device and the storage chosen. */
+  protected describe?(device: ProbedDevice, storage: StorageFormat): Capabilities;
   protected encodeRgba8?(texels: Float32Array, layout: TexelLayout): Uint8Array;
   /** RGBA8 storage's shader includes (gl/sources.ts RGBA8_STORAGE_INCLUDES), where this core may store RGBA8. */
   protected rgba8Includes?(): Readonly<Record<string, string>>;
@@ -73,17 +72,7 @@ export abstract class Core implements TensorOwner, OpContext {
     this.vetDevice?.(fn, options, device);
     const chosen = chooseStorage(precision, device);
     this.storage = chosen;
-    const readFloat = chosen !== 'rgba8' && (this.readsFloat?.(chosen) ?? true);
-    this.capabilities = Object.freeze({
-      maxTextureSize: device.maxTextureSize,
-      renderFloat32: device.renderFloat32,
-      renderFloat16: device.renderFloat16,
-      precision: chosen === 'float16' ? 'float16' : 'float32',
-      storage: chosen === 'float32' ? 'RGBA32F' : chosen === 'float16' ? 'RGBA16F' : 'RGBA8',
-      readback: readFloat ? 'float' : 'rgba8',
-      renderer: device.renderer,
-      software: this.isSoftware?.(device) ?? null,
-    } as const);
+    this.capabilities = this.describe?.(device, chosen) ?? { maxTextureSize: device.maxTextureSize };
     this.tuner = new Tuner(this.gl, device.renderer, options, fn);
     this.makeGLObjects(fn);
   }
@@ -145,11 +134,6 @@ export abstract class Core implements TensorOwner, OpContext {
 
   tuneTable(): TuneTable {
     return this.tuner.table();
-  }
-
-  releasePool(): void {
-    if (this.disposed || this.lost) return;
-    this.textures.trim(0);
   }
 
   dispose(): void {
@@ -239,10 +223,12 @@ export abstract class Core implements TensorOwner, OpContext {
 
   /** Throws when the context is disposed or lost (every public call starts here). */
   checkAlive(fn: string): void {
-    if (this.disposed) fail(fn, 'context', 'has been disposed; make a new one with createContext()');
+    // (The TF.js kernels' core is disposed only once its kernels are unregistered; the
+    // standalone context says what to do about either, context.ts.)
+    if (this.disposed) fail(fn, 'context', 'has been disposed');
     // isContextLost() turns true at once; the webglcontextlost event comes later.
     if (this.gl.isContextLost()) this.handleLost();
-    if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost): wait for webglcontextrestored, then make your tensors again');
+    if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost)');
   }
 
 }

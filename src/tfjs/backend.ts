@@ -48,7 +48,7 @@ export function openBackend(backend: WebGLBackend, tune: TuneOptions): BackendSt
     } catch (e) {
       throw new Fallback(`depthwise-gl cannot run on this context: ${(e as Error).message}`);
     }
-    if (host.capabilities.storage === 'RGBA8') {
+    if (host.storage === 'rgba8') {
       host.dispose();
       throw new Fallback('this device renders no float textures (depthwise-gl would use RGBA8 storage)');
     }
