@@ -191,7 +191,7 @@ export abstract class Core implements TensorOwner, OpContext {
    */
   checkTensor(fn: string, arg: string, t: unknown): Tensor {
     if (t instanceof Tensor && t.lost) fail(fn, arg, `${t} lost its data when the WebGL context was lost`);
-    if (!(t instanceof Tensor) || t.owner !== this || t.disposed) throw new Error(`internal: ${fn}: ${arg} is not a live tensor of this core`);
+    if (!(t instanceof Tensor) || t.owner !== this || t.disposed) throw new Error(`internal: ${fn}: ${arg}`);
     return t;
   }
 

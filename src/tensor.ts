@@ -56,8 +56,8 @@ export class Tensor implements GLTensor {
   get tex(): GpuTexture {
     const t = this.stored;
     if (layerCount(t.layout) === 1) return t;
-    if (!this.owner.flatten) throw new Error('internal: a layered tensor where its owner lays out none flat');
-    this.texture = this.owner.flatten(t);
+    // (A TypeError where the owner has no flatten, the TF.js kernels' core: its calls fall back.)
+    this.texture = this.owner.flatten!(t);
     return this.texture;
   }
 
@@ -79,8 +79,8 @@ export class Tensor implements GLTensor {
   }
 
   readSync(): Float32Array {
-    if (!this.owner.readTensorSync) throw new Error('internal: readSync of a tensor whose owner reads asynchronously only');
-    return this.owner.readTensorSync(this);
+    // (Only the standalone context's tensors reach an app; every one of them reads synchronously.)
+    return this.owner.readTensorSync!(this);
   }
 
   dispose(): void {
