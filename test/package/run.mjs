@@ -60,9 +60,12 @@ function exportTargets(exports) {
   return typeof exports === 'string' ? [exports] : Object.values(exports).flatMap(exportTargets);
 }
 
-/** An entry file that only re-exports from chunks: nothing to map (the bundler writes no map). */
+/**
+ * An entry file that only re-exports from chunks (`export { ... } from`, or imports and an
+ * `export { ... }` of them): nothing to map (the bundler writes no map).
+ */
 function reExportsOnly(file) {
-  return /^(?:\s*export\s*\{[^}]*\}\s*from\s*"[^"]+";)+\s*$/.test(fs.readFileSync(file, 'utf8'));
+  return /^(?:\s*(?:import\s*\{[^}]*\}\s*from\s*"[^"]+"|export\s*\{[^}]*\}(?:\s*from\s*"[^"]+")?)\s*;)+\s*$/.test(fs.readFileSync(file, 'utf8'));
 }
 
 /** The tarball's file list checked against what it must and must not hold; failures pushed. */
