@@ -2,6 +2,7 @@
 // float tensor texture goes, with all 32 bits, into the bytes of one RGBA8 texel, the four
 // floats of logical texel (x, y) into the 2x2 block at (2x, 2y) (see src/layout/rgba8.ts).
 #include "layout.glsl"
+#include "rgba8.glsl"
 
 uniform highp sampler2D u_source;  // RGBA32F or RGBA16F tensor texture
 

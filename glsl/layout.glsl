@@ -23,60 +23,10 @@ ivec2 texelCoord(int t, int width) {
 #define STORAGE 0
 #endif
 
-float decodeFloat(vec4 bytes) {
-  uvec4 b = uvec4(round(bytes * 255.0));
-  return uintBitsToFloat(b.r | (b.g << 8) | (b.b << 16) | (b.a << 24));
-}
-
-vec4 encodeFloat(float v) {
-  uint bits = floatBitsToUint(v);
-  return vec4(uvec4(bits, bits >> 8, bits >> 16, bits >> 24) & 0xFFu) / 255.0;
-}
-
-vec4 loadTexel(highp sampler2D s, ivec2 c) {
-#if STORAGE == 2
-  ivec2 p = c * 2;
-  return vec4(decodeFloat(texelFetch(s, p, 0)), decodeFloat(texelFetch(s, p + ivec2(1, 0), 0)),
-              decodeFloat(texelFetch(s, p + ivec2(0, 1), 0)), decodeFloat(texelFetch(s, p + ivec2(1, 1), 0)));
-#else
-  return texelFetch(s, c, 0);
-#endif
-}
-
-// Logical texel c by texture() at its centre (`scale` = 1 / the texture's size in texels): with
-// NEAREST filtering and one level, the same texel bit for bit as loadTexel's texelFetch, and
-// faster on every GL stack measured (bench/RESULTS.md, "Sampling instead of texelFetch"). The
-// convolutions' hot loops read through it; RGBA8 storage reads its four texels as loadTexel does.
-vec4 sampleTexel(highp sampler2D s, ivec2 c, vec2 scale) {
-#if STORAGE == 2
-  return loadTexel(s, c);
-#else
-  return texture(s, (vec2(c) + 0.5) * scale);
-#endif
-}
-
-// The logical texel coordinate this fragment writes.
-ivec2 outputCoord() {
-#if STORAGE == 2
-  return ivec2(gl_FragCoord.xy) / 2;
-#else
-  return ivec2(gl_FragCoord.xy);
-#endif
-}
-
-// What to write for the logical texel value v.
-vec4 storeTexel(vec4 v) {
-#if STORAGE == 2
-  ivec2 lane = ivec2(gl_FragCoord.xy) & 1;
-  return encodeFloat(v[lane.x + 2 * lane.y]);
-#elif STORAGE == 1
-  // float16 storage saturates: ±Infinity and magnitudes beyond 65504 are written as ±65504 (not
-  // every GPU can write a half infinity: SwiftShader writes NaN). NaN fails the test and stays.
-  return mix(sign(v) * 65504.0, v, not(greaterThan(abs(v), vec4(65504.0))));
-#else
-  return v;
-#endif
-}
+// The four functions every shader uses, by how texels are stored: storage.glsl (RGBA32F, RGBA16F)
+// or, for RGBA8 storage, storage_rgba8.glsl under the same name (src/gl/sources.ts), which only
+// the standalone context carries.
+#include "storage.glsl"
 
 // The texel index this fragment writes, for an output texture `width` texels wide.
 int fragTexel(int width) {

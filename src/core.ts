@@ -1,113 +1,87 @@
 import type { ContextOptions, FusedEpilogue, GLTensor, MemoryInfo, TensorOptions } from './api';
 import { DepthwiseGLError, fail, show } from './errors';
-import { chooseStorage, probeDevice, type Capabilities, type DebugOptions } from './gl/capabilities';
+import { chooseStorage, probeDevice, type Capabilities, type DebugOptions, type ProbedDevice } from './gl/capabilities';
 import { runPass } from './gl/pass';
 import { ProgramCache } from './gl/programs';
-import { AsyncReader, readPixelsSync, type ReadSource } from './gl/readback';
 import { DEFAULT_POOL_BYTES, STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
-import { decodeTexels } from './layout/rgba8';
-import { pack, rowAlignedLayout, texelLayout, unpack, type TexelLayout } from './layout/texels';
-import { depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './ops/backprop';
+import { pack, rowAlignedLayout, texelLayout, type TexelLayout } from './layout/texels';
 import { depthwiseConv2d } from './ops/depthwise';
-import { flattenLayers } from './ops/layers';
 import type { OpContext } from './ops/host';
-import { fromNHWCData, toNHWCData } from './semantics/format';
+import { toNHWCData } from './semantics/format';
 import type { DataFormat, Padding } from './semantics/types';
-import { checkData, checkDataFormat, checkShape, toNHWC } from './semantics/validate';
+import { toNHWC } from './semantics/validate';
 import { Tensor, type TensorOwner } from './tensor';
 import { Tuner, type TuneTable } from './tune/tuner';
-import { ENCODE_FRAG } from './gl/sources';
-
-const PRECISIONS = ['auto', 'float32', 'float16'] as const;
 
 /**
  * A context's core: the GL state, caches and every GPU resource of one user, tensors, the ops
  * and reads. The standalone context (src/context.ts) adds what only it offers (pixels in and
  * out); the TensorFlow.js kernels run on a core alone, so their bundle carries no more.
  */
-export class Core implements TensorOwner, OpContext {
+export abstract class Core implements TensorOwner, OpContext {
   readonly gl: WebGL2RenderingContext;
-  readonly capabilities: Capabilities;
+  /**
+   * What the ops need of the device (maxTextureSize); the standalone context's is the whole of
+   * Capabilities (describe), a bare core's no more than that.
+   */
+  readonly capabilities: Pick<Capabilities, 'maxTextureSize'>;
   // The GL objects below are remade when a lost context is restored.
   programs!: ProgramCache;
   textures!: TextureStore;
-  private reader!: AsyncReader;
-  /** Temporary RGBA8 textures for downloads through an encoding pass (freed straight after). */
-  private encodeStore!: TextureStore;
   private vao!: WebGLVertexArrayObject;
   private readonly tensors = new Set<Tensor>();
   /** Chooses among the ops' variants on this device (ContextOptions.tune). */
   readonly tuner: Tuner;
-  private readonly ownsGL: boolean;
-  private readonly debug: DebugOptions | undefined;
+  protected readonly ownsGL: boolean;
+  protected readonly debug: DebugOptions | undefined;
   private readonly poolBytes: number;
   /** The storage path tensors use (capabilities.storage says the same in GL terms). */
   readonly storage: StorageFormat;
-  private disposed = false;
+  protected disposed = false;
   /** Between webglcontextlost and webglcontextrestored. */
-  private lost = false;
-  private readonly onLost = (e: Event) => {
-    e.preventDefault(); // tells the browser we will handle a restore
-    this.handleLost();
-  };
-  private readonly onRestored = () => this.handleRestored();
+  protected lost = false;
+  /**
+   * The standalone context's checks of the device once probed (ContextOptions
+   * .failIfMajorPerformanceCaveat), and its RGBA8 upload encoding: absent in a bare core (the
+   * TF.js kernels' host, which never stores RGBA8), so their code stays out of that bundle.
+   */
+  protected vetDevice?(fn: string, options: ContextOptions, device: ProbedDevice): void;
+  /** The standalone context's ctx.capabilities, of the probed device and the storage chosen. */
+  protected describe?(device: ProbedDevice, storage: StorageFormat): Capabilities;
+  protected encodeRgba8?(texels: Float32Array, layout: TexelLayout): Uint8Array;
+  /** RGBA8 storage's shader includes (gl/sources.ts RGBA8_STORAGE_INCLUDES), where this core may store RGBA8. */
+  protected rgba8Includes?(): Readonly<Record<string, string>>;
 
   /**
-   * `acquire` gives the WebGL2 context (and whether this core owns it: it is lost on dispose),
-   * called once the options are checked.
+   * `acquire` gives the WebGL2 context (and whether this core owns it: it is lost on dispose).
+   * The options are checked before (createContext checks an app's; the TF.js kernels pass their
+   * tuning options alone).
    */
   constructor(options: ContextOptions, acquire: (fn: string) => { gl: WebGL2RenderingContext; owned: boolean }) {
     const fn = 'createContext';
-    if (typeof options !== 'object') fail(fn, 'options', `must be an object; got ${show(options)}`);
     const precision = options.precision ?? 'auto';
-    if (!PRECISIONS.includes(precision)) fail(fn, 'options.precision', `must be one of ${PRECISIONS.join(', ')}; got ${show(precision)}`);
     const debug: DebugOptions | undefined = options.debug;
     this.debug = debug;
-    const poolBytes = options.texturePoolBytes ?? DEFAULT_POOL_BYTES;
-    if (typeof poolBytes !== 'number' || !(poolBytes >= 0) || !Number.isFinite(poolBytes)) {
-      fail(fn, 'options.texturePoolBytes', `must be a finite number of bytes >= 0; got ${show(poolBytes)}`);
-    }
-    this.poolBytes = poolBytes;
-    if (debug?.maxTextureSize !== undefined && !(Number.isInteger(debug.maxTextureSize) && debug.maxTextureSize > 0)) {
-      fail(fn, 'options.debug.maxTextureSize', `must be a positive integer; got ${show(debug.maxTextureSize)}`);
-    }
+    this.poolBytes = options.texturePoolBytes ?? DEFAULT_POOL_BYTES;
 
     const { gl, owned } = acquire(fn);
     this.gl = gl;
     this.ownsGL = owned;
 
     const device = probeDevice(this.gl, debug);
-    if (options.failIfMajorPerformanceCaveat && device.software === true) {
-      if (this.ownsGL) this.gl.getExtension('WEBGL_lose_context')?.loseContext();
-      fail(fn, 'options.failIfMajorPerformanceCaveat', `is true and the renderer is software (${show(device.renderer)}), slower than a CPU path; leave the option out to accept it`);
-    }
+    this.vetDevice?.(fn, options, device);
     const chosen = chooseStorage(precision, device);
-    if (typeof chosen !== 'string') fail(fn, 'options.precision', chosen.error);
     this.storage = chosen;
-    const readFloat = chosen === 'float32' ? device.readFloat32 : chosen === 'float16' ? device.readFloat16 : false;
-    this.capabilities = Object.freeze({
-      maxTextureSize: device.maxTextureSize,
-      renderFloat32: device.renderFloat32,
-      renderFloat16: device.renderFloat16,
-      precision: chosen === 'float16' ? 'float16' : 'float32',
-      storage: chosen === 'float32' ? 'RGBA32F' : chosen === 'float16' ? 'RGBA16F' : 'RGBA8',
-      readback: readFloat ? 'float' : 'rgba8',
-      renderer: device.renderer,
-      software: device.software,
-    } as const);
+    this.capabilities = this.describe?.(device, chosen) ?? { maxTextureSize: device.maxTextureSize };
     this.tuner = new Tuner(this.gl, device.renderer, options, fn);
     this.makeGLObjects(fn);
-    const canvas = this.gl.canvas as EventTarget | null;
-    canvas?.addEventListener?.('webglcontextlost', this.onLost);
-    canvas?.addEventListener?.('webglcontextrestored', this.onRestored);
   }
 
   /** Programs, textures, reads and the vertex array: made at creation and again after a restore. */
-  private makeGLObjects(fn: string): void {
-    this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage]);
-    this.textures = new TextureStore(this.gl, this.storage, this.poolBytes);
-    this.encodeStore = new TextureStore(this.gl, 'rgba8', 0);
-    this.reader = new AsyncReader(this.gl);
+  protected makeGLObjects(fn: string): void {
+    this.programs = new ProgramCache(this.gl, STORAGE_DEFINE[this.storage], this.storage === 'rgba8' ? this.rgba8Includes?.() : undefined);
+    this.textures = new TextureStore(this.gl, this.storage, this.poolBytes, this.encodeRgba8);
+    this.makeReadObjects?.();
     const vao = this.gl.createVertexArray();
     if (!vao) fail(fn, 'gl', 'could not create a vertex array object (is the context lost?)');
     this.vao = vao;
@@ -117,38 +91,30 @@ export class Core implements TensorOwner, OpContext {
    * The WebGL context was lost: every GL object is gone. Pending reads reject, tensors are marked
    * lost (using one says so), and calls throw until the context is restored.
    */
-  private handleLost(): void {
+  protected handleLost(): void {
     if (this.lost || this.disposed) return;
     this.lost = true;
-    this.reader.cancelAll(new DepthwiseGLError('read: the WebGL context was lost before the read finished; the data is gone'));
+    this.cancelReads?.('read: the WebGL context was lost before the read finished; the data is gone');
     for (const t of this.tensors) t.detach('lost');
     this.tensors.clear();
   }
 
-  /** The context is back: extensions are enabled again and programs rebuilt on demand. */
-  private handleRestored(): void {
-    if (this.disposed) return;
-    this.handleLost(); // in case the restore came before we saw the loss
-    probeDevice(this.gl, this.debug); // re-enables the extensions the lost context had
-    this.makeGLObjects('webglcontextrestored');
-    this.lost = false;
-  }
-
   // --- public API -------------------------------------------------------------------------
 
+  /**
+   * A tensor of `data` (float32 values in `shape`'s order, `options.dataFormat`), unchecked: the
+   * TF.js kernels' uploads. The standalone context's `tensor` checks an app's arguments first.
+   */
   tensor(data: ArrayLike<number>, shape: number[], options?: TensorOptions): GLTensor {
     const fn = 'tensor';
     this.checkAlive(fn);
-    if (options !== undefined && (typeof options !== 'object' || options === null)) {
-      fail(fn, 'options', `must be an object like { dataFormat: 'NHWC' }; got ${show(options)}`);
-    }
-    const dataFormat = checkDataFormat(fn, 'options.dataFormat', options?.dataFormat ?? 'NHWC');
-    const dims = checkShape(fn, 'shape', shape);
-    const values = checkData(fn, 'data', data, dims);
+    const dataFormat = options?.dataFormat ?? 'NHWC';
+    const dims = [...shape];
     const nhwc = toNHWC(dims, dataFormat);
     // Row-aligned where it fits (one image row per texture row): a shader reaching the next input
     // column then adds a constant, where the wrapped layout needs a carry (measured 5-10 % faster).
     const layout = rowAlignedLayout(this.layoutFor(fn, 'shape', nhwc).shape, this.layoutMax);
+    const values = data instanceof Float32Array ? data : Float32Array.from(data);
     const texture = this.textures.create(layout, pack(toNHWCData(values, dims, dataFormat), layout));
     return this.adopt(texture, dims, dataFormat, null);
   }
@@ -161,22 +127,6 @@ export class Core implements TensorOwner, OpContext {
     return depthwiseConv2d(this, input, filter, strides, padding, rate, name, dataFormat, fused);
   }
 
-  depthwiseConv2dBackpropInput(
-    inputShape: number[], filter: GLTensor, outBackprop: GLTensor, strides: number[], padding: Padding,
-    rate?: number[] | null, dataFormat?: DataFormat | null,
-  ): GLTensor {
-    this.checkAlive('depthwiseConv2dBackpropInput');
-    return depthwiseConv2dBackpropInput(this, inputShape, filter, outBackprop, strides, padding, rate, dataFormat);
-  }
-
-  depthwiseConv2dBackpropFilter(
-    input: GLTensor, filterShape: number[], outBackprop: GLTensor, strides: number[], padding: Padding,
-    rate?: number[] | null, dataFormat?: DataFormat | null,
-  ): GLTensor {
-    this.checkAlive('depthwiseConv2dBackpropFilter');
-    return depthwiseConv2dBackpropFilter(this, input, filterShape, outBackprop, strides, padding, rate, dataFormat);
-  }
-
   memory(): MemoryInfo {
     const { count, bytes, pooledCount, pooledBytes } = this.textures;
     return { tensors: this.tensors.size, textures: count, bytes, pooled: { textures: pooledCount, bytes: pooledBytes } };
@@ -186,19 +136,11 @@ export class Core implements TensorOwner, OpContext {
     return this.tuner.table();
   }
 
-  releasePool(): void {
-    if (this.disposed || this.lost) return;
-    this.textures.trim(0);
-  }
-
   dispose(): void {
     if (this.disposed) return;
-    const canvas = this.gl.canvas as EventTarget | null;
-    canvas?.removeEventListener?.('webglcontextlost', this.onLost);
-    canvas?.removeEventListener?.('webglcontextrestored', this.onRestored);
     if (this.gl.isContextLost()) this.handleLost();
     this.disposed = true;
-    this.reader.cancelAll(new DepthwiseGLError('read: the context was disposed before the read finished'));
+    this.cancelReads?.('read: the context was disposed before the read finished');
     for (const t of [...this.tensors]) this.releaseTensor(t);
     this.textures.trim(0);
     this.programs.dispose();
@@ -219,54 +161,18 @@ export class Core implements TensorOwner, OpContext {
     } catch (e) {
       return Promise.reject(e);
     }
-    const { src, release, layout } = this.downloadSource(t);
-    const pending = this.reader.read(src);
-    release(); // the copy into the pixel-pack buffer is queued; the source may go
-    return pending.then((pixels) => this.toUserOrder(pixels, layout, t.dataFormat));
-  }
-
-  readTensorSync(t: Tensor): Float32Array {
-    this.checkAlive('readSync');
-    this.checkTensor('readSync', 'tensor', t);
-    const { src, release, layout } = this.downloadSource(t);
-    try {
-      return this.toUserOrder(readPixelsSync(this.gl, src), layout, t.dataFormat);
-    } finally {
-      release();
-    }
+    return this.download(t);
   }
 
   /**
-   * Where a tensor's pixels are read from: its own framebuffer (float pixels, or the bytes of
-   * RGBA8 storage), or, where float pixels cannot be read back, a temporary RGBA8 texture that
-   * an encoding pass fills with the floats' bytes.
+   * A checked tensor's values, in its dataFormat order: the standalone context reads its
+   * texture's pixels (context.ts); the TF.js kernels' host reads it through TF.js (tfjs/host.ts).
    */
-  private downloadSource(t: Tensor): { src: ReadSource; release: () => void; layout: TexelLayout } {
-    const none = () => {};
-    // A layered tensor (the wide shader's output) is flattened first, once, on the GPU: one read
-    // straight into the result then beats reading layer by layer through a pixel-pack buffer and
-    // interleaving them in JavaScript (measured 1.5-2x faster on Firefox, WebKit and Chromium
-    // for a 1.6 MB tensor; bench/RESULTS.md, "Readback").
-    const tex = t.tex;
-    const { width, height } = tex.layout;
-    if (this.capabilities.readback === 'float') {
-      return { src: { fbi: tex.fbi, width, height, bytes: false }, release: none, layout: tex.layout };
-    }
-    if (this.storage === 'rgba8') return { src: { fbi: tex.fbi, width: width * 2, height: height * 2, bytes: true }, release: none, layout: tex.layout };
-    const encoded = this.encodeStore.create(tex.layout);
-    this.pass(this.programs.get(ENCODE_FRAG, {}), { u_source: tex.texture }, encoded);
-    return {
-      src: { fbi: encoded.fbi, width: width * 2, height: height * 2, bytes: true },
-      release: () => this.encodeStore.free(encoded),
-      layout: tex.layout,
-    };
-  }
-
-  flatten(layered: GpuTexture): GpuTexture {
-    const flat = flattenLayers(this, layered);
-    this.textures.free(layered);
-    return flat;
-  }
+  protected abstract download(t: Tensor): Promise<Float32Array>;
+  /** Rejects the reads in flight (the context was lost or disposed), where the reads are this core's. */
+  protected cancelReads?(message: string): void;
+  /** Makes the GL objects of this core's reads, at creation and after a restore. */
+  protected makeReadObjects?(): void;
 
   releaseTensor(t: Tensor): void {
     if (t.disposed) return;
@@ -279,13 +185,16 @@ export class Core implements TensorOwner, OpContext {
 
   // --- for ops ------------------------------------------------------------------------------
 
+  /**
+   * `t` as a live tensor of this core. The TF.js kernels' core sees only tensors it made: what can
+   * happen to them is a lost context. The standalone context checks an app's arguments (context.ts).
+   */
   checkTensor(fn: string, arg: string, t: unknown): Tensor {
-    if (!(t instanceof Tensor)) fail(fn, arg, `must be a GLTensor made by ctx.tensor() or an op; got ${show(t)}`);
-    if (t.owner !== this) fail(fn, arg, `${t} belongs to another context; tensors cannot cross contexts`);
-    if (t.lost) fail(fn, arg, `${t} lost its data when the WebGL context was lost; make it again (ctx.tensor() or the op that made it)`);
-    if (t.disposed) fail(fn, arg, `${t} has been disposed`);
+    if (t instanceof Tensor && t.lost) fail(fn, arg, `${t} lost its data when the WebGL context was lost`);
+    if (!(t instanceof Tensor) || t.owner !== this || t.disposed) throw new Error(`internal: ${fn}: ${arg}`);
     return t;
   }
+
 
   get layoutMax(): number {
     return Math.floor(this.capabilities.maxTextureSize / storageScale(this.storage));
@@ -314,14 +223,12 @@ export class Core implements TensorOwner, OpContext {
 
   /** Throws when the context is disposed or lost (every public call starts here). */
   checkAlive(fn: string): void {
-    if (this.disposed) fail(fn, 'context', 'has been disposed; make a new one with createContext()');
+    // (The TF.js kernels' core is disposed only once its kernels are unregistered; the
+    // standalone context says what to do about either, context.ts.)
+    if (this.disposed) fail(fn, 'context', 'has been disposed');
     // isContextLost() turns true at once; the webglcontextlost event comes later.
     if (this.gl.isContextLost()) this.handleLost();
-    if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost): wait for webglcontextrestored, then make your tensors again');
+    if (this.lost) fail(fn, 'context', 'is lost (webglcontextlost)');
   }
 
-  private toUserOrder(pixels: Float32Array | Uint8Array, layout: TexelLayout, fmt: DataFormat): Float32Array {
-    const texels = pixels instanceof Uint8Array ? decodeTexels(pixels, layout) : pixels;
-    return fromNHWCData(unpack(texels, layout), layout.shape, fmt);
-  }
 }

@@ -6,10 +6,14 @@ import type { DataFormat } from './semantics/types';
 /** What a tensor needs from the context that made it. */
 export interface TensorOwner {
   readTensor(t: Tensor): Promise<Float32Array>;
-  readTensorSync(t: Tensor): Float32Array;
+  /** Absent in the TF.js kernels' host, whose tensors no app reads. */
+  readTensorSync?(t: Tensor): Float32Array;
   releaseTensor(t: Tensor): void;
-  /** A layered texture laid out flat (one pass into a new texture); the owner frees the layered one. */
-  flatten(layered: GpuTexture): GpuTexture;
+  /**
+   * A layered texture laid out flat (one pass into a new texture); the owner frees the layered
+   * one. Absent in the TF.js kernels' host, which never takes a layered tensor as an input.
+   */
+  flatten?(layered: GpuTexture): GpuTexture;
 }
 
 /** A tensor whose data lives in a texture of one context, in the texel layout. */
@@ -52,7 +56,8 @@ export class Tensor implements GLTensor {
   get tex(): GpuTexture {
     const t = this.stored;
     if (layerCount(t.layout) === 1) return t;
-    this.texture = this.owner.flatten(t);
+    // (A TypeError where the owner has no flatten, the TF.js kernels' core: its calls fall back.)
+    this.texture = this.owner.flatten!(t);
     return this.texture;
   }
 
@@ -74,7 +79,8 @@ export class Tensor implements GLTensor {
   }
 
   readSync(): Float32Array {
-    return this.owner.readTensorSync(this);
+    // (Only the standalone context's tensors reach an app; every one of them reads synchronously.)
+    return this.owner.readTensorSync!(this);
   }
 
   dispose(): void {

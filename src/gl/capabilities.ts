@@ -80,7 +80,7 @@ function canRenderTo(gl: WebGL2RenderingContext, internalFormat: number): boolea
 }
 
 /** Whether float pixels of a texture of `internalFormat` can be read back with readPixels(RGBA, FLOAT). */
-function canReadFloat(gl: WebGL2RenderingContext, internalFormat: number): boolean {
+export function canReadFloat(gl: WebGL2RenderingContext, internalFormat: number): boolean {
   return withProbeFramebuffer(gl, internalFormat, () => {
     while (gl.getError() !== gl.NO_ERROR) { /* start clean */ }
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
@@ -93,28 +93,31 @@ export interface ProbedDevice {
   maxTextureSize: number;
   renderFloat32: boolean;
   renderFloat16: boolean;
-  /** readPixels(RGBA, FLOAT) works on RGBA32F / RGBA16F framebuffers. */
-  readFloat32: boolean;
-  readFloat16: boolean;
   renderer: string;
-  software: boolean | null;
+  /** Whether the unmasked renderer string was offered (WEBGL_debug_renderer_info): isSoftwareRenderer's second argument. */
+  unmasked: boolean;
 }
 
 export type RequestedPrecision = 'auto' | 'float32' | 'float16';
 
 /**
- * The storage path for a requested precision on a probed device, or a reason it cannot be had:
- * float32 -> RGBA32F, else exact RGBA8 encoding; float16 -> RGBA16F; auto -> the best of
- * RGBA32F, RGBA16F, RGBA8, in that order.
+ * The storage path for a requested precision on a probed device: float32 -> RGBA32F, else exact
+ * RGBA8 encoding; float16 -> RGBA16F (the standalone context refuses 'float16' first where the
+ * device renders none: PRECISION_UNAVAILABLE); auto -> the best of RGBA32F, RGBA16F, RGBA8, in
+ * that order.
  */
-export function chooseStorage(requested: RequestedPrecision, device: ProbedDevice): 'float32' | 'float16' | 'rgba8' | { error: string } {
-  if (requested === 'float16') {
-    return device.renderFloat16 ? 'float16'
-      : { error: `'float16' needs float16 render targets (EXT_color_buffer_half_float or EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks; use 'auto' or 'float32' (exact RGBA8 encoding)` };
-  }
+export function chooseStorage(requested: RequestedPrecision, device: ProbedDevice): 'float32' | 'float16' | 'rgba8' {
+  if (requested === 'float16') return 'float16';
   if (device.renderFloat32) return 'float32';
   if (requested === 'auto' && device.renderFloat16) return 'float16';
   return 'rgba8';
+}
+
+/** Why `precision: 'float16'` cannot be had on `device`, or null where it can. */
+export function precisionUnavailable(requested: RequestedPrecision, device: ProbedDevice): string | null {
+  return requested === 'float16' && !device.renderFloat16
+    ? `'float16' needs float16 render targets (EXT_color_buffer_half_float or EXT_color_buffer_float), which ${device.renderer || 'this device'} lacks; use 'auto' or 'float32' (exact RGBA8 encoding)`
+    : null;
 }
 
 export function probeDevice(gl: WebGL2RenderingContext, debug: DebugOptions | undefined): ProbedDevice {
@@ -122,12 +125,9 @@ export function probeDevice(gl: WebGL2RenderingContext, debug: DebugOptions | un
   const halfExt = getExtension(gl, 'EXT_color_buffer_half_float', debug);
   const renderFloat32 = !!floatExt && canRenderTo(gl, gl.RGBA32F);
   const renderFloat16 = (!!floatExt || !!halfExt) && canRenderTo(gl, gl.RGBA16F);
-  const readFloat = !debug?.disableFloatReadback;
-  const readFloat32 = readFloat && renderFloat32 && canReadFloat(gl, gl.RGBA32F);
-  const readFloat16 = readFloat && renderFloat16 && canReadFloat(gl, gl.RGBA16F);
   let maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
   if (debug?.maxTextureSize !== undefined) maxTextureSize = Math.min(maxTextureSize, debug.maxTextureSize);
   const info = getExtension(gl, 'WEBGL_debug_renderer_info', debug) as { UNMASKED_RENDERER_WEBGL: number } | null;
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-  return { maxTextureSize, renderFloat32, renderFloat16, readFloat32, readFloat16, renderer, software: isSoftwareRenderer(renderer, !!info) };
+  return { maxTextureSize, renderFloat32, renderFloat16, renderer, unmasked: !!info };
 }

@@ -105,10 +105,12 @@ export function describeProgram(gl: WebGL2RenderingContext, key: string, program
 }
 
 /** A program's two shaders, assembled from their sources (the vertex shader is always the same). */
-export function assembleProgram(fragment: FragmentSource, defines: Defines): { vs: AssembledShader; fs: AssembledShader } {
+export function assembleProgram(
+  fragment: FragmentSource, defines: Defines, includes?: Readonly<Record<string, string>>,
+): { vs: AssembledShader; fs: AssembledShader } {
   return {
     vs: assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES),
-    fs: assembleShader(fragment.name, fragment.text, defines, INCLUDES),
+    fs: assembleShader(fragment.name, fragment.text, defines, { ...INCLUDES, ...fragment.includes, ...includes }),
   };
 }
 
@@ -168,9 +170,13 @@ export class ProgramCache {
 
   /**
    * `storage` is the STORAGE define of glsl/layout.glsl (how tensor texels are held); every
-   * program of this cache gets it.
+   * program of this cache gets it (with RGBA8 storage, `includes` gives its storage.glsl).
    */
-  constructor(private readonly gl: WebGL2RenderingContext, storage = 0) {
+  constructor(
+    private readonly gl: WebGL2RenderingContext, storage = 0,
+    /** Includes over INCLUDES for every program (RGBA8 storage's "storage.glsl"). */
+    private readonly includes?: Readonly<Record<string, string>>,
+  ) {
     this.programs = new ProgramKeyed(storage);
   }
 
@@ -180,7 +186,7 @@ export class ProgramCache {
 
   get(fragment: FragmentSource, shaderDefines: Defines): Program {
     return this.programs.get(fragment, shaderDefines, (key, defines) => {
-      const { vs, fs } = assembleProgram(fragment, defines);
+      const { vs, fs } = assembleProgram(fragment, defines, this.includes);
       const program = describeProgram(this.gl, key, build(this.gl, key, vs, fs));
       this.compiled++;
       return program;

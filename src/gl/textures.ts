@@ -1,6 +1,6 @@
 import type { FramebufferInfo } from 'twgl.js';
 import { toHalfBits } from '../layout/half';
-import { encodeTexels, RGBA8_BLOCK } from '../layout/rgba8';
+import { RGBA8_BLOCK } from '../layout/rgba8';
 import { DepthwiseGLError } from '../errors';
 import { layerCount, type TexelLayout } from '../layout/texels';
 
@@ -62,6 +62,8 @@ export class TextureStore {
     private readonly gl: WebGL2RenderingContext,
     readonly format: StorageFormat,
     readonly poolBytes = DEFAULT_POOL_BYTES,
+    /** RGBA8 storage's upload encoding (layout/rgba8.ts encodeTexels); only the standalone context stores RGBA8. */
+    private readonly encodeRgba8?: (texels: Float32Array, layout: TexelLayout) => Uint8Array,
   ) {
     this.internalFormat = format === 'float32' ? gl.RGBA32F : format === 'float16' ? gl.RGBA16F : gl.RGBA8;
     this.type = format === 'float32' ? gl.FLOAT : format === 'float16' ? gl.HALF_FLOAT : gl.UNSIGNED_BYTE;
@@ -178,7 +180,7 @@ export class TextureStore {
     gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
     // float16 values are converted here (round to nearest even, saturating at ±65504), so the
     // result does not depend on the driver.
-    const data = format === 'float32' ? texels : format === 'float16' ? toHalfBits(texels) : encodeTexels(texels, layout);
+    const data = format === 'float32' ? texels : format === 'float16' ? toHalfBits(texels) : this.encodeRgba8!(texels, layout);
     gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, type, data);
     gl.bindTexture(gl.TEXTURE_2D, null);
   }

@@ -41,14 +41,9 @@ export function depthwiseConv2d(
 ): Tensor {
   const x = ctx.checkTensor(FN, 'input', input);
   const f = ctx.checkTensor(FN, 'filter', filter);
-  if (name !== undefined && name !== null && typeof name !== 'string') fail(FN, 'name', `must be a string or null; got ${show(name)}`);
-  let fmt: DataFormat = x.dataFormat;
-  if (dataFormat !== undefined && dataFormat !== null) {
-    fmt = checkDataFormat(FN, 'dataFormat', dataFormat);
-    if (fmt !== x.dataFormat) {
-      fail(FN, 'dataFormat', `${show(fmt)} contradicts the input's own dataFormat ${show(x.dataFormat)} (input shape [${x.shape.join(', ')}]); omit it or make the input with { dataFormat: ${show(fmt)} }`);
-    }
-  }
+  // `name` and `dataFormat` as an app passes them: checkNameAndFormat (the standalone context's).
+  const fmt: DataFormat = x.dataFormat;
+  void dataFormat;
   const g = convGeometry(FN, [...x.shape], [...f.shape], strides, padding, rate, fmt);
   const spec = checkFused<Tensor>(FN, fused, g.outC, (v) => v instanceof Tensor);
   if (spec) {
@@ -107,6 +102,20 @@ export function depthwiseConv2d(
   } finally {
     // Deleting right after the draw is safe: GL keeps a texture alive until the GPU is done with it.
     for (const t of temporaries) ctx.textures.free(t);
+  }
+}
+
+/**
+ * The standalone context's checks of depthwiseConv2d's `name` and `dataFormat` (which may only
+ * repeat the input's own), before the op; the TF.js kernels pass neither (null, the input's).
+ */
+export function checkNameAndFormat(input: Tensor, name: unknown, dataFormat: unknown): void {
+  if (name !== undefined && name !== null && typeof name !== 'string') fail(FN, 'name', `must be a string or null; got ${show(name)}`);
+  if (dataFormat !== undefined && dataFormat !== null) {
+    const fmt = checkDataFormat(FN, 'dataFormat', dataFormat);
+    if (fmt !== input.dataFormat) {
+      fail(FN, 'dataFormat', `${show(fmt)} contradicts the input's own dataFormat ${show(input.dataFormat)} (input shape [${input.shape.join(', ')}]); omit it or make the input with { dataFormat: ${show(fmt)} }`);
+    }
   }
 }
 

@@ -14,7 +14,7 @@ import type { Tuner } from '../tune/tuner';
  */
 export interface OpContext {
   readonly gl: WebGL2RenderingContext;
-  readonly capabilities: Capabilities;
+  readonly capabilities: Pick<Capabilities, 'maxTextureSize'>;
   readonly programs: ProgramCache;
   readonly textures: TextureStore;
   checkTensor(fn: string, arg: string, t: unknown): Tensor;

@@ -9,16 +9,37 @@ import type { TuneOptions, TuneTable } from '../tune/tuner';
  * forward.ts and training.ts (the calls), backend.ts (what we keep per TF.js backend).
  */
 
-/** The TF.js kernels depthwise-gl can serve. */
-export const TFJS_KERNELS = [
-  'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-] as const;
-export type TfjsKernelName = (typeof TFJS_KERNELS)[number];
+/**
+ * The forward kernels: what `registerTfjsKernels` of `depthwise-gl/tfjs` serves (all an app that
+ * only runs `predict()` needs).
+ */
+export const TFJS_FORWARD_KERNELS = ['DepthwiseConv2dNative', 'FusedDepthwiseConv2D'] as const;
+/**
+ * The backprop kernels: served once the training entry is imported (`registerTfjsTrainingKernels`
+ * from `depthwise-gl/tfjs-training`, or `registerTfjsKernels` from the package root).
+ */
+export const TFJS_TRAINING_KERNELS = ['DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'] as const;
+/**
+ * The TF.js kernels depthwise-gl can serve: TFJS_FORWARD_KERNELS (`depthwise-gl/tfjs`), then
+ * TFJS_TRAINING_KERNELS (`depthwise-gl/tfjs-training` and the root).
+ */
+export const TFJS_KERNELS = [...TFJS_FORWARD_KERNELS, ...TFJS_TRAINING_KERNELS] as const;
+/** A forward kernel's name (TFJS_FORWARD_KERNELS). */
+export type TfjsForwardKernelName = (typeof TFJS_FORWARD_KERNELS)[number];
+/** A backprop kernel's name (TFJS_TRAINING_KERNELS). */
+export type TfjsTrainingKernelName = (typeof TFJS_TRAINING_KERNELS)[number];
+/** A name of TFJS_KERNELS. */
+export type TfjsKernelName = TfjsForwardKernelName | TfjsTrainingKernelName;
 
 export interface TfjsKernelOptions extends TuneOptions {
   /** The TF.js WebGL backend to serve; default 'webgl'. */
   backendName?: string;
-  /** A subset of TFJS_KERNELS; default all four. */
+  /**
+   * The kernels to serve, a subset of those the register function carries: `registerTfjsKernels`
+   * of `depthwise-gl/tfjs`, TFJS_FORWARD_KERNELS (its default: both); `registerTfjsTrainingKernels`
+   * (`depthwise-gl/tfjs-training`) and the root's `registerTfjsKernels`, TFJS_KERNELS (default:
+   * all four). A backprop kernel asked of `depthwise-gl/tfjs` throws, naming the training entry.
+   */
   kernels?: string[];
   /**
    * Use the direct packed path where it applies (default true); false sends every call through

@@ -1,10 +1,10 @@
-import { Core } from '../core';
 import { DepthwiseGLError, show } from '../errors';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import type { TuneOptions } from '../tune/tuner';
 import { channelVector } from './attrs';
 import { Bridge, type HostContext } from './bridge';
+import { TfjsHost } from './host';
 import { asFallback, Fallback, need } from './fallback';
 import type { ShapePlan } from './forward';
 import { saveState, trackActiveTexture } from './state';
@@ -40,19 +40,20 @@ export function openBackend(backend: WebGLBackend, tune: TuneOptions): BackendSt
     throw new Fallback('the backend runs on WebGL1 (WEBGL_VERSION 1); depthwise-gl needs WebGL2');
   }
   const saved = saveState(gl);
-  let host: HostContext;
+  let host: TfjsHost;
   let bridge: Bridge;
   try {
     try {
-      host = new Core(tune, () => ({ gl, owned: false }));
+      host = new TfjsHost(tune, () => ({ gl, owned: false }));
     } catch (e) {
       throw new Fallback(`depthwise-gl cannot run on this context: ${(e as Error).message}`);
     }
-    if (host.capabilities.storage === 'RGBA8') {
+    if (host.storage === 'rgba8') {
       host.dispose();
       throw new Fallback('this device renders no float textures (depthwise-gl would use RGBA8 storage)');
     }
     bridge = new Bridge(host);
+    host.tfjs = { backend, bridge };
   } finally {
     saved.restore();
   }

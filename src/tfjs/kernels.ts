@@ -2,16 +2,21 @@ import type { MemoryInfo } from '../api';
 import { fail, show } from '../errors';
 import { mergeTables, readTable } from '../tune/select';
 import type { TuneOptions, TuneTable } from '../tune/tuner';
-import { TFJS_KERNELS, type KernelCounts, type TfjsCapturedCall, type TfjsKernelName, type TfjsKernelOptions, type TfjsKernels, type TfjsKernelStats } from './api';
+import {
+  TFJS_FORWARD_KERNELS, TFJS_KERNELS, type KernelCounts, type TfjsCapturedCall, type TfjsKernelName,
+  type TfjsKernelOptions, type TfjsKernels, type TfjsKernelStats,
+} from './api';
 import { openBackend, type BackendState } from './backend';
 import { CaptureSession } from './capture';
 import { Fallback } from './fallback';
 import { Delegated, isForward, serveForward, type ForwardEnv, type ForwardKernel } from './forward';
-import { serveBackpropFilter, serveBackpropInput } from './training';
 import type { KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
 
-export { TFJS_KERNELS } from './api';
-export type { KernelCounts, TfjsCapturedCall, TfjsKernelName, TfjsKernelOptions, TfjsKernels, TfjsKernelStats } from './api';
+export { TFJS_FORWARD_KERNELS, TFJS_KERNELS, TFJS_TRAINING_KERNELS } from './api';
+export type {
+  KernelCounts, TfjsCapturedCall, TfjsForwardKernelName, TfjsKernelName, TfjsKernelOptions, TfjsKernels, TfjsKernelStats,
+  TfjsTrainingKernelName,
+} from './api';
 export type { TfjsNamespace } from './types';
 
 /**
@@ -22,62 +27,84 @@ export type { TfjsNamespace } from './types';
 
 type KernelArgs = Parameters<KernelConfig['kernelFunc']>[0];
 
-/** How each kernel is served. */
-const SERVERS: Record<TfjsKernelName, (r: Registration, s: BackendState, args: KernelArgs) => TensorInfo | Delegated> = {
+/** How a kernel is served: the call, on the registration and the backend's state. */
+export type KernelServer = (r: Registration, s: BackendState, args: KernelArgs) => TensorInfo | Delegated;
+
+/**
+ * The servers of the forward kernels. The backprop kernels' are training.ts's TRAINING_SERVERS,
+ * which only the training entry (and the root) import: an app that imports depthwise-gl/tfjs
+ * alone bundles no gradient op or shader.
+ */
+export const FORWARD_SERVERS: Partial<Record<TfjsKernelName, KernelServer>> = {
   DepthwiseConv2dNative: (r, s, args) => serveForward(r, s, 'DepthwiseConv2dNative', args),
   FusedDepthwiseConv2D: (r, s, args) => serveForward(r, s, 'FusedDepthwiseConv2D', args),
-  DepthwiseConv2dNativeBackpropInput: (r, s, args) => serveBackpropInput(r.tf, s, args),
-  DepthwiseConv2dNativeBackpropFilter: (r, s, args) => serveBackpropFilter(r.tf, s, args),
 };
 
-const FN = 'registerTfjsKernels';
 /** Registrations alive, by TF.js namespace's kernel registry (one per backend name). */
 const live = new WeakMap<object, Map<string, Registration>>();
 
 /**
- * Replaces TF.js's WebGL depthwise kernels with depthwise-gl's, on TF.js's own WebGL2 context.
- * See the README "Use with TensorFlow.js" and ../shared/API.md.
+ * Replaces TF.js's WebGL forward depthwise kernels (`DepthwiseConv2dNative`,
+ * `FusedDepthwiseConv2D`) with depthwise-gl's, on TF.js's own WebGL2 context. The backprop
+ * kernels are the training entry's: `registerTfjsTrainingKernels` from
+ * `depthwise-gl/tfjs-training` registers all four (as does `registerTfjsKernels` from the
+ * package root). See docs/tfjs.md.
  */
 export function registerTfjsKernels(tf: TfjsNamespace, options?: TfjsKernelOptions): TfjsKernels {
+  return registerWith('registerTfjsKernels', tf, options, FORWARD_SERVERS, TFJS_FORWARD_KERNELS);
+}
+
+/**
+ * A registration that may serve the kernels of `servers` (`defaults` unless options.kernels
+ * says otherwise); `fn` names the public function in errors.
+ */
+export function registerWith(
+  fn: string, tf: TfjsNamespace, options: TfjsKernelOptions | undefined,
+  servers: Partial<Record<TfjsKernelName, KernelServer>>, defaults: readonly TfjsKernelName[],
+): TfjsKernels {
   if (typeof tf !== 'object' || tf === null || typeof tf.registerKernel !== 'function' || typeof tf.getKernel !== 'function' ||
     typeof tf.findBackend !== 'function' || typeof tf.backend_util?.computeConv2DInfo !== 'function') {
-    fail(FN, 'tf', `must be the TensorFlow.js namespace (import * as tf from '@tensorflow/tfjs', or window.tf); got ${show(tf)}`);
+    fail(fn, 'tf', `must be the TensorFlow.js namespace (import * as tf from '@tensorflow/tfjs', or window.tf); got ${show(tf)}`);
   }
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    fail(FN, 'options', `must be an object like { backendName: 'webgl' }; got ${show(options)}`);
+    fail(fn, 'options', `must be an object like { backendName: 'webgl' }; got ${show(options)}`);
   }
   const backendName = options?.backendName ?? 'webgl';
-  if (typeof backendName !== 'string' || !backendName) fail(FN, 'options.backendName', `must be a backend name like 'webgl'; got ${show(backendName)}`);
-  const kernels = options?.kernels ?? [...TFJS_KERNELS];
+  if (typeof backendName !== 'string' || !backendName) fail(fn, 'options.backendName', `must be a backend name like 'webgl'; got ${show(backendName)}`);
+  const kernels = options?.kernels ?? [...defaults];
   if (!Array.isArray(kernels) || kernels.length === 0 || kernels.some((k) => !(TFJS_KERNELS as readonly string[]).includes(k))) {
-    fail(FN, 'options.kernels', `must be a non-empty subset of ${TFJS_KERNELS.join(', ')}; got ${show(kernels)}`);
+    fail(fn, 'options.kernels', `must be a non-empty subset of ${Object.keys(servers).join(', ')}; got ${show(kernels)}`);
+  }
+  const training = kernels.find((k) => !servers[k as TfjsKernelName]);
+  if (training !== undefined) {
+    fail(fn, 'options.kernels', `names ${training}, a training kernel: register with registerTfjsTrainingKernels from 'depthwise-gl/tfjs-training'`);
   }
   const key = tf.registerKernel as unknown as object;
   let byBackend = live.get(key);
   if (!byBackend) live.set(key, (byBackend = new Map()));
   if (byBackend.has(backendName)) {
-    fail(FN, 'backendName', `${show(backendName)} already has depthwise-gl's kernels; call unregister() on the object the first registerTfjsKernels returned before registering again`);
+    fail(fn, 'backendName', `${show(backendName)} already has depthwise-gl's kernels; call unregister() on the object the first registerTfjsKernels returned before registering again`);
   }
   if (!tf.findBackend(backendName)) {
-    fail(FN, 'backendName', `${show(backendName)} is not a TF.js backend that exists yet; register after it is made: await tf.setBackend(${show(backendName)}) (or await tf.ready()), then call registerTfjsKernels`);
+    fail(fn, 'backendName', `${show(backendName)} is not a TF.js backend that exists yet; register after it is made: await tf.setBackend(${show(backendName)}) (or await tf.ready()), then call registerTfjsKernels`);
   }
   for (const k of kernels) {
     if (!tf.getKernel(k, backendName)) {
-      fail(FN, 'backendName', `${show(backendName)} has no ${k} kernel of TF.js's to fall back to; is @tensorflow/tfjs-backend-webgl loaded?`);
+      fail(fn, 'backendName', `${show(backendName)} has no ${k} kernel of TF.js's to fall back to; is @tensorflow/tfjs-backend-webgl loaded?`);
     }
   }
   const direct = options?.direct ?? true;
-  if (typeof direct !== 'boolean') fail(FN, 'options.direct', `must be true or false; got ${show(direct)}`);
+  if (typeof direct !== 'boolean') fail(fn, 'options.direct', `must be true or false; got ${show(direct)}`);
   const tune: TuneOptions = {
     tune: options?.tune, tuneStorageKey: options?.tuneStorageKey, tuneTable: options?.tuneTable, tuneHook: options?.tuneHook,
   };
-  const reg = new Registration(tf, backendName, [...new Set(kernels)] as TfjsKernelName[], direct, tune, () => byBackend!.delete(backendName));
+  const reg = new Registration(tf, backendName, [...new Set(kernels)] as TfjsKernelName[], servers, direct, tune, () => byBackend!.delete(backendName));
   byBackend.set(backendName, reg);
   return reg.api;
 }
 
-/** One registerTfjsKernels: TF.js's kernels it replaced, what it keeps per backend, its counts. */
-class Registration implements ForwardEnv {
+/** One registration: TF.js's kernels it replaced, what it keeps per backend, its counts. */
+export class Registration implements ForwardEnv {
   readonly originals = new Map<TfjsKernelName, KernelConfig>();
   private readonly backends = new Map<object, BackendState>();
   /** Backends our shaders cannot run on, with the reason. */
@@ -95,6 +122,7 @@ class Registration implements ForwardEnv {
 
   constructor(
     readonly tf: TfjsNamespace, private readonly backendName: string, kernels: TfjsKernelName[],
+    private readonly servers: Partial<Record<TfjsKernelName, KernelServer>>,
     readonly useDirect: boolean, private readonly tune: TuneOptions, private readonly forget: () => void,
   ) {
     this.tuned = tune.tuneTable ?? { version: 1, entries: {} };
@@ -184,7 +212,7 @@ class Registration implements ForwardEnv {
     const counts = this.byKernel[name];
     let result: TensorInfo | Delegated;
     try {
-      result = SERVERS[name](this, this.backendState(args.backend as WebGLBackend), args);
+      result = this.servers[name]!(this, this.backendState(args.backend as WebGLBackend), args);
     } catch (e) {
       if (!(e instanceof Fallback)) throw e;
       this.fallbacks++;

@@ -98,6 +98,8 @@ export interface WebGLBackend {
   uploadToGPU(dataId: DataId): void;
   makeTensorInfo(shape: number[], dtype: DataType, values?: unknown): TensorInfo;
   disposeData(dataId: DataId, force?: boolean): boolean;
+  /** The values of a tensor's data (read back from its texture), as TF.js's `dataSync`'s async twin gives them. */
+  read(dataId: DataId): Promise<unknown>;
   disposeIntermediateTensorInfo(info: TensorInfo): void;
   activeTimers?: { name: string; query: unknown }[] | null;
   startTimer?(): unknown;

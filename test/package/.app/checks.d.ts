@@ -3,11 +3,15 @@
 import type { createContext, depthwiseConv2dReference } from 'depthwise-gl';
 import type { mountInspector } from 'depthwise-gl/inspector';
 import type { registerTfjsKernels, TFJS_KERNELS } from 'depthwise-gl/tfjs';
+import type { registerTfjsTrainingKernels } from 'depthwise-gl/tfjs-training';
 
 export interface Api {
   tf: typeof import('@tensorflow/tfjs');
   registerTfjsKernels: typeof registerTfjsKernels;
   TFJS_KERNELS: typeof TFJS_KERNELS;
+  registerTfjsTrainingKernels: typeof registerTfjsTrainingKernels;
+  /** True where registerTfjsKernels is depthwise-gl/tfjs's (the forward kernels alone). */
+  forwardOnly: boolean;
   createContext: typeof createContext;
   depthwiseConv2dReference: typeof depthwiseConv2dReference;
   mountInspector: typeof mountInspector;

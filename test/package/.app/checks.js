@@ -59,8 +59,10 @@ async function twoNodeGraphModel(tf, channels) {
 
 /**
  * Runs every check; resolves to { failures: string[], facts } (no failures: all passed).
- * `api` holds the package's exports (registerTfjsKernels, TFJS_KERNELS, createContext,
- * depthwiseConv2dReference, mountInspector) and the page's TF.js as `tf`.
+ * `api` holds the package's exports (registerTfjsKernels, TFJS_KERNELS, registerTfjsTrainingKernels,
+ * createContext, depthwiseConv2dReference, mountInspector), the page's TF.js as `tf`, and
+ * `forwardOnly`: true where registerTfjsKernels is depthwise-gl/tfjs's (the forward kernels
+ * alone), false where it is the root's (all four).
  */
 export async function runChecks(api) {
   const { tf } = api;
@@ -92,11 +94,51 @@ export async function runChecks(api) {
     facts.graphMaxDiff = maxAbsDiff(stock, ours);
     expect(stock.length === 4 * 4 * 8, `graph model output has ${stock.length} values, not 128`);
     expect(facts.graphMaxDiff <= 1e-4, `graph model: ours differs from stock TF.js by ${facts.graphMaxDiff}`);
-    expect(String(kernels.kernels) === String(api.TFJS_KERNELS), `kernels served: ${kernels.kernels}`);
+    const served = api.forwardOnly ? api.TFJS_KERNELS.slice(0, 2) : api.TFJS_KERNELS;
+    expect(String(kernels.kernels) === String(served), `kernels served: ${kernels.kernels}, not ${served}`);
     for (const k of ['FusedDepthwiseConv2D', 'DepthwiseConv2dNative']) {
       expect(stats.byKernel[k]?.calls === 1, `stats().byKernel.${k}: ${JSON.stringify(stats.byKernel[k])}`);
     }
     expect(stats.calls === 2 && stats.fallbacks === 0, `stats(): ${stats.calls} calls, ${stats.fallbacks} fallbacks`);
+
+    // depthwise-gl/tfjs carries no training kernel, and says where they are.
+    if (api.forwardOnly) {
+      let message = 'nothing thrown';
+      try {
+        api.registerTfjsKernels(tf, { kernels: ['DepthwiseConv2dNativeBackpropInput'] }).unregister();
+      } catch (e) {
+        message = String(e && e.message);
+      }
+      facts.forwardEntryRefuses = message;
+      expect(message.includes('depthwise-gl/tfjs-training'), `depthwise-gl/tfjs asked for a backprop kernel: ${message}`);
+    }
+
+    // The training kernels (registerTfjsTrainingKernels): the gradients of a depthwise layer as
+    // stock TF.js's, each backprop kernel served once.
+    const gx = tf.tensor4d(values(1 * 8 * 8 * 3, 7), [1, 8, 8, 3]);
+    const gf = tf.tensor4d(values(3 * 3 * 3 * 2, 8), [3, 3, 3, 2]);
+    const grads = tf.grads((a, b) => tf.depthwiseConv2d(a, b, 1, 'same').square().sum());
+    const gradients = async () => {
+      const [dx, df] = grads([gx, gf]);
+      const out = [await dx.data(), await df.data()];
+      dx.dispose();
+      df.dispose();
+      return out;
+    };
+    const stockGrads = await gradients();
+    const training = api.registerTfjsTrainingKernels(tf);
+    const ourGrads = await gradients();
+    const trainingStats = training.stats();
+    training.unregister();
+    gx.dispose();
+    gf.dispose();
+    facts.trainingKernels = training.kernels;
+    facts.gradMaxDiff = Math.max(...stockGrads.map((g, i) => maxAbsDiff(g, ourGrads[i]) / Math.max(1, ...g.map(Math.abs))));
+    expect(String(training.kernels) === String(api.TFJS_KERNELS), `training kernels served: ${training.kernels}`);
+    expect(facts.gradMaxDiff <= 1e-4, `gradients: ours differ from stock TF.js by ${facts.gradMaxDiff} (relative)`);
+    for (const k of ['DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter']) {
+      expect(trainingStats.byKernel[k]?.calls === 1, `training stats().byKernel.${k}: ${JSON.stringify(trainingStats.byKernel[k])}`);
+    }
 
     // The standalone API against the reference: NCHW, stride 2, channel multiplier 3, SAME.
     const ctx = api.createContext();

@@ -3,5 +3,6 @@
 import * as root from 'depthwise-gl';
 import * as inspector from 'depthwise-gl/inspector';
 import * as tfjs from 'depthwise-gl/tfjs';
+import * as training from 'depthwise-gl/tfjs-training';
 
-export { root, inspector, tfjs };
+export { root, inspector, tfjs, training };

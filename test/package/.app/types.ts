@@ -8,6 +8,9 @@ import { mountInspector, type InspectOptions, type TensorInspector } from 'depth
 import {
   registerTfjsKernels, TFJS_KERNELS, type TfjsCapturedCall, type TfjsKernelOptions, type TfjsKernels, type TfjsKernelStats, type TfjsNamespace,
 } from 'depthwise-gl/tfjs';
+import {
+  registerTfjsTrainingKernels, TFJS_FORWARD_KERNELS, TFJS_TRAINING_KERNELS, type TfjsForwardKernelName, type TfjsTrainingKernelName,
+} from 'depthwise-gl/tfjs-training';
 
 declare const tf: typeof tfjs;
 
@@ -15,6 +18,10 @@ export async function typed(element: HTMLElement): Promise<void> {
   const namespace: TfjsNamespace = tf;
   const options: TfjsKernelOptions = { backendName: 'webgl', kernels: [TFJS_KERNELS[0]], direct: false };
   const kernels: TfjsKernels = registerTfjsKernels(namespace, options);
+  const forward: readonly TfjsForwardKernelName[] = TFJS_FORWARD_KERNELS;
+  const backprop: readonly TfjsTrainingKernelName[] = TFJS_TRAINING_KERNELS;
+  const all: TfjsKernels = registerTfjsTrainingKernels(namespace, { kernels: [...forward, ...backprop] });
+  console.log(all.kernels);
   const stats: TfjsKernelStats = kernels.stats();
   const memory: MemoryInfo = kernels.memory();
   const { calls }: { calls: TfjsCapturedCall[] } = await kernels.capture(() => 1);
@@ -31,6 +38,8 @@ export async function typed(element: HTMLElement): Promise<void> {
   createContext({ precision: 'float64' });
   // @ts-expect-error: `direct` is a boolean
   registerTfjsKernels(tf, { direct: 'yes' });
+  // @ts-expect-error: the training entry's register takes the TF.js namespace
+  registerTfjsTrainingKernels({});
   // @ts-expect-error: reading a tensor gives a Float32Array, not a string
   const s: string = await x.read();
   console.log(s);
