@@ -85,6 +85,7 @@ test.describe('the docs\' examples, run against /dist', () => {
         const map: Record<string, string> = {
           'depthwise-gl': `${base}/dist/depthwise-gl.js`,
           'depthwise-gl/tfjs': `${base}/dist/tfjs.js`,
+          'depthwise-gl/tfjs-training': `${base}/dist/tfjs-training.js`,
           'depthwise-gl/inspector': `${base}/dist/inspector.js`,
           '@tensorflow/tfjs': `${base}/node_modules/@tensorflow/tfjs/dist/tf.fesm.js`,
         };
