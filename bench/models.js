@@ -17,11 +17,10 @@ import * as tf from '@tensorflow/tfjs/dist/index.js';
 // The decoding of nsfwjs's shipped model and face-api's loading: the tests' in-page loaders.
 import { loadFaceApi as loadFaceApiModule, loadNsfwMobileNetV2 as loadNsfwModel } from '/test/browser/tfjs/models.js';
 // The graph-model corpus: the tests' loaders (test/browser/tfjs-corpus.spec.ts).
-import { CORPUS } from '/test/browser/tfjs/corpus.js';
+import { CORPUS, photoCanvas } from '/test/browser/tfjs/corpus.js';
+// (photoCanvas: a face-api demo photo, 1920x1280, drawn smaller first: a camera frame's size, not a photo's.)
 
 const FACE_MODELS = '/node_modules/@vladmandic/face-api/model';
-/** A face-api demo photo (1920x1280), drawn smaller first: a camera frame's size, not a photo's. */
-const PHOTO = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
 
 export const MODELS = {
   'nsfw-mobilenet-v2': { name: 'nsfwjs MobileNetV2', load: loadNsfwMobileNetV2 },
@@ -109,22 +108,3 @@ async function loadSsdMobilenetV1() {
   };
 }
 
-// --- the photo ---------------------------------------------------------------------------------
-
-let photo = null;
-
-/** The photo drawn into a canvas `width` wide (and `height` high, or the photo's aspect). */
-async function photoCanvas(width, height) {
-  photo ??= (async () => {
-    const img = new Image();
-    img.src = PHOTO;
-    await img.decode();
-    return img;
-  })();
-  const img = await photo;
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height ?? Math.round((img.naturalHeight * width) / img.naturalWidth);
-  canvas.getContext('2d').drawImage(img, 0, 0, canvas.width, canvas.height);
-  return canvas;
-}

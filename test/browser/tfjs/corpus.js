@@ -25,7 +25,7 @@ export const DEPTHWISE_OPS = ['DepthwiseConv2dNative', 'FusedDepthwiseConv2dNati
 
 let photo = null;
 
-/** The photo drawn (stretched) into a canvas width x height. */
+/** The photo drawn into a canvas `width` wide and `height` high (stretched), or of the photo's aspect. */
 export async function photoCanvas(width, height) {
   photo ??= (async () => {
     const img = new Image();
@@ -36,8 +36,8 @@ export async function photoCanvas(width, height) {
   const img = await photo;
   const canvas = document.createElement('canvas');
   canvas.width = width;
-  canvas.height = height;
-  canvas.getContext('2d').drawImage(img, 0, 0, width, height);
+  canvas.height = height ?? Math.round((img.naturalHeight * width) / img.naturalWidth);
+  canvas.getContext('2d').drawImage(img, 0, 0, canvas.width, canvas.height);
   return canvas;
 }
 
