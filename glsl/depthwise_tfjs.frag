@@ -269,11 +269,11 @@ ivec2 inClamp(ivec2 p) {
 // Column L = lc + PODD of the fetched texels: texel L / 2, its first (x, y) or second (z, w)
 // column. A padded tap adds exactly zero: a select, never a multiply by 0 (Inf/NaN must not leak).
 #if MULT == 1
-#define COLUMN(L) mix(xs[(L) / 2].xy, xs[(L) / 2].zw, bvec2(((L) & 1) == 1))
+#define LANE(V) V
 #else
 #define LANE(V) mix((V).xx, (V).yy, bvec2(klane))
-#define COLUMN(L) LANE(mix(xs[(L) / 2].xy, xs[(L) / 2].zw, bvec2(((L) & 1) == 1)))
 #endif
+#define COLUMN(L) LANE(mix(xs[(L) / 2].xy, xs[(L) / 2].zw, bvec2(((L) & 1) == 1)))
 #define WEIGHT(T) mix(wt[(T) / 2].xy, wt[(T) / 2].zw, bvec2(((T) & 1) == 1))
 #define MAC(K, DI, DJ) acc[K] += mix(vec2(0.0), COLUMN((K) * SW + (DJ) * RW + PODD) * WEIGHT((DI) * FW + (DJ)), bvec2(ok[(K) * SW + (DJ) * RW]));
 #define TAP(DI, DJ) MAC(0, DI, DJ) MAC(1, DI, DJ)
@@ -350,13 +350,11 @@ void main() {
   int n = hq.x;
   int oh = hq.y;
 #endif
-#if MULT == 1
-  int kx = cp;                            // the input texels' channel pair
-#else
-  int kin = (2 * cp) / MULT;              // the one input channel of output channels 2cp, 2cp+1
-  int kx = kin / 2;
+  // The input texels' channel pair: cp, or (M > 1) that of the one input channel of output
+  // channels 2cp and 2cp+1, and its lane.
+  int kin = 2 * cp / MULT;
+  int kx = MULT == 1 ? cp : kin / 2;
   bool klane = (kin & 1) == 1;
-#endif
   int ih0 = oh * SH - PAD_T;
   int iw0 = 2 * wp * SW - PAD_L;          // first input column the row reads (local column 0)
   int qa = (iw0 - PODD) / 2;              // its texel's column pair (iw0 - PODD is even)

@@ -2,7 +2,7 @@ import type { FusedEpilogue, HostTensor } from '../api';
 import type { Tensor } from '../tensor';
 import type { TfjsCapturedCall } from './api';
 import { dataFormatOf, type ConvArgs } from './attrs';
-import type { ForwardKernel } from './forward';
+import { isForward, type ForwardKernel } from './forward';
 import type { KernelConfig } from './types';
 
 /**
@@ -13,8 +13,12 @@ export class CaptureSession {
   readonly calls: TfjsCapturedCall[] = [];
   readonly reads: Promise<void>[] = [];
 
-  /** A call TF.js's kernel ran: a fallback (with its reason) or delegated by tuning (reason null). */
-  unserved(kernel: ForwardKernel, args: Parameters<KernelConfig['kernelFunc']>[0], reason: string | null): void {
+  /**
+   * A call TF.js's kernel ran: a fallback (with its reason) or delegated by tuning (reason null).
+   * Forward calls only: a capture lists no gradient.
+   */
+  unserved(kernel: string, args: Parameters<KernelConfig['kernelFunc']>[0], reason: string | null): void {
+    if (!isForward(kernel)) return;
     const attrs = { ...(args.attrs ?? {}) };
     this.calls.push({
       index: this.calls.length, kernel, served: false, fallback: reason, ...(reason === null ? { delegated: true } : {}),
@@ -27,14 +31,16 @@ export class CaptureSession {
   /** A call our shaders ran, with its input, filter and output (ours, in dataFormat order) to read back. */
   served(
     kernel: ForwardKernel, attrs: Record<string, unknown>, conv: ConvArgs,
-    fused: FusedEpilogue | null, captureFused: TfjsCapturedCall['fused'], x: Tensor, f: Tensor, out: Tensor,
+    fused: FusedEpilogue | null, x: Tensor, f: Tensor, out: Tensor,
   ): void {
     const call: TfjsCapturedCall = {
       index: this.calls.length, kernel, served: true, fallback: null, dataFormat: conv.dataFormat,
       inputShape: [...x.shape], filterShape: [...f.shape], outputShape: [...out.shape],
       // Copies: conv is kept per layer shape (ShapePlan), and the app may change what it is given.
       strides: [...conv.strides], padding: typeof conv.padding === 'string' ? conv.padding : conv.padding.map((p) => [...p]) as typeof conv.padding,
-      rate: [...conv.rate], attrs: { ...attrs }, fused: captureFused && { ...captureFused },
+      rate: [...conv.rate], attrs: { ...attrs },
+      // The epilogue in applyFusedReference's terms; its vectors are filled in when read.
+      fused: fused && { activation: fused.activation ?? 'linear', ...(fused.alpha !== undefined ? { alpha: fused.alpha } : {}) },
     };
     this.calls.push(call);
     const host = (t: Tensor, set: (h: HostTensor) => void) =>

@@ -181,7 +181,7 @@ function pickProgram(
     BATCH: g.batch, IN_H: g.inH, IN_W: g.inW, IN_C2: c2,
     IN_TEX_W: inLayout.width, IN_TEX_H: inLayout.height, IN_ALIGNED: inLayout.width === c2,
     OUT_H: g.outH, OUT_W: g.outW, OUT_C: g.outC, OUT_C4: Math.ceil(g.outC / 4), OUT_TEX_W: outTexW, OUT_ALIGNED: outTexW === outC2,
-    ...(g.m === 1 ? {} : { MULT: g.m }),
+    MULT: g.m,
     PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue,
   };
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;

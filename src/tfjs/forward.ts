@@ -1,7 +1,6 @@
 import type { FusedEpilogue } from '../api';
 import type { Tensor } from '../tensor';
 import { show } from '../errors';
-import type { TfjsCapturedCall } from './api';
 import { activationOf, convArgsOrFallback, dataFormatOf, tfjsConvInfo, withHW, type ConvArgs } from './attrs';
 import { derived, derivedTensor, hasDerived, hasVector, runOnGpu, vectorOf, withTemporaries, type BackendState } from './backend';
 import { checkReadable } from './bridge';
@@ -72,8 +71,6 @@ const PER_RENDERER = ['tfjs'] as const;
 /** The fused epilogue of a call, in our terms, and the TF.js tensors its vectors come from. */
 interface Epilogue {
   fused: FusedEpilogue;
-  /** What a capture records (applyFusedReference's terms; vectors filled in when read). */
-  captured: NonNullable<TfjsCapturedCall['fused']>;
   bias?: TensorInfo;
   prelu?: TensorInfo;
 }
@@ -125,7 +122,7 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
         const result = runDirect(s.bridge, backend, x, fD, direct, fused, light ? s.tfFramebuffer : null);
         if (capture) {
           // Read what the direct pass read and wrote, through the general path's import.
-          withTemporaries((temp) => capture.served(name, attrs, plan.conv, fused, epilogue?.captured ?? null,
+          withTemporaries((temp) => capture.served(name, attrs, plan.conv, fused,
             temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
             temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
             temp(s.bridge.importTensor(backend, result, result.shape, fmt))));
@@ -137,7 +134,7 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
         const xT = temp(s.bridge.importTensor(backend, x, x.shape, fmt));
         const fT = derivedTensor(s, filter, 'filter', filter.shape, fmt);
         const out = temp(s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor);
-        capture?.served(name, attrs, conv, fused, epilogue?.captured ?? null, xT, fT, out);
+        capture?.served(name, attrs, conv, fused, xT, fT, out);
         return s.bridge.exportTensor(backend, out, packedOut, withHW(out.shape, conv.outH, conv.outW, fmt));
       });
     }, { reads: !!capture, light });
@@ -197,10 +194,8 @@ function epilogueOf(attrs: Record<string, unknown>, inputs: Record<string, Tenso
   if (activation === 'leakyRelu' && !(typeof alpha === 'number' && Number.isFinite(alpha))) {
     throw new Fallback(`leakyreluAlpha ${show(attrs.leakyreluAlpha)} is not a finite number`);
   }
-  const withAlpha = alpha !== undefined ? { alpha } : {};
   return {
-    fused: { activation, ...withAlpha },
-    captured: { activation, ...withAlpha },
+    fused: { activation, ...(alpha !== undefined ? { alpha } : {}) },
     ...(inputs.bias ? { bias: inputs.bias } : {}),
     ...(activation === 'prelu' ? { prelu: inputs.preluActivationWeights! } : {}),
   };

@@ -9,7 +9,7 @@ import {
 import { openBackend, type BackendState } from './backend';
 import { CaptureSession } from './capture';
 import { Fallback } from './fallback';
-import { Delegated, isForward, serveForward, type ForwardEnv, type ForwardKernel } from './forward';
+import { Delegated, serveForward, type ForwardEnv, type ForwardKernel } from './forward';
 import type { KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
 
 export { TFJS_FORWARD_KERNELS, TFJS_KERNELS, TFJS_TRAINING_KERNELS } from './api';
@@ -218,13 +218,13 @@ export class Registration implements ForwardEnv {
       this.fallbacks++;
       counts.fallbacks++;
       this.lastFallback = `${name}: ${e.reason}`;
-      if (this.capture && isForward(name)) this.capture.unserved(name, args, e.reason);
+      this.capture?.unserved(name, args, e.reason);
       return original.kernelFunc(args);
     }
     if (result instanceof Delegated) {
       this.delegated++;
       counts.delegated++;
-      if (this.capture && isForward(name)) this.capture.unserved(name, args, null);
+      this.capture?.unserved(name, args, null);
       return result.result;
     }
     this.calls++;

@@ -79,8 +79,8 @@ export function packedLayoutMatches(shape: readonly number[], writtenShape: read
   const [b, r, c] = foldTo3D(shape);
   const [b2, r2, c2] = foldTo3D(writtenShape);
   if (c !== c2 || b * r !== b2 * r2) return false;
-  const flat = (rows: number, batch: number) => rows % 2 === 0 || batch === 1;
-  return r === r2 || (flat(r, b) && flat(r2, b2));
+  // Where R is even or B is 1, element (b, r) sits at row pair (b*R + r) / 2 (see above).
+  return r === r2 || ((r % 2 === 0 || b === 1) && (r2 % 2 === 0 || b2 === 1));
 }
 
 /** NHWC logical shape of a 4-D tensor in `dataFormat` order. */
