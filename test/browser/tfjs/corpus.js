@@ -188,18 +188,24 @@ export function depthwiseDrawCounter(tf, stock, backendName = 'webgl') {
   const backend = tf.findBackend(backendName);
   const gl = backend.gpgpu.gl;
   let draws = 0;
-  const drawArrays = gl.drawArrays;
-  const drawElements = gl.drawElements;
-  gl.drawArrays = function (...a) {
-    draws++;
-    return drawArrays.apply(this, a);
-  };
-  gl.drawElements = function (...a) {
-    draws++;
-    return drawElements.apply(this, a);
-  };
+  let glCalls = 0;
+  // Every method of the context counted (glCalls), the draws apart.
+  const wrapped = [];
+  for (const k of Object.getOwnPropertyNames(WebGL2RenderingContext.prototype)) {
+    const d = Object.getOwnPropertyDescriptor(WebGL2RenderingContext.prototype, k);
+    if (!d || typeof d.value !== 'function' || k === 'constructor' || Object.prototype.hasOwnProperty.call(gl, k)) continue;
+    const fn = d.value;
+    const draw = k === 'drawArrays' || k === 'drawElements';
+    gl[k] = function (...a) {
+      glCalls++;
+      if (draw) draws++;
+      return fn.apply(this, a);
+    };
+    wrapped.push(k);
+  }
   const ours = {};
-  const state = { mode: 'ours', recording: true, calls: [], restore };
+  // `draws`, `glCalls`: every draw and every GL call on TF.js's context so far (a whole predict's, by difference).
+  const state = { mode: 'ours', recording: true, calls: [], restore, get draws() { return draws; }, get glCalls() { return glCalls; } };
   for (const name of DEPTHWISE_KERNELS) {
     ours[name] = tf.getKernel(name, backendName);
     if (!ours[name]) throw new Error(`no ${name} kernel registered on ${backendName}`);
@@ -227,8 +233,7 @@ export function depthwiseDrawCounter(tf, stock, backendName = 'webgl') {
       tf.unregisterKernel(name, backendName);
       tf.registerKernel(ours[name]);
     }
-    gl.drawArrays = drawArrays;
-    gl.drawElements = drawElements;
+    for (const k of wrapped) delete gl[k];
   }
   return state;
 }
