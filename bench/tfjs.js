@@ -27,7 +27,12 @@ export { TARGETS, MODEL_IDS, formatTfjsTable };
 
 /** The forward kernels the benchmark switches (registerTfjsKernels serves the backprop ones too). */
 const SWITCHED = ['DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
+// Tiny layers: the GPU's work is negligible, a call's cost is what it issues (issue 23's range,
+// 4x4x8 to 7x7x32, and the two of before).
 const TINY_LAYERS = [
+  { name: '4x4x8/s1', h: 4, w: 4, c: 8, s: 1 },
+  { name: '5x5x16/s2', h: 5, w: 5, c: 16, s: 2 },
+  { name: '7x7x32/s1', h: 7, w: 7, c: 32, s: 1 },
   { name: '8x8x8/s1', h: 8, w: 8, c: 8, s: 1 },
   { name: '9x9x12/s2', h: 9, w: 9, c: 12, s: 2 },
 ];
