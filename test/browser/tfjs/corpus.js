@@ -175,6 +175,9 @@ export const CORPUS_IDS = Object.keys(CORPUS);
 /** The kernels a forward depthwise convolution runs as in TF.js. */
 export const DEPTHWISE_KERNELS = ['DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
 
+/** GL methods that wait for the context (a synchronous query): a steady predict makes none of ours. */
+export const SYNC_QUERY = /^(getParameter|isEnabled|getError|get\w*Parameter|checkFramebufferStatus|getUniformLocation|getActiveUniform|getAttachedShaders|readPixels|clientWaitSync)$/;
+
 /**
  * With depthwise-gl's kernels registered on `backendName` (registerTfjsKernels), wraps them: each
  * forward depthwise call runs `ours` (the registered kernel) or TF.js's own (`stock`: the kernel
@@ -189,7 +192,8 @@ export function depthwiseDrawCounter(tf, stock, backendName = 'webgl') {
   const gl = backend.gpgpu.gl;
   let draws = 0;
   let glCalls = 0;
-  // Every method of the context counted (glCalls), the draws apart.
+  // Every method of the context counted (glCalls, and by name in byName), the draws apart.
+  const byName = new Map();
   const wrapped = [];
   for (const k of Object.getOwnPropertyNames(WebGL2RenderingContext.prototype)) {
     const d = Object.getOwnPropertyDescriptor(WebGL2RenderingContext.prototype, k);
@@ -198,6 +202,7 @@ export function depthwiseDrawCounter(tf, stock, backendName = 'webgl') {
     const draw = k === 'drawArrays' || k === 'drawElements';
     gl[k] = function (...a) {
       glCalls++;
+      byName.set(k, (byName.get(k) ?? 0) + 1);
       if (draw) draws++;
       return fn.apply(this, a);
     };
@@ -205,7 +210,7 @@ export function depthwiseDrawCounter(tf, stock, backendName = 'webgl') {
   }
   const ours = {};
   // `draws`, `glCalls`: every draw and every GL call on TF.js's context so far (a whole predict's, by difference).
-  const state = { mode: 'ours', recording: true, calls: [], restore, get draws() { return draws; }, get glCalls() { return glCalls; } };
+  const state = { mode: 'ours', recording: true, calls: [], restore, get draws() { return draws; }, get glCalls() { return glCalls; }, byName };
   for (const name of DEPTHWISE_KERNELS) {
     ours[name] = tf.getKernel(name, backendName);
     if (!ours[name]) throw new Error(`no ${name} kernel registered on ${backendName}`);
