@@ -13,7 +13,8 @@
 //                      [--model-reps n] [--first-reps n] [--tfjs-switch dispatch|register]
 //                      [--tfjs-options JSON]   (registerTfjsKernels's options, e.g. '{"direct":false}')
 //
-// --layers, --K, --reps, --quick apply to both sections. --tiny: small shapes, the TF.js section
+// --layers, --K, --reps, --quick apply to both sections (the TF.js section also takes any
+// 'HxWxC/sS' in --layers: batch 1, 3x3, SAME). --tiny: small shapes, the TF.js section
 // skipped unless --tfjs is given (then tiny layers, no models unless --models). Model ids:
 // nsfw-mobilenet-v2, tiny-face-detector, ssd-mobilenet-v1, and the graph-model corpus human-blazeface,
 // human-facemesh, human-iris, human-emotion, human-faceres, human-handlandmark-lite,

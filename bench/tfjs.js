@@ -37,6 +37,14 @@ const TINY_LAYERS = [
   { name: '9x9x12/s2', h: 9, w: 9, c: 12, s: 2 },
 ];
 
+/** A --layers name that is not a listed layer's: 'HxWxC/sS' (batch 1, 3x3 filter, SAME), e.g. a model's layer. */
+function parseLayer(name) {
+  const m = /^(\d+)x(\d+)x(\d+)\/s(\d+)$/.exec(name);
+  if (!m) throw new Error(`bench: layer ${name} is neither a listed one nor HxWxC/sS`);
+  const [h, w, c, s] = m.slice(1).map(Number);
+  return { name, h, w, c, s };
+}
+
 const now = () => performance.now();
 const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
@@ -440,8 +448,8 @@ export async function runTfjsBench(options = {}) {
   const sw = await makeSwitch(opts.switch, options.kernelOptions);
   sw.timerReliable = info.timerReliable;
   const problems = [];
-  let layers = tiny ? TINY_LAYERS : MOBILENET_V2;
-  if (options.layers) layers = layers.filter((l) => options.layers.includes(l.name));
+  const listed = tiny ? TINY_LAYERS : MOBILENET_V2;
+  const layers = options.layers ? options.layers.map((n) => listed.find((l) => l.name === n) ?? parseLayer(n)) : listed;
   const modelIds = options.models ?? (tiny ? [] : MODEL_IDS);
 
   const result = {

@@ -33,6 +33,8 @@ export interface DirectCall {
    * set, key or cache lookup built.
    */
   programs: Map<string, Program>;
+  /** Calls per variant so far, while it has no program of its own. */
+  uses: Map<string, number>;
 }
 
 /**
@@ -61,22 +63,11 @@ export function directGeometry(xShape: number[], filterShape: number[], conv: Co
   const ncols = g.sw + (g.fw - 1) * g.rw + 1;
   if (ncols > MAX_COLUMNS) return null;
   if (Math.ceil((g.fh * g.fw) / 2) > maxTextureSize || Math.ceil(g.outC / 2) > maxTextureSize) return null;
-  return { g, ncols, programs: new Map() };
+  return { g, ncols, programs: new Map(), uses: new Map() };
 }
 
 /** Calls of a shape that run its kind's program before it gets its own (see runDirect). */
 export const PROMOTE_AFTER = 2;
-const uses = new WeakMap<object, Map<string, number>>();
-
-/** How often the shape with these defines ran before (and counts this call). */
-function countUse(host: object, defines: Record<string, number | boolean>): number {
-  let m = uses.get(host);
-  if (!m) uses.set(host, (m = new Map()));
-  const key = JSON.stringify(defines);
-  const n = m.get(key) ?? 0;
-  m.set(key, n + 1);
-  return n;
-}
 
 /** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4] (C: C*M output channels). */
 export function directFilterShape(fh: number, fw: number, c: number): number[] {
@@ -159,7 +150,7 @@ export function runDirect(
  * calls take the kind's program, so a model's first predict compiles a program per kind, not per
  * layer; then the shape gets its own (bench/RESULTS.md: ~10 % faster steady state): where
  * KHR_parallel_shader_compile exists, as soon as its compile, started in the background at the
- * shape's first call, is done; else from its PROMOTE_AFTER-th call, compiled then. The own
+ * shape's second call, is done; else from its PROMOTE_AFTER-th call, compiled then. The own
  * program, once there, is kept in `call.programs` for the variant. Kinds need channel multiplier 1, aligned textures
  * and one-row vector textures.
  */
@@ -188,8 +179,14 @@ function pickProgram(
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
   const background = kindOk && bridge.background.available;
-  const own = background ? bridge.background.ready(DEPTHWISE_TFJS_FRAG, specialized) : null;
-  if (!own && kindOk && (background || countUse(host, specialized) < PROMOTE_AFTER)) {
+  // Calls of this shape and variant before this one (kinds only: any other program is the shape's own at once).
+  const before = kindOk ? call.uses.get(variant) ?? 0 : PROMOTE_AFTER;
+  call.uses.set(variant, before + 1);
+  // The background compile starts at the shape's second call, not its first: a model's first
+  // predict then compiles only its kinds' programs, with no compile of every layer's own running
+  // beside it for the same CPU (on a phone's few cores as on this machine's two).
+  const own = background && before > 0 ? bridge.background.ready(DEPTHWISE_TFJS_FRAG, specialized) : null;
+  if (!own && kindOk && (background || before < PROMOTE_AFTER)) {
     bridge.provisional++;
     Object.assign(uniforms, {
       u_inH: g.inH, u_inW: g.inW, u_inC2: c2, u_inTexH: inLayout.height,
