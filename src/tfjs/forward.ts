@@ -11,8 +11,8 @@ import type { Conv2DInfo, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend 
 
 /**
  * The forward kernels, DepthwiseConv2dNative and FusedDepthwiseConv2D: a call's checks, its
- * per-shape plan, the fused epilogue, then the candidates tuning chooses between (ours: the
- * direct one-pass path where it applies, else the general path; and TF.js's own kernel).
+ * per-shape plan, the fused epilogue, then the path: the direct one-pass path where it applies;
+ * else the general path, which tuning weighs against TF.js's own kernel.
  */
 
 export type ForwardKernel = 'DepthwiseConv2dNative' | 'FusedDepthwiseConv2D';
@@ -68,6 +68,16 @@ const DELEGATE_MARGIN = 0.5;
  */
 const PER_RENDERER = ['tfjs'] as const;
 
+/**
+ * The candidates of a general-path call. The direct path is not tuned: TF.js's kernel lost every direct-path
+ * shape on all three stacks measured (nothing delegated in any of the twelve models' predicts,
+ * bench/RESULTS.md), and a steady direct call makes fewer GL calls than it by construction (one
+ * draw each, no query); trying it cost a model's early predicts its compiles (two programs a
+ * shape) and the barriers' stalls: FaceMesh on WebKit, predicts 2-7, 556 ms tuned against 483
+ * untuned. The general path (three passes) is tuned against it.
+ */
+const GENERAL_OR_TFJS = ['general', 'tfjs'] as const;
+
 /** The fused epilogue of a call, in our terms, and the TF.js tensors its vectors come from. */
 interface Epilogue {
   fused: FusedEpilogue;
@@ -94,8 +104,8 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
   }
   const epilogue = name === 'FusedDepthwiseConv2D' ? epilogueOf(attrs, inputs, fmt) : null;
   const packedOut = env.tf.env().getBool('WEBGL_PACK');
-  // Everything is checked; GPU work starts here. Ours (direct where it applies, else the general
-  // path) and TF.js's own kernel are the candidates (src/tune); ours is the fixed choice.
+  // Everything is checked; GPU work starts here. The direct path where it applies, alone; else
+  // the general path, tuned against TF.js's own kernel (src/tune), ours the fixed choice.
   let direct: DirectCall | null = null;
   if (env.useDirect && directApplies(backend, x, plan.conv, packedOut)) {
     if (plan.direct === undefined) {
@@ -139,10 +149,10 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
       });
     }, { reads: !!capture, light });
   };
-  const path = direct ? 'direct' : 'general';
-  const key = `${name}|${path}|${plan.key}|${epilogue ? `${epilogue.fused.activation}${epilogue.bias ? '+b' : ''}` : ''}|${
+  if (direct) return ours();
+  const key = `${name}|general|${plan.key}|${epilogue ? `${epilogue.fused.activation}${epilogue.bias ? '+b' : ''}` : ''}|${
     packedOut ? 'packed' : 'unpacked'}|${backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'}`;
-  return s.host.tuner.run(key, [path, 'tfjs'], (c) => (c === 'tfjs' ? new Delegated(env.original(name).kernelFunc(args) as TensorInfo) : ours()), {
+  return s.host.tuner.run(key, GENERAL_OR_TFJS, (c) => (c === 'tfjs' ? new Delegated(env.original(name).kernelFunc(args) as TensorInfo) : ours()), {
     // A compile (ours or TF.js's), the direct path's provisional program, or the first draw
     // of a program compiled in the background, in a call: not the shape's steady time.
     compiles: () => compilesSoFar(s),
