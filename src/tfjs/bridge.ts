@@ -45,12 +45,6 @@ export class Bridge {
   private readonly vao: WebGLVertexArrayObject;
   /** Shape programs compiled in the background (KHR_parallel_shader_compile), for the direct path. */
   readonly background: BackgroundPrograms;
-  /**
-   * Direct calls that ran their layer kind's program while the shape's own was not there yet: a
-   * call the tuner should not take as the shape's time (the own program is what will run).
-   */
-  provisional = 0;
-
   constructor(readonly host: HostContext) {
     const { gl } = host;
     const framebuffer = gl.createFramebuffer();

@@ -187,7 +187,6 @@ function pickProgram(
   // beside it for the same CPU (on a phone's few cores as on this machine's two).
   const own = background && before > 0 ? bridge.background.ready(DEPTHWISE_TFJS_FRAG, specialized) : null;
   if (!own && kindOk && (background || before < PROMOTE_AFTER)) {
-    bridge.provisional++;
     Object.assign(uniforms, {
       u_inH: g.inH, u_inW: g.inW, u_inC2: c2, u_inTexH: inLayout.height,
       u_outH: g.outH, u_outW: g.outW, u_outC: g.outC, u_padT: g.padTop, u_padL: g.padLeft,

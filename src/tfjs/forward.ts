@@ -153,8 +153,7 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
   const key = `${name}|general|${plan.key}|${epilogue ? `${epilogue.fused.activation}${epilogue.bias ? '+b' : ''}` : ''}|${
     packedOut ? 'packed' : 'unpacked'}|${backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'}`;
   return s.host.tuner.run(key, GENERAL_OR_TFJS, (c) => (c === 'tfjs' ? new Delegated(env.original(name).kernelFunc(args) as TensorInfo) : ours()), {
-    // A compile (ours or TF.js's), the direct path's provisional program, or the first draw
-    // of a program compiled in the background, in a call: not the shape's steady time.
+    // A compile (ours or TF.js's) in a call: not the shape's steady time.
     compiles: () => compilesSoFar(s),
     canQuery: backend.activeTimers == null,
     // Timed by barriers, TF.js's kernel must be twice as fast to be given the shape.
@@ -171,10 +170,10 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
   }).result;
 }
 
-/** Shader compiles so far, ours and TF.js's, with the direct path's provisional and first draws. */
+/** Shader compiles so far, ours and TF.js's (the direct path, untuned, needs no count). */
 function compilesSoFar(s: BackendState): number {
   const binaries = (s.backend as { binaryCache?: object }).binaryCache;
-  return s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0) + s.bridge.provisional + s.bridge.background.handedOut;
+  return s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0);
 }
 
 /** The call's shape plan, made at the shape's first call; null where TF.js's output is empty. */

@@ -31,13 +31,6 @@ export class BackgroundPrograms {
     return this.ext !== null;
   }
 
-  /**
-   * Programs handed out so far. The call that first draws one is not a clean timing sample: the
-   * driver may finish its work at that draw (on WebKit over llvmpipe the shape's first call on
-   * its own program measured 2-3x its later ones, and the tuner took that for the program's speed).
-   */
-  handedOut = 0;
-
   /** The program once compiled; null while compiling (started by the first ask) or if it failed. */
   ready(fragment: FragmentSource, shaderDefines: Defines): Program | null {
     if (!this.ext) return null;
@@ -57,7 +50,6 @@ export class BackgroundPrograms {
     }
     for (const s of gl.getAttachedShaders(e.glProgram) ?? []) gl.deleteShader(s);
     e.program = describeProgram(gl, e.key, e.glProgram);
-    this.handedOut++;
     return e.program;
   }
 
