@@ -15,27 +15,22 @@
 #define SIZES 0
 #endif
 #if SIZES
-uniform int u_inH;
-uniform int u_inW;
-uniform int u_inC2;
-uniform int u_inTexH;
-uniform int u_outH;
-uniform int u_outW;
-uniform int u_outC;
-uniform int u_padT;
-uniform int u_padL;
-#define IN_H u_inH
-#define IN_W u_inW
-#define IN_C2 u_inC2
-#define IN_TEX_W u_inC2
-#define IN_TEX_H u_inTexH
+// Three vectors, not nine ints: a call of another layer of the kind sets at most three uniforms.
+uniform ivec4 u_in;  // input height, width, ceil(C/2) (= the texture's width), texture height
+uniform ivec3 u_out; // output height, width, channels
+uniform ivec2 u_pad; // top, left
+#define IN_H u_in.x
+#define IN_W u_in.y
+#define IN_C2 u_in.z
+#define IN_TEX_W u_in.z
+#define IN_TEX_H u_in.w
 #define IN_ALIGNED 1
-#define OUT_H u_outH
-#define OUT_W u_outW
-#define OUT_CH u_outC
+#define OUT_H u_out.x
+#define OUT_W u_out.y
+#define OUT_CH u_out.z
 #define OUT_ALIGNED 1
-#define PAD_T u_padT
-#define PAD_L u_padL
+#define PAD_T u_pad.x
+#define PAD_L u_pad.y
 // What depthwise_common.glsl's own epilogue helpers (not used here) would size with.
 #define OUT_C 4
 #define OUT_C4 1

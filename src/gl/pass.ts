@@ -69,11 +69,12 @@ export function drawPass(
     if (typeof value === 'number') {
       if (values.get(name) === value) continue;
       values.set(name, value);
-    } else if (value instanceof Float32Array) {
-      // Comparing a few hundred floats costs far less than a uniform upload in the driver.
-      const last = values.get(name);
-      if (last instanceof Float32Array && sameValues(last, value)) continue;
-      values.set(name, value.slice());
+    } else {
+      // An array (typed or not). Comparing a few hundred values costs far less than a uniform
+      // upload in the driver.
+      const last = values.get(name) as Vector | undefined;
+      if (last && sameValues(last, value as Vector)) continue;
+      values.set(name, (value as Vector).slice());
     }
     set(value);
   }
@@ -82,10 +83,11 @@ export function drawPass(
   if (unbindVao) gl.bindVertexArray(null);
 }
 
-function sameValues(a: Float32Array, b: Float32Array): boolean {
+type Vector = Float32Array | Int32Array | number[];
+
+/** Equal element by element, exactly (Object.is: NaN equals NaN, -0 differs from 0). */
+function sameValues(a: Vector, b: Vector): boolean {
   if (a.length !== b.length) return false;
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
 }

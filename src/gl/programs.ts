@@ -14,8 +14,8 @@ export interface Program {
   readonly samplers: ReadonlyMap<string, { readonly unit: number; readonly target: number; readonly location: WebGLUniformLocation }>;
   /** Other uniforms by name (arrays without their "[0]"): how to set one. */
   readonly setters: ReadonlyMap<string, (value: unknown) => void>;
-  /** Last value set, by uniform name: numbers, and copies of typed arrays. */
-  readonly values: Map<string, number | Float32Array>;
+  /** Last value set, by uniform name: numbers, and copies of arrays. */
+  readonly values: Map<string, number | Float32Array | Int32Array | number[]>;
   /** Whether the samplers' units have been set (on the program's first pass, when it is in use). */
   unitsSet: boolean;
 }

@@ -5,7 +5,6 @@ import type { Program } from '../gl/programs';
 import { layerCount, rowAlignedLayout } from '../layout/texels';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
-import { BackgroundPrograms } from '../tune/compile';
 import { Fallback } from './fallback';
 import { nhwcOf, packedLayoutMatches, tfjsTextureLayout } from './layout';
 import { SPECIAL_USAGE, type TensorInfo, type WebGLBackend } from './types';
@@ -43,8 +42,6 @@ export class Bridge {
   /** TF.js tensors made for the call in progress (freed by the kernel if the call falls back). */
   readonly outputs: TensorInfo[] = [];
   private readonly vao: WebGLVertexArrayObject;
-  /** Shape programs compiled in the background (KHR_parallel_shader_compile), for the direct path. */
-  readonly background: BackgroundPrograms;
   constructor(readonly host: HostContext) {
     const { gl } = host;
     const framebuffer = gl.createFramebuffer();
@@ -52,7 +49,6 @@ export class Bridge {
     if (!framebuffer || !vao) fail('registerTfjsKernels', 'gl', 'could not make a framebuffer or vertex array (is the context lost?)');
     this.framebuffer = framebuffer;
     this.vao = vao;
-    this.background = new BackgroundPrograms(gl, host.textures.format);
   }
 
   /**
@@ -165,7 +161,6 @@ export class Bridge {
   }
 
   dispose(): void {
-    this.background.dispose();
     this.host.gl.deleteFramebuffer(this.framebuffer);
     this.host.gl.deleteVertexArray(this.vao);
   }

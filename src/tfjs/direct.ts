@@ -28,13 +28,19 @@ export interface DirectCall {
   /** Input columns a filter row of the two output pixels reads (NCOLS). */
   ncols: number;
   /**
-   * The shape's own program once it is final (compiled, not the kind's provisional one), per
-   * variant (texture widths and heights, fused epilogue): a steady call draws it with no define
-   * set, key or cache lookup built.
+   * The program once it is final, per variant (texture widths and heights, fused epilogue): the
+   * shape's own, or its kind's where own programs are not used (pickProgram). A steady call draws
+   * it with no define set, key or cache lookup built.
    */
-  programs: Map<string, Program>;
+  programs: Map<string, Chosen>;
   /** Calls per variant so far, while it has no program of its own. */
   uses: Map<string, number>;
+}
+
+/** A program for a call, and the size uniforms it takes (a kind's program) or null (every size a define). */
+interface Chosen {
+  program: Program;
+  sizes: Record<string, Int32Array> | null;
 }
 
 /**
@@ -136,7 +142,8 @@ export function runDirect(
   const epilogue: Record<string, number> = spec ? epilogueSetup(host, spec, g.outC, Math.ceil(g.outC / 4), uniforms as Record<string, WebGLTexture>, uniforms, temporaries) : {};
   const { info, texture, layout: outLayout } = bridge.makeOutput(backend, g.outShape, true);
   const variant = `${inLayout.width}x${inLayout.height}>${outLayout.width}|${epilogue.ACTIVATION}|${epilogue.BIAS}|${epilogue.PRELU}|${epilogue.VEC_TEX_W}`;
-  const program = call.programs.get(variant) ?? pickProgram(bridge, call, inLayout, outLayout.width, spec, epilogue, uniforms, variant);
+  const { program, sizes } = call.programs.get(variant) ?? pickProgram(bridge, call, inLayout, outLayout.width, spec, epilogue, variant);
+  if (sizes) Object.assign(uniforms, sizes);
   if (tfFramebuffer) bridge.renderInto(tfFramebuffer, texture, outLayout.width, outLayout.height, program, uniforms);
   else bridge.renderTo(texture, outLayout.width, outLayout.height, program, uniforms);
   for (const t of temporaries) host.textures.free(t);
@@ -144,20 +151,18 @@ export function runDirect(
 }
 
 /**
- * The program a call of this variant runs. The shape's own program (every size a define) runs
- * fastest; the program of its kind (sizes as uniforms, one per filter size, strides, rates, pad
- * parity and epilogue) is already compiled for any other layer of that kind. A shape's first
- * calls take the kind's program, so a model's first predict compiles a program per kind, not per
- * layer; then the shape gets its own (bench/RESULTS.md: ~10 % faster steady state): where
- * KHR_parallel_shader_compile exists, as soon as its compile, started in the background at the
- * shape's second call, is done; else from its PROMOTE_AFTER-th call, compiled then. The own
- * program, once there, is kept in `call.programs` for the variant. Kinds need channel multiplier 1, aligned textures
- * and one-row vector textures.
+ * The program a call of this variant runs. The program of its kind (sizes as uniforms, one per
+ * filter size, strides, rates, pad parity and epilogue) is already compiled for any other layer of
+ * that kind, so a model's first predict compiles a program per kind, not per layer. On a software
+ * renderer the shape gets its own (every size a define; bench/RESULTS.md: faster a call there)
+ * from its PROMOTE_AFTER-th call, compiled then; elsewhere the kind's program stays. Kinds need
+ * channel multiplier 1, aligned textures and one-row vector textures; any other call runs its own
+ * program from the first. The program once final is kept in `call.programs` for the variant.
  */
 function pickProgram(
   bridge: Bridge, call: DirectCall, inLayout: { width: number; height: number }, outTexW: number,
-  spec: ReturnType<typeof checkFused<Tensor>>, epilogue: Record<string, number>, uniforms: Record<string, unknown>, variant: string,
-): Program {
+  spec: ReturnType<typeof checkFused<Tensor>>, epilogue: Record<string, number>, variant: string,
+): Chosen {
   const { host } = bridge;
   const { g, ncols } = call;
   const c2 = Math.ceil(g.inC / 2);
@@ -178,25 +183,33 @@ function pickProgram(
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
-  const background = kindOk && bridge.background.available;
-  // Calls of this shape and variant before this one (kinds only: any other program is the shape's own at once).
-  const before = kindOk ? call.uses.get(variant) ?? 0 : PROMOTE_AFTER;
+  // The shape's own program only where the renderer is known to be software, where the shader's
+  // arithmetic runs on the CPU: own programs made steady predicts faster there (ours/stock with
+  // own programs against kinds only, Chromium 0.79 vs 0.83, Firefox 0.94 vs 0.98), for their
+  // compiles in early predicts. On WebKit (renderer masked) they were no faster (0.93 vs 0.92) and
+  // their compiles a loss (first 20 predicts 0.96 vs 0.91; bench/RESULTS.md). On a GPU a call
+  // costs what it issues, not the shader's index arithmetic (not measured: no GPU here).
+  const kindOnly = kindOk && !host.software;
+  // Calls of this shape and variant before this one (counted for kinds; any other call runs the shape's own at once).
+  const before = call.uses.get(variant) ?? 0;
   call.uses.set(variant, before + 1);
-  // The background compile starts at the shape's second call, not its first: a model's first
-  // predict then compiles only its kinds' programs, with no compile of every layer's own running
-  // beside it for the same CPU (on a phone's few cores as on this machine's two).
-  const own = background && before > 0 ? bridge.background.ready(DEPTHWISE_TFJS_FRAG, specialized) : null;
-  if (!own && kindOk && (background || before < PROMOTE_AFTER)) {
-    Object.assign(uniforms, {
-      u_inH: g.inH, u_inW: g.inW, u_inC2: c2, u_inTexH: inLayout.height,
-      u_outH: g.outH, u_outW: g.outW, u_outC: g.outC, u_padT: g.padTop, u_padL: g.padLeft,
-    });
-    return host.programs.get(DEPTHWISE_TFJS_FRAG, {
-      SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
-      ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
-    });
+  if (kindOk && (kindOnly || before < PROMOTE_AFTER)) {
+    const chosen = {
+      program: host.programs.get(DEPTHWISE_TFJS_FRAG, {
+        SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
+        ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
+      }),
+      sizes: {
+        u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
+        u_out: Int32Array.of(g.outH, g.outW, g.outC),
+        u_pad: Int32Array.of(g.padTop, g.padLeft),
+      },
+    };
+    // Where the kind's program is final, a steady call draws it with no define set or key built.
+    if (kindOnly) call.programs.set(variant, chosen);
+    return chosen;
   }
-  const program = own ?? host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
-  call.programs.set(variant, program);
-  return program;
+  const chosen = { program: host.programs.get(DEPTHWISE_TFJS_FRAG, specialized), sizes: null };
+  call.programs.set(variant, chosen);
+  return chosen;
 }

@@ -471,6 +471,60 @@ test.describe('memory and GL state', () => {
     }
   });
 
+  // Which program a direct shape's later calls draw (src/tfjs/direct.ts pickProgram): a layer
+  // kind's program (sizes as uniforms) serves its first calls everywhere; a software renderer then
+  // compiles the shape's own (every size a define, measured faster there); a masked renderer
+  // (WebKit's "Apple GPU") or a GPU keeps the kind's, with no compile after the first call.
+  // Counted by wrapping linkProgram on TF.js's context, for two shapes of one kind, 12 calls each
+  // a page task apart, as a model's predicts are.
+  test('a direct shape draws its kind\'s program, then its own only on a software renderer', async ({ tfjs }) => {
+    const r = await tfjs.evaluate(async () => {
+      const w = window as unknown as Record<string, any>;
+      const { tf } = w;
+      const gl = tf.backend().gpgpu.gl as WebGL2RenderingContext;
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      let links = 0;
+      const link = gl.linkProgram;
+      gl.linkProgram = (p: WebGLProgram) => { links++; link.call(gl, p); };
+      const shapes = [[1, 13, 13, 24], [1, 11, 11, 40]];
+      const out = [];
+      for (const s of shapes) {
+        const x = tf.relu(tf.randomNormal(s));
+        const f = tf.randomNormal([3, 3, s[3], 1]);
+        await x.data(); // TF.js's programs for x's shape compiled
+        const l0 = links;
+        const first = tf.depthwiseConv2d(x, f, 1, 'same');
+        const linksFirst = links - l0;
+        const firstValues = await first.data();
+        const linksBefore = links;
+        let maxDiff = 0;
+        for (let i = 0; i < 12; i++) {
+          await new Promise((res) => setTimeout(res, 20));
+          const y = tf.depthwiseConv2d(x, f, 1, 'same');
+          const v = await y.data();
+          for (let j = 0; j < v.length; j++) maxDiff = Math.max(maxDiff, Math.abs(v[j] - firstValues[j]));
+          y.dispose();
+        }
+        out.push({ shape: s.join('x'), linksFirst, linksAfter: links - linksBefore, maxDiff });
+        tf.dispose([x, f, first]);
+      }
+      gl.linkProgram = link;
+      return { renderer, out, stats: w.K.stats() };
+    });
+    const software = /swiftshader|llvmpipe/i.test(r.renderer);
+    console.log(`renderer ${r.renderer}: ${JSON.stringify(r.out)}`);
+    for (const c of r.out) {
+      // The shape's own program: one link after its first call on a software renderer, none elsewhere.
+      expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(software ? 1 : 0);
+      expect(c.maxDiff, c.shape).toBeLessThan(1e-4);
+    }
+    // The second shape's first call compiled nothing of ours: its kind's program was there.
+    expect(r.out[1].linksFirst).toBe(0);
+    expect(r.stats.calls).toBe(26);
+    expect(r.stats.fallbacks).toBe(0);
+  });
+
   test('a chain of every kind of TF.js op around our kernels gives stock TF.js\'s values', async ({ tfjs }) => {
     const r = await tfjs.evaluate(async () => {
       const w = window as unknown as Record<string, any>;
