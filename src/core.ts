@@ -1,6 +1,6 @@
 import type { ContextOptions, FusedEpilogue, GLTensor, MemoryInfo, TensorOptions } from './api';
 import { DepthwiseGLError, fail, show } from './errors';
-import { chooseStorage, probeDevice, SOFTWARE, type Capabilities, type DebugOptions, type ProbedDevice } from './gl/capabilities';
+import { chooseStorage, probeDevice, type Capabilities, type DebugOptions, type ProbedDevice } from './gl/capabilities';
 import { runPass } from './gl/pass';
 import { ProgramCache } from './gl/programs';
 import { DEFAULT_POOL_BYTES, STORAGE_DEFINE, storageScale, TextureStore, type GpuTexture, type StorageFormat } from './gl/textures';
@@ -32,8 +32,6 @@ export abstract class Core implements TensorOwner, OpContext {
   private readonly tensors = new Set<Tensor>();
   /** Chooses among the ops' variants on this device (ContextOptions.tune). */
   readonly tuner: Tuner;
-  /** Whether the renderer is known to be software (shaders run on the CPU); false for a GPU or a masked name. */
-  readonly software: boolean;
   protected readonly ownsGL: boolean;
   protected readonly debug: DebugOptions | undefined;
   private readonly poolBytes: number;
@@ -76,7 +74,6 @@ export abstract class Core implements TensorOwner, OpContext {
     this.storage = chosen;
     this.capabilities = this.describe?.(device, chosen) ?? { maxTextureSize: device.maxTextureSize };
     this.tuner = new Tuner(this.gl, device.renderer, options, fn);
-    this.software = SOFTWARE.test(device.renderer);
     this.makeGLObjects(fn);
   }
 

@@ -27,7 +27,7 @@ export interface DebugOptions {
   disableFloatReadback?: boolean;
 }
 
-export const SOFTWARE = /swiftshader|llvmpipe|softpipe|lavapipe|software|basic render|mesa offscreen/i;
+const SOFTWARE = /swiftshader|llvmpipe|softpipe|lavapipe|software|basic render|mesa offscreen|apple software/i;
 
 /**
  * Renderer strings that name no renderer: what browsers say when they mask it (Safari and

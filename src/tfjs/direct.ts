@@ -151,13 +151,15 @@ export function runDirect(
 }
 
 /**
- * The program a call of this variant runs. The program of its kind (sizes as uniforms, one per
- * filter size, strides, rates, pad parity and epilogue) is already compiled for any other layer of
- * that kind, so a model's first predict compiles a program per kind, not per layer. On a software
- * renderer the shape gets its own (every size a define; bench/RESULTS.md: faster a call there)
- * from its PROMOTE_AFTER-th call, compiled then; elsewhere the kind's program stays. Kinds need
+ * The program a call of this variant runs. A shape's first PROMOTE_AFTER calls take the program
+ * of its kind (sizes as uniforms, one per filter size, strides, rates, pad parity and epilogue),
+ * already compiled for any other layer of that kind, so a model's first predict compiles a
+ * program per kind, not per layer. From its PROMOTE_AFTER-th call the shape runs its own (every
+ * size a define), compiled then, and kept in `call.programs` for the variant: per call it measured
+ * faster than the kind's on every engine here (MobileNetV2's layers on WebKit: 0.56 of stock's
+ * time against 0.66 with kinds only, fused 0.58 against 0.75; bench/RESULTS.md). Kinds need
  * channel multiplier 1, aligned textures and one-row vector textures; any other call runs its own
- * program from the first. The program once final is kept in `call.programs` for the variant.
+ * program from the first.
  */
 function pickProgram(
   bridge: Bridge, call: DirectCall, inLayout: { width: number; height: number }, outTexW: number,
@@ -183,17 +185,10 @@ function pickProgram(
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
-  // The shape's own program only where the renderer is known to be software, where the shader's
-  // arithmetic runs on the CPU: own programs made steady predicts faster there (ours/stock with
-  // own programs against kinds only, Chromium 0.79 vs 0.83, Firefox 0.94 vs 0.98), for their
-  // compiles in early predicts. On WebKit (renderer masked) they were no faster (0.93 vs 0.92) and
-  // their compiles a loss (first 20 predicts 0.96 vs 0.91; bench/RESULTS.md). On a GPU a call
-  // costs what it issues, not the shader's index arithmetic (not measured: no GPU here).
-  const kindOnly = kindOk && !host.software;
   // Calls of this shape and variant before this one (counted for kinds; any other call runs the shape's own at once).
   const before = call.uses.get(variant) ?? 0;
   call.uses.set(variant, before + 1);
-  if (kindOk && (kindOnly || before < PROMOTE_AFTER)) {
+  if (kindOk && before < PROMOTE_AFTER) {
     const chosen = {
       program: host.programs.get(DEPTHWISE_TFJS_FRAG, {
         SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
@@ -205,8 +200,6 @@ function pickProgram(
         u_pad: Int32Array.of(g.padTop, g.padLeft),
       },
     };
-    // Where the kind's program is final, a steady call draws it with no define set or key built.
-    if (kindOnly) call.programs.set(variant, chosen);
     return chosen;
   }
   const chosen = { program: host.programs.get(DEPTHWISE_TFJS_FRAG, specialized), sizes: null };
