@@ -156,8 +156,8 @@ export function runDirect(
  * already compiled for any other layer of that kind, so a model's first predict compiles a
  * program per kind, not per layer. From its PROMOTE_AFTER-th call the shape runs its own (every
  * size a define), compiled then, and kept in `call.programs` for the variant: per call it measured
- * faster than the kind's on every engine here (MobileNetV2's layers on WebKit: 0.56 of stock's
- * time against 0.66 with kinds only, fused 0.58 against 0.75; bench/RESULTS.md). Kinds need
+ * faster than the kind's on every engine here (MobileNetV2's layers on WebKit: 0.59 of stock's
+ * time against 0.66 with kinds only, fused 0.67 against 0.75; bench/RESULTS.md). Kinds need
  * channel multiplier 1, aligned textures and one-row vector textures; any other call runs its own
  * program from the first.
  */
