@@ -123,13 +123,22 @@ describe('ProgramCache', () => {
       ['uniform1fv', { name: 'u_k[0]' }, new Float32Array([1, 2])],
     ]);
     expect(calls.filter((c) => c[0] === 'drawArrays')).toEqual([['drawArrays', 4, 0, 3]]);
-    // The same pass again: textures rebound, unchanged numbers and typed arrays not set again
-    // (a typed array is compared by value, so changing it in place after the pass still counts).
+    // The same pass again: textures rebound, unchanged numbers and arrays (typed or plain) not set
+    // again (an array is compared by value, so changing it in place after the pass still counts).
+    const names = () => calls.filter((c) => /^uniform/.test(c[0])).map((c) => c[0] + ':' + (c[1] as { name: string }).name);
     calls.length = 0;
     bias[5] = 2;
     runPassTo(gl, null, program, { ...uniforms, u_n: 4 }, null, 8, 4);
-    expect(calls.filter((c) => /^uniform/.test(c[0])).map((c) => c[0] + ':' + (c[1] as { name: string }).name)).toEqual([
-      'uniform1i:u_n', 'uniform4iv:u_shape', 'uniform4fv:u_bias[0]',
-    ]);
+    expect(names()).toEqual(['uniform1i:u_n', 'uniform4fv:u_bias[0]']);
+    // A new plain array of other values, an Int32Array of the same values, -0 for 0: compared
+    // element by element, exactly (Object.is), so only the changed ones are set.
+    calls.length = 0;
+    runPassTo(gl, null, program, { ...uniforms, u_n: 4, u_shape: Int32Array.of(1, 2, 3, 4), u_f: -0.25 }, null, 8, 4);
+    expect(names()).toEqual([]);
+    runPassTo(gl, null, program, { ...uniforms, u_n: 4, u_shape: [1, 2, 3, 5] }, null, 8, 4);
+    expect(names()).toEqual(['uniform4iv:u_shape']);
+    calls.length = 0;
+    runPassTo(gl, null, program, { ...uniforms, u_n: 4, u_shape: [1, 2, 3, 5], u_k: new Float32Array([-0, 2]) }, null, 8, 4);
+    expect(names()).toEqual(['uniform1fv:u_k[0]']);
   });
 });
