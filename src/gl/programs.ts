@@ -80,7 +80,7 @@ function build(gl: WebGL2RenderingContext, key: string, vs: AssembledShader, fs:
  * A linked program's samplers and setters, from its active uniforms. Samplers get units 0, 1, ...
  * in the order the driver lists them (set on the first pass: see unitsSet).
  */
-export function describeProgram(gl: WebGL2RenderingContext, key: string, program: WebGLProgram): Program {
+function describeProgram(gl: WebGL2RenderingContext, key: string, program: WebGLProgram): Program {
   const samplers = new Map<string, { unit: number; target: number; location: WebGLUniformLocation }>();
   const setters = new Map<string, (value: unknown) => void>();
   const count = gl.getProgramParameter(program, gl.ACTIVE_UNIFORMS) as number;
@@ -105,7 +105,7 @@ export function describeProgram(gl: WebGL2RenderingContext, key: string, program
 }
 
 /** A program's two shaders, assembled from their sources (the vertex shader is always the same). */
-export function assembleProgram(
+function assembleProgram(
   fragment: FragmentSource, defines: Defines, includes?: Readonly<Record<string, string>>,
 ): { vs: AssembledShader; fs: AssembledShader } {
   return {
@@ -122,7 +122,7 @@ export function assembleProgram(
  * of a small layer's call. Two orders of the same defines are two cheap keys for one entry,
  * never two entries.
  */
-export class ProgramKeyed<T> {
+class ProgramKeyed<T> {
   private readonly byKey = new Map<string, T>();
   private readonly quick = new Map<string, T>();
 

@@ -28,19 +28,13 @@ export interface DirectCall {
   /** Input columns a filter row of the two output pixels reads (NCOLS). */
   ncols: number;
   /**
-   * The program once it is final, per variant (texture widths and heights, fused epilogue): the
-   * shape's own, or its kind's where own programs are not used (pickProgram). A steady call draws
-   * it with no define set, key or cache lookup built.
+   * The shape's own program once it is final (after its first PROMOTE_AFTER calls: pickProgram),
+   * per variant (texture widths and heights, fused epilogue): a steady call draws it with no
+   * define set, key or cache lookup built.
    */
-  programs: Map<string, Chosen>;
+  programs: Map<string, Program>;
   /** Calls per variant so far, while it has no program of its own. */
   uses: Map<string, number>;
-}
-
-/** A program for a call, and the size uniforms it takes (a kind's program) or null (every size a define). */
-interface Chosen {
-  program: Program;
-  sizes: Record<string, Int32Array> | null;
 }
 
 /**
@@ -72,7 +66,7 @@ export function directGeometry(xShape: number[], filterShape: number[], conv: Co
   return { g, ncols, programs: new Map(), uses: new Map() };
 }
 
-/** Calls of a shape that run its kind's program before it gets its own (see runDirect). */
+/** Calls of a shape that run its kind's program before it gets its own (see pickProgram). */
 export const PROMOTE_AFTER = 2;
 
 /** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4] (C: C*M output channels). */
@@ -142,8 +136,7 @@ export function runDirect(
   const epilogue: Record<string, number> = spec ? epilogueSetup(host, spec, g.outC, Math.ceil(g.outC / 4), uniforms as Record<string, WebGLTexture>, uniforms, temporaries) : {};
   const { info, texture, layout: outLayout } = bridge.makeOutput(backend, g.outShape, true);
   const variant = `${inLayout.width}x${inLayout.height}>${outLayout.width}|${epilogue.ACTIVATION}|${epilogue.BIAS}|${epilogue.PRELU}|${epilogue.VEC_TEX_W}`;
-  const { program, sizes } = call.programs.get(variant) ?? pickProgram(bridge, call, inLayout, outLayout.width, spec, epilogue, variant);
-  if (sizes) Object.assign(uniforms, sizes);
+  const program = call.programs.get(variant) ?? pickProgram(bridge, call, inLayout, outLayout.width, spec, epilogue, uniforms, variant);
   if (tfFramebuffer) bridge.renderInto(tfFramebuffer, texture, outLayout.width, outLayout.height, program, uniforms);
   else bridge.renderTo(texture, outLayout.width, outLayout.height, program, uniforms);
   for (const t of temporaries) host.textures.free(t);
@@ -154,17 +147,16 @@ export function runDirect(
  * The program a call of this variant runs. A shape's first PROMOTE_AFTER calls take the program
  * of its kind (sizes as uniforms, one per filter size, strides, rates, pad parity and epilogue),
  * already compiled for any other layer of that kind, so a model's first predict compiles a
- * program per kind, not per layer. From its PROMOTE_AFTER-th call the shape runs its own (every
- * size a define), compiled then, and kept in `call.programs` for the variant: per call it measured
- * faster than the kind's on every engine here (MobileNetV2's layers on WebKit: 0.59 of stock's
- * time against 0.66 with kinds only, fused 0.67 against 0.75; bench/RESULTS.md). Kinds need
- * channel multiplier 1, aligned textures and one-row vector textures; any other call runs its own
- * program from the first.
+ * program per kind, not per layer. Its next call compiles the shape's own (every size a define),
+ * kept in `call.programs` for the variant: per call it measured faster than the kind's on every
+ * engine here (MobileNetV2's layers on WebKit: 0.59 of stock's time against 0.66 with kinds only,
+ * fused 0.67 against 0.75; bench/RESULTS.md). Kinds need channel multiplier 1, aligned textures
+ * and one-row vector textures; any other call runs its own program from the first.
  */
 function pickProgram(
   bridge: Bridge, call: DirectCall, inLayout: { width: number; height: number }, outTexW: number,
-  spec: ReturnType<typeof checkFused<Tensor>>, epilogue: Record<string, number>, variant: string,
-): Chosen {
+  spec: ReturnType<typeof checkFused<Tensor>>, epilogue: Record<string, number>, uniforms: Record<string, unknown>, variant: string,
+): Program {
   const { host } = bridge;
   const { g, ncols } = call;
   const c2 = Math.ceil(g.inC / 2);
@@ -189,20 +181,17 @@ function pickProgram(
   const before = call.uses.get(variant) ?? 0;
   call.uses.set(variant, before + 1);
   if (kindOk && before < PROMOTE_AFTER) {
-    const chosen = {
-      program: host.programs.get(DEPTHWISE_TFJS_FRAG, {
-        SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
-        ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
-      }),
-      sizes: {
-        u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
-        u_out: Int32Array.of(g.outH, g.outW, g.outC),
-        u_pad: Int32Array.of(g.padTop, g.padLeft),
-      },
-    };
-    return chosen;
+    Object.assign(uniforms, {
+      u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
+      u_out: Int32Array.of(g.outH, g.outW, g.outC),
+      u_pad: Int32Array.of(g.padTop, g.padLeft),
+    });
+    return host.programs.get(DEPTHWISE_TFJS_FRAG, {
+      SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
+      ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
+    });
   }
-  const chosen = { program: host.programs.get(DEPTHWISE_TFJS_FRAG, specialized), sizes: null };
-  call.programs.set(variant, chosen);
-  return chosen;
+  const program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
+  call.programs.set(variant, program);
+  return program;
 }
