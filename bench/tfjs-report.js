@@ -102,7 +102,7 @@ export function formatTfjsTable(r) {
   const L = [];
   L.push(`Renderer: ${r.renderer}${r.software ? ' (software)' : ''}; tfjs ${r.tfjs.version} (@tensorflow/tfjs tf.fesm.js, one instance shared with face-api), flags ${JSON.stringify(r.tfjs.flags)}`);
   const s = r.settings;
-  L.push(`Switch: ${s.switch}${s.kernelOptions ? `, registerTfjsKernels options ${JSON.stringify(s.kernelOptions)}` : ''}; kernels: K=${s.K}${s.sampleMs ? ` or more so that K calls last ~${s.sampleMs} ms, the read apart (at most ${s.maxK})` : ''}, ${s.reps} repeats each (median), warm-up ${s.warmup}; models: ${s.modelReps} repeats each (median) after ${s.modelWarmup} warm-up predicts; GPU columns: median of ${s.gpuReps} tf.time() runs each; ${r.date}`);
+  L.push(`Switch: ${s.switch}${s.kernelOptions ? `, registerTfjsKernels options ${JSON.stringify(s.kernelOptions)}` : ''}; kernels: K=${s.K}${s.sampleMs ? ` or more so that K calls last ~${s.sampleMs} ms, the read apart (at most ${s.maxK})` : ''}, ${s.reps} repeats each (median), warm-up ${s.warmup}; models: ${s.modelReps} repeats each (median) after ${s.modelWarmup} warm-up predicts${s.modelSampleMs ? `, a repeat the mean of n predicts lasting ~${s.modelSampleMs} ms (at most ${s.maxModelBlock}; n per model in the table)` : ''}; GPU columns: median of ${s.gpuReps} tf.time() runs each; ${r.date}`);
   const k = r.kernels;
   if (k) {
     for (const [kind, title] of [['plain', 'tf.depthwiseConv2d'], ['fused', 'tf.fused.depthwiseConv2d (bias + relu6)']]) {
@@ -126,15 +126,15 @@ export function formatTfjsTable(r) {
   const m = r.models;
   if (m) {
     L.push('');
-    L.push('Steady-state predict() (one predict and a read of every output), ms:');
+    L.push('Steady-state predict() (a predict and a read of every output; n of them back to back a repeat, their mean), ms:');
     L.push('');
-    L.push('| model | depthwise calls per predict | stock ms | ours ms | ours/stock | per-repeat median | fastest/fastest | GPU (tf.time kernelMs) | depthwise share of GPU time, stock / ours (tf.profile) |');
-    L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    L.push('| model | depthwise calls per predict | n | stock ms | ours ms | ours/stock | per-repeat median | fastest/fastest | GPU (tf.time kernelMs) | depthwise share of GPU time, stock / ours (tf.profile) |');
+    L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const row of m.rows) {
       const sh = row.profile?.stock && row.profile?.ours ? `${fmt(row.profile.stock.share)} / ${fmt(row.profile.ours.share)}` : '-';
-      L.push(`| ${row.name} | ${row.depthwiseCallsPerPredict} | ${fmt(row.stock.ms, 1)} | ${fmt(row.ours.ms, 1)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${fmt(row.min)} | ${fmt(row.gpu)} | ${sh} |`);
+      L.push(`| ${row.name} | ${row.depthwiseCallsPerPredict} | ${row.predictsPerSample ?? 1} | ${fmt(row.stock.ms, 1)} | ${fmt(row.ours.ms, 1)} | ${fmt(row.ratio)} | ${fmt(row.paired)} | ${fmt(row.min)} | ${fmt(row.gpu)} | ${sh} |`);
     }
-    L.push(`| **geometric mean** | | | | **${fmt(m.geomean)}** | ${fmt(m.geomeanPaired)} | | | |`);
+    L.push(`| **geometric mean** | | | | | **${fmt(m.geomean)}** | ${fmt(m.geomeanPaired)} | | | |`);
     L.push('');
     L.push(`Targets: each model <= ${TARGETS.modelEach} ${yes(m.met.each)}; geometric mean <= ${TARGETS.modelGeomean} ${yes(m.met.geomean)}. Ours: ${m.rows.reduce((a, row) => a + row.oursCalls, 0)} timed depthwise calls served (${delegatedNote(m.rows)}), ${m.rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
   }

@@ -348,6 +348,7 @@ async function benchModel(sw, id, opts, index, problems) {
   const where = m.name;
   const first = {};
   const calls = {};
+  let warmMs = 0;
   for (const mode of order(0, index)) {
     const r = guarded(sw, mode, once, problems, `${where} first predict (same page)`);
     first[mode] = r.value;
@@ -355,9 +356,19 @@ async function benchModel(sw, id, opts, index, problems) {
       calls.perPredict = r.calls;
       calls.tuningPredicts = await settleTuning(sw, () => guarded(sw, mode, once, problems, `${where} tuning`), 12, 2);
     }
-    for (let i = 1; i < opts.modelWarmup; i++) guarded(sw, mode, once, problems, `${where} warm-up`);
+    for (let i = 1; i < opts.modelWarmup; i++) warmMs = Math.max(warmMs, guarded(sw, mode, once, problems, `${where} warm-up`).value);
     await yieldToPage();
   }
+  // A sample is the mean of n back-to-back predicts (each read back), n the same in both modes
+  // and sized from the warm-up so that a sample lasts about opts.modelSampleMs: one predict of a
+  // 40 ms model moved by up to 0.5 from sample to sample on WebKit (2026-12-06), its median of 7
+  // with it. Models slower than modelSampleMs take one predict a sample, as before.
+  const n = Math.max(1, Math.min(opts.maxModelBlock, Math.ceil(opts.modelSampleMs / Math.max(warmMs, 1))));
+  const block = () => {
+    let ms = 0;
+    for (let i = 0; i < n; i++) ms += once();
+    return ms / n;
+  };
   const samples = { stock: [], ours: [] };
   let oursCalls = 0;
   let oursFallbacks = 0;
@@ -366,7 +377,7 @@ async function benchModel(sw, id, opts, index, problems) {
     for (const mode of order(rep, index)) {
       // In 'register' mode a switch to ours re-registers: one discarded predict absorbs it.
       if (sw.method === 'register') guarded(sw, mode, once, problems, `${where} after switch`);
-      const r = guarded(sw, mode, once, problems, `${where} rep ${rep}`, Math.max(1, calls.perPredict ?? 1), true);
+      const r = guarded(sw, mode, block, problems, `${where} rep ${rep}`, n * Math.max(1, calls.perPredict ?? 1), true);
       samples[mode].push(r.value);
       if (mode === 'ours') {
         oursCalls += r.calls;
@@ -410,7 +421,7 @@ async function benchModel(sw, id, opts, index, problems) {
   const stock = stat('stock');
   const ours = stat('ours');
   return {
-    id, name: m.name, loadMs: round(m.loadMs), reps: opts.modelReps, warmup: opts.modelWarmup,
+    id, name: m.name, loadMs: round(m.loadMs), reps: opts.modelReps, warmup: opts.modelWarmup, predictsPerSample: n,
     depthwiseCallsPerPredict: calls.perPredict, stock, ours,
     ratio: round(ours.ms / stock.ms),
     paired: round(median(samples.ours.map((v, i) => v / samples.stock[i]))),
@@ -438,6 +449,8 @@ export async function runTfjsBench(options = {}) {
     maxK: options.maxK ?? 128,
     modelReps: options.modelReps ?? (tiny ? 1 : quick ? 3 : 7),
     modelWarmup: options.modelWarmup ?? 2,
+    modelSampleMs: options.modelSampleMs ?? (tiny || quick ? 0 : 300),
+    maxModelBlock: options.maxModelBlock ?? 10,
     gpuTimer: options.gpuTimer ?? true,
     gpuReps: options.gpuReps ?? (tiny ? 1 : 3),
     switch: options.switch ?? 'dispatch',

@@ -115,56 +115,16 @@ function assembleProgram(
 }
 
 /**
- * Entries made once per program, by the program-cache key (the shader's name and its defines,
- * STORAGE included). Asked first by a cheaper key: the shader's name and the defines as given
- * (JSON, in their insertion order; STORAGE is the cache's own). A pass asks for its program at
- * every call, and the program key (defines sorted, formatted) cost ~12 us a call in V8, a few %
- * of a small layer's call. Two orders of the same defines are two cheap keys for one entry,
- * never two entries.
- */
-class ProgramKeyed<T> {
-  private readonly byKey = new Map<string, T>();
-  private readonly quick = new Map<string, T>();
-
-  /** `storage`: the STORAGE define every program of this cache gets. */
-  constructor(private readonly storage: number) {}
-
-  get size(): number {
-    return this.byKey.size;
-  }
-
-  values(): IterableIterator<T> {
-    return this.byKey.values();
-  }
-
-  /** The entry of this shader and defines; `make` (given the key and every define) when none. */
-  get(fragment: FragmentSource, shaderDefines: Defines, make: (key: string, defines: Defines) => T): T {
-    const quickKey = fragment.name + JSON.stringify(shaderDefines);
-    let entry = this.quick.get(quickKey);
-    if (entry !== undefined) return entry;
-    const defines = { ...shaderDefines, STORAGE: this.storage };
-    const key = programKey(fragment.name, defines);
-    entry = this.byKey.get(key);
-    if (entry === undefined) {
-      entry = make(key, defines);
-      this.byKey.set(key, entry);
-    }
-    this.quick.set(quickKey, entry);
-    return entry;
-  }
-
-  clear(): void {
-    this.byKey.clear();
-    this.quick.clear();
-  }
-}
-
-/**
- * Compiled programs, cached by shader name + defines (the program-cache key). Compiles once per
- * key; a failure throws (see build).
+ * Compiled programs, cached by the program-cache key (the shader's name and its defines, STORAGE
+ * included). Compiles once per key; a failure throws (see build). Asked first by a cheaper key:
+ * the shader's name and the defines as given (JSON, in their insertion order; STORAGE is the
+ * cache's own). A pass asks for its program at every call, and the program key (defines sorted,
+ * formatted) cost ~12 us a call in V8, a few % of a small layer's call. Two orders of the same
+ * defines are two cheap keys for one program, never two programs.
  */
 export class ProgramCache {
-  private readonly programs: ProgramKeyed<Program>;
+  private readonly byKey = new Map<string, Program>();
+  private readonly quick = new Map<string, Program>();
   /** How many programs this cache has compiled (for tests and the benchmark). */
   compiled = 0;
 
@@ -173,28 +133,35 @@ export class ProgramCache {
    * program of this cache gets it (with RGBA8 storage, `includes` gives its storage.glsl).
    */
   constructor(
-    private readonly gl: WebGL2RenderingContext, storage = 0,
+    private readonly gl: WebGL2RenderingContext, private readonly storage = 0,
     /** Includes over INCLUDES for every program (RGBA8 storage's "storage.glsl"). */
     private readonly includes?: Readonly<Record<string, string>>,
-  ) {
-    this.programs = new ProgramKeyed(storage);
-  }
+  ) {}
 
   get size(): number {
-    return this.programs.size;
+    return this.byKey.size;
   }
 
   get(fragment: FragmentSource, shaderDefines: Defines): Program {
-    return this.programs.get(fragment, shaderDefines, (key, defines) => {
+    const quickKey = fragment.name + JSON.stringify(shaderDefines);
+    let program = this.quick.get(quickKey);
+    if (program !== undefined) return program;
+    const defines = { ...shaderDefines, STORAGE: this.storage };
+    const key = programKey(fragment.name, defines);
+    program = this.byKey.get(key);
+    if (program === undefined) {
       const { vs, fs } = assembleProgram(fragment, defines, this.includes);
-      const program = describeProgram(this.gl, key, build(this.gl, key, vs, fs));
+      program = describeProgram(this.gl, key, build(this.gl, key, vs, fs));
       this.compiled++;
-      return program;
-    });
+      this.byKey.set(key, program);
+    }
+    this.quick.set(quickKey, program);
+    return program;
   }
 
   dispose(): void {
-    for (const p of this.programs.values()) this.gl.deleteProgram(p.program);
-    this.programs.clear();
+    for (const p of this.byKey.values()) this.gl.deleteProgram(p.program);
+    this.byKey.clear();
+    this.quick.clear();
   }
 }
