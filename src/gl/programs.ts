@@ -42,36 +42,54 @@ const SETTERS: Record<number, string> = {
   0x1405: 'uniform1ui', // UNSIGNED_INT
 };
 
+/** A compiled shader and the assembled source it came from (for error messages). */
+interface CompiledShader {
+  readonly shader: WebGLShader;
+  readonly assembled: AssembledShader;
+}
+
+/** Creates and compiles a shader, asking nothing back: build asks the link status only. */
+function compile(gl: WebGL2RenderingContext, key: string, type: number, assembled: AssembledShader): CompiledShader {
+  const shader = gl.createShader(type);
+  if (!shader) throw new DepthwiseGLError(`shader ${key}: could not create a shader (is the context lost?)`);
+  gl.shaderSource(shader, assembled.source);
+  gl.compileShader(shader);
+  return { shader, assembled };
+}
+
 /**
- * Compiles and links a vertex and a fragment shader. A compile or link failure throws with the
- * numbered `.glsl` source and the driver's message under the failing line (formatShaderLog).
+ * Compiles a fragment shader and links it with the (shared, compiled) vertex shader. One question
+ * goes back to the driver: the link status. Each status query is a round trip that waits for the
+ * work queued before it (to the GPU process in Firefox and Chromium), and asking each shader's
+ * compile status too made three a program. (Measured in Iris's first predict on Firefox: the wait
+ * moved to the link status, the total the same; what a new program costs is its compile.)
+ * A compile failure fails the link: only then are the shaders asked, and a compile error throws
+ * with the numbered `.glsl` source and the driver's message under the failing line
+ * (formatShaderLog); a link error with the driver's log.
  */
-function build(gl: WebGL2RenderingContext, key: string, vs: AssembledShader, fs: AssembledShader): WebGLProgram {
+function build(gl: WebGL2RenderingContext, key: string, vs: CompiledShader, fsSource: AssembledShader): WebGLProgram {
   const program = gl.createProgram();
   if (!program) throw new DepthwiseGLError(`shader ${key}: could not create a program (is the context lost?)`);
-  const shaders: WebGLShader[] = [];
+  let fs: CompiledShader | null = null;
   try {
-    for (const [type, assembled] of [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]] as const) {
-      const shader = gl.createShader(type);
-      if (!shader) throw new DepthwiseGLError(`shader ${key}: could not create a shader (is the context lost?)`);
-      shaders.push(shader);
-      gl.shaderSource(shader, assembled.source);
-      gl.compileShader(shader);
-      if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) {
-        throw new DepthwiseGLError(`shader ${key} failed to build:\n${formatShaderLog(gl.getShaderInfoLog(shader) ?? '', assembled)}`);
-      }
-      gl.attachShader(program, shader);
-    }
+    fs = compile(gl, key, gl.FRAGMENT_SHADER, fsSource);
+    gl.attachShader(program, vs.shader);
+    gl.attachShader(program, fs.shader);
     gl.linkProgram(program);
     if (!gl.getProgramParameter(program, gl.LINK_STATUS)) {
+      for (const { shader, assembled } of [vs, fs]) {
+        if (!gl.getShaderParameter(shader, gl.COMPILE_STATUS)) {
+          throw new DepthwiseGLError(`shader ${key} failed to build:\n${formatShaderLog(gl.getShaderInfoLog(shader) ?? '', assembled)}`);
+        }
+      }
       throw new DepthwiseGLError(`shader ${key} failed to link:\n${gl.getProgramInfoLog(program) ?? ''}`.trim());
     }
   } catch (e) {
     gl.deleteProgram(program);
     throw e;
   } finally {
-    // Flagged for deletion now, they go with the program.
-    for (const shader of shaders) gl.deleteShader(shader);
+    // Flagged for deletion now, it goes with the program (the vertex shader stays the cache's).
+    if (fs) gl.deleteShader(fs.shader);
   }
   return program;
 }
@@ -104,16 +122,6 @@ function describeProgram(gl: WebGL2RenderingContext, key: string, program: WebGL
   return { key, program, samplers, setters, values: new Map(), unitsSet: false };
 }
 
-/** A program's two shaders, assembled from their sources (the vertex shader is always the same). */
-function assembleProgram(
-  fragment: FragmentSource, defines: Defines, includes?: Readonly<Record<string, string>>,
-): { vs: AssembledShader; fs: AssembledShader } {
-  return {
-    vs: assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES),
-    fs: assembleShader(fragment.name, fragment.text, defines, { ...INCLUDES, ...fragment.includes, ...includes }),
-  };
-}
-
 /**
  * Compiled programs, cached by the program-cache key (the shader's name and its defines, STORAGE
  * included). Compiles once per key; a failure throws (see build). Asked first by a cheaper key:
@@ -125,6 +133,8 @@ function assembleProgram(
 export class ProgramCache {
   private readonly byKey = new Map<string, Program>();
   private readonly quick = new Map<string, Program>();
+  /** The vertex shader every program links (the same source for all), compiled at the first. */
+  private vertex: CompiledShader | null = null;
   /** How many programs this cache has compiled (for tests and the benchmark). */
   compiled = 0;
 
@@ -150,8 +160,9 @@ export class ProgramCache {
     const key = programKey(fragment.name, defines);
     program = this.byKey.get(key);
     if (program === undefined) {
-      const { vs, fs } = assembleProgram(fragment, defines, this.includes);
-      program = describeProgram(this.gl, key, build(this.gl, key, vs, fs));
+      this.vertex ??= compile(this.gl, key, this.gl.VERTEX_SHADER, assembleShader(VERTEX.name, VERTEX.text, {}, INCLUDES));
+      const fs = assembleShader(fragment.name, fragment.text, defines, { ...INCLUDES, ...fragment.includes, ...this.includes });
+      program = describeProgram(this.gl, key, build(this.gl, key, this.vertex, fs));
       this.compiled++;
       this.byKey.set(key, program);
     }
@@ -161,6 +172,8 @@ export class ProgramCache {
 
   dispose(): void {
     for (const p of this.byKey.values()) this.gl.deleteProgram(p.program);
+    if (this.vertex) this.gl.deleteShader(this.vertex.shader);
+    this.vertex = null;
     this.byKey.clear();
     this.quick.clear();
   }

@@ -6,6 +6,7 @@ import { layerCount, rowAlignedLayout } from '../layout/texels';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import { Fallback } from './fallback';
+import { TaskClock } from './tasks';
 import { nhwcOf, packedLayoutMatches, tfjsTextureLayout } from './layout';
 import { SPECIAL_USAGE, type TensorInfo, type WebGLBackend } from './types';
 import { TFJS_EXPORT_FRAG, TFJS_IMPORT_FRAG } from '../gl/sources';
@@ -42,6 +43,8 @@ export class Bridge {
   /** TF.js tensors made for the call in progress (freed by the kernel if the call falls back). */
   readonly outputs: TensorInfo[] = [];
   private readonly vao: WebGLVertexArrayObject;
+  /** Page tasks, counted (when a direct shape gets its own program: direct.ts). */
+  readonly tasks = new TaskClock();
   constructor(readonly host: HostContext) {
     const { gl } = host;
     const framebuffer = gl.createFramebuffer();

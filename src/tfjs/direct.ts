@@ -28,13 +28,16 @@ export interface DirectCall {
   /** Input columns a filter row of the two output pixels reads (NCOLS). */
   ncols: number;
   /**
-   * The shape's own program once it is final (after its first PROMOTE_AFTER calls: pickProgram),
+   * The shape's own program once it is final (from its first call after PROMOTE_AFTER page tasks: pickProgram),
    * per variant (texture widths and heights, fused epilogue): a steady call draws it with no
    * define set, key or cache lookup built.
    */
   programs: Map<string, Program>;
-  /** Calls per variant so far, while it has no program of its own. */
-  uses: Map<string, number>;
+  /**
+   * Per variant, while it has no program of its own: the page tasks it was called in so far, and
+   * the last of them (see pickProgram).
+   */
+  uses: Map<string, { tasks: number; last: number }>;
 }
 
 /**
@@ -66,7 +69,7 @@ export function directGeometry(xShape: number[], filterShape: number[], conv: Co
   return { g, ncols, programs: new Map(), uses: new Map() };
 }
 
-/** Calls of a shape that run its kind's program before it gets its own (see pickProgram). */
+/** Page tasks (a model's predicts) in which a shape runs its kind's program before it gets its own (see pickProgram). */
 export const PROMOTE_AFTER = 2;
 
 /** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4] (C: C*M output channels). */
@@ -144,11 +147,14 @@ export function runDirect(
 }
 
 /**
- * The program a call of this variant runs. A shape's first PROMOTE_AFTER calls take the program
- * of its kind (sizes as uniforms, one per filter size, strides, rates, pad parity and epilogue),
- * already compiled for any other layer of that kind, so a model's first predict compiles a
- * program per kind, not per layer. Its next call compiles the shape's own (every size a define),
- * kept in `call.programs` for the variant: per call it measured faster than the kind's on every
+ * The program a call of this variant runs. A shape's calls in its first PROMOTE_AFTER page tasks
+ * take the program of its kind (sizes as uniforms, one per filter size, strides, rates, pad
+ * parity and epilogue), already compiled for any other layer of that kind, so a model's first
+ * predict compiles a program per kind, not per layer. Tasks, not calls: when calls were counted,
+ * a shape that a model calls several times a predict got its own program inside the first
+ * predict (Iris on Firefox: five own programs and one kind's, where stock compiled seven). Its
+ * first call in a later task compiles the shape's own (every size a define), kept in
+ * `call.programs` for the variant: per call it measured faster than the kind's on every
  * engine here (MobileNetV2's layers on WebKit: 0.59 of stock's time against 0.66 with kinds only,
  * fused 0.67 against 0.75; bench/RESULTS.md). Kinds need channel multiplier 1, aligned textures
  * and one-row vector textures; any other call runs its own program from the first.
@@ -177,10 +183,16 @@ function pickProgram(
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
-  // Calls of this shape and variant before this one (counted for kinds; any other call runs the shape's own at once).
-  const before = call.uses.get(variant) ?? 0;
-  call.uses.set(variant, before + 1);
-  if (kindOk && before < PROMOTE_AFTER) {
+  // The page tasks this shape and variant was called in, this one included (counted for kinds;
+  // any other call runs the shape's own at once).
+  const task = bridge.tasks.now();
+  let uses = call.uses.get(variant);
+  if (!uses) call.uses.set(variant, (uses = { tasks: 0, last: -1 }));
+  if (uses.last !== task) {
+    uses.tasks++;
+    uses.last = task;
+  }
+  if (kindOk && uses.tasks <= PROMOTE_AFTER) {
     Object.assign(uniforms, {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
       u_out: Int32Array.of(g.outH, g.outW, g.outC),

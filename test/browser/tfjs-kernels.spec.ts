@@ -472,11 +472,12 @@ test.describe('memory and GL state', () => {
   });
 
   // Which program a direct shape's calls draw (src/tfjs/direct.ts pickProgram): a layer kind's
-  // program (sizes as uniforms) serves its first two calls; the third compiles the shape's own
-  // (every size a define, faster a call on every engine here), which every later call draws.
-  // Counted by wrapping linkProgram on TF.js's context, for two shapes of one kind, 12 calls each
-  // a page task apart, as a model's predicts are.
-  test('a direct shape draws its kind\'s program, then from its third call its own, compiled once', async ({ tfjs }) => {
+  // program (sizes as uniforms) serves its calls in its first two page tasks, four calls in the
+  // first; its first call in the third task compiles the shape's own (every size a define, faster
+  // a call on every engine here), which every later call draws. Counted by wrapping linkProgram on
+  // TF.js's context, for two shapes of one kind, then 12 calls each a page task apart, as a
+  // model's predicts are.
+  test('a direct shape draws its kind\'s program in its first two page tasks, then its own, compiled once', async ({ tfjs }) => {
     const r = await tfjs.evaluate(async () => {
       const w = window as unknown as Record<string, any>;
       const { tf } = w;
@@ -495,6 +496,10 @@ test.describe('memory and GL state', () => {
         const l0 = links;
         const first = tf.depthwiseConv2d(x, f, 1, 'same');
         const linksFirst = links - l0;
+        // Three more calls in the same task (a model calling the shape again in one predict):
+        // still its kind's program, nothing compiled.
+        for (let i = 0; i < 3; i++) tf.depthwiseConv2d(x, f, 1, 'same').dispose();
+        const linksFirstTask = links - l0;
         const firstValues = await first.data();
         const linksBefore = links;
         let maxDiff = 0;
@@ -505,7 +510,7 @@ test.describe('memory and GL state', () => {
           for (let j = 0; j < v.length; j++) maxDiff = Math.max(maxDiff, Math.abs(v[j] - firstValues[j]));
           y.dispose();
         }
-        out.push({ shape: s.join('x'), linksFirst, linksAfter: links - linksBefore, maxDiff });
+        out.push({ shape: s.join('x'), linksFirst, linksFirstTask, linksAfter: links - linksBefore, maxDiff });
         tf.dispose([x, f, first]);
       }
       gl.linkProgram = link;
@@ -513,13 +518,15 @@ test.describe('memory and GL state', () => {
     });
     console.log(`renderer ${r.renderer}: ${JSON.stringify(r.out)}`);
     for (const c of r.out) {
-      // The shape's own program: one link after its first call, on every renderer.
+      // The shape's own program: one link after its first task, on every renderer; none in that
+      // task, whatever its calls there.
+      expect(c.linksFirstTask, `${c.shape} on ${r.renderer}`).toBe(c.linksFirst);
       expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(1);
       expect(c.maxDiff, c.shape).toBeLessThan(1e-4);
     }
     // The second shape's first call compiled nothing of ours: its kind's program was there.
     expect(r.out[1].linksFirst).toBe(0);
-    expect(r.stats.calls).toBe(26);
+    expect(r.stats.calls).toBe(32);
     expect(r.stats.fallbacks).toBe(0);
   });
 

@@ -20,11 +20,15 @@ function fakeGL(opts: { log?: string; linkLog?: string; uniforms?: Uniform[] } =
     createShader: (type: number) => ({ type }),
     shaderSource: record('shaderSource'),
     compileShader: record('compileShader'),
-    getShaderParameter: (s: { type: number }) => !(opts.log && s.type === 0x8b30),
+    getShaderParameter: (s: { type: number }, pname: number) => {
+      calls.push(['getShaderParameter', s.type, pname]);
+      return !(opts.log && s.type === 0x8b30);
+    },
     getShaderInfoLog: () => opts.log ?? '',
     attachShader: record('attachShader'),
     linkProgram: record('linkProgram'),
-    getProgramParameter: (_p: unknown, pname: number) => (pname === 0x8b82 ? !opts.linkLog : (opts.uniforms ?? []).length),
+    // A shader that failed to compile fails the link, as in GL.
+    getProgramParameter: (_p: unknown, pname: number) => (pname === 0x8b82 ? !(opts.linkLog || opts.log) : (opts.uniforms ?? []).length),
     getProgramInfoLog: () => opts.linkLog ?? '',
     deleteShader: record('deleteShader'),
     deleteProgram: record('deleteProgram'),
@@ -65,11 +69,34 @@ describe('ProgramCache', () => {
     expect(message).toContain("test.frag:3: 'undefinedThing' : undeclared identifier");
     expect(message).toContain('3:   o = vec4(undefinedThing);');
     expect(message).toMatch(/\^\^\^ 'undefinedThing' : undeclared identifier/);
-    // Nothing is left behind: both shaders and the program deleted.
-    expect(calls.filter((c) => c[0] === 'deleteShader')).toHaveLength(2);
+    // Nothing is left behind: the fragment shader and the program deleted, the shared vertex
+    // shader with the cache.
+    expect(calls.filter((c) => c[0] === 'deleteShader')).toHaveLength(1);
     expect(calls.filter((c) => c[0] === 'deleteProgram')).toHaveLength(1);
     expect(cache.size).toBe(0);
     expect(cache.compiled).toBe(0);
+    cache.dispose();
+    expect(calls.filter((c) => c[0] === 'deleteShader')).toHaveLength(2);
+  });
+
+  it('compiles the vertex shader once for every program, and asks no compile status while links succeed', () => {
+    const { gl, calls } = fakeGL();
+    const cache = new ProgramCache(gl, 0);
+    cache.get(FRAG, { A: 1 });
+    cache.get(FRAG, { A: 2 });
+    cache.get({ name: 'other.frag', text: FRAG.text }, {});
+    const compiled = calls.filter((c) => c[0] === 'compileShader').map((c) => (c[1] as { type: number }).type);
+    expect(compiled).toEqual([0x8b31, 0x8b30, 0x8b30, 0x8b30]); // one vertex shader, three fragment shaders
+    expect(calls.filter((c) => c[0] === 'getShaderParameter')).toEqual([]);
+    // Each program links the one vertex shader: its handle is attached three times.
+    const vertex = calls.filter((c) => c[0] === 'attachShader' && (c[2] as { type: number }).type === 0x8b31).map((c) => c[2]);
+    expect(vertex).toHaveLength(3);
+    expect(new Set(vertex).size).toBe(1);
+    // Only the fragment shaders go with their programs; the vertex shader with the cache.
+    expect(calls.filter((c) => c[0] === 'deleteShader')).toHaveLength(3);
+    cache.dispose();
+    expect(calls.filter((c) => c[0] === 'deleteShader').map((c) => c[1])).toContain(vertex[0]);
+    expect(calls.filter((c) => c[0] === 'deleteProgram')).toHaveLength(3);
   });
 
   it('throws a link error with the driver log', () => {
