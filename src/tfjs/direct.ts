@@ -28,9 +28,9 @@ export interface DirectCall {
   /** Input columns a filter row of the two output pixels reads (NCOLS). */
   ncols: number;
   /**
-   * The shape's own program once it is final (from its first call after PROMOTE_AFTER page tasks: pickProgram),
-   * per variant (texture widths and heights, fused epilogue): a steady call draws it with no
-   * define set, key or cache lookup built.
+   * The shape's own program once it is final (from its first call after PROMOTE_AFTER page
+   * tasks: pickProgram), per variant (texture widths and heights, fused epilogue): a steady call
+   * draws it with no define set, key or cache lookup built.
    */
   programs: Map<string, Program>;
   /**
@@ -188,7 +188,8 @@ function pickProgram(
   const task = bridge.tasks.now();
   let uses = call.uses.get(variant);
   if (!uses) call.uses.set(variant, (uses = { tasks: 0, last: -1 }));
-  if (uses.last !== task) {
+  // (Without setTimeout, tasks are not counted: then each call counts as one.)
+  if (uses.last !== task || !bridge.tasks.ticks) {
     uses.tasks++;
     uses.last = task;
   }

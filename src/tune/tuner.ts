@@ -1,3 +1,4 @@
+import { TaskClock } from './tasks';
 import { fail, show } from '../errors';
 import { mergeTables, readTable, ShapeSelection, type TuneTable } from './select';
 
@@ -174,8 +175,10 @@ export class Tuner {
    * it; those tuning calls move to the next predict. (Measured on WebKit and Firefox, the effect
    * on a first predict is within launch-to-launch noise: bench/RESULTS.md.)
    */
-  private task = 0;
-  private taskQueued = false;
+  private readonly clock = new TaskClock();
+  private get task(): number {
+    return this.clock.current;
+  }
   private readonly firstTask = new Map<string, number>();
   /** The task of each shape's first call (for SETTLE_TASKS). */
   private readonly since = new Map<string, number>();
@@ -220,7 +223,7 @@ export class Tuner {
       return { result: exec(c), candidate: c };
     }
     this.poll();
-    this.queueTask();
+    this.clock.now();
     let sel = this.selections.get(key);
     if (!sel || sel.candidates.join() !== candidates.join()) {
       // A clock coarser than 0.5 ms (Firefox, WebKit without cross-origin isolation): twice the
@@ -235,7 +238,7 @@ export class Tuner {
       });
       this.selections.set(key, sel);
       this.since.set(key, this.task);
-      if (this.taskQueued && !this.hook.sameTask) this.firstTask.set(key, this.task);
+      if (this.clock.ticks && !this.hook.sameTask) this.firstTask.set(key, this.task);
       // A shape's first call is not timed: it compiles and allocates whatever it runs (an unclean
       // sample). Nor are its other calls in the same page task (see `task`).
       return { result: exec(candidates[0]), candidate: candidates[0] };
@@ -319,15 +322,6 @@ export class Tuner {
     }
   }
 
-  /** Queues the bump of `task`, once per task (without setTimeout, nothing is queued and the rule is off). */
-  private queueTask(): void {
-    if (this.taskQueued || typeof setTimeout !== 'function') return;
-    this.taskQueued = true;
-    setTimeout(() => {
-      this.taskQueued = false;
-      this.task++;
-    }, 0);
-  }
 
   /** The kept winners (every renderer this table has seen), to carry to another page load. */
   table(): TuneTable {

@@ -171,8 +171,8 @@ test.describe('corpus: @vladmandic/human 3.3.6 graph models (tf.loadGraphModel, 
               res.steadyCalls = sw.calls.splice(0);
               lap('ours2');
               // Then predicts until one makes no synchronous GL query and as many GL calls as the
-              // one before (at most 8, a page task apart): each shape's own program compiled (at
-              // its third call, src/tfjs/direct.ts pickProgram) and the GL calls of TF.js's own
+              // one before (at most 8, a page task apart): each shape's own program compiled (in
+              // its third page task, src/tfjs/direct.ts pickProgram) and the GL calls of TF.js's own
               // ops settled.
               res.settling = [];
               for (let i = 0; i < 8; i++) {
