@@ -447,7 +447,9 @@ export async function runTfjsBench(options = {}) {
     warmup: options.warmup ?? 1,
     sampleMs: options.sampleMs ?? (tiny ? 0 : 40),
     maxK: options.maxK ?? 128,
-    modelReps: options.modelReps ?? (tiny ? 1 : quick ? 3 : 7),
+    // 21 alternations: with 7, WebKit's steady geomean moved 0.95-0.98 between runs of the same
+    // code (samples of one model spread by +-20 %); two runs at 21 gave 0.95 and 0.96 (2026-12-06).
+    modelReps: options.modelReps ?? (tiny ? 1 : quick ? 3 : 21),
     modelWarmup: options.modelWarmup ?? 2,
     modelSampleMs: options.modelSampleMs ?? (tiny || quick ? 0 : 300),
     maxModelBlock: options.maxModelBlock ?? 10,
