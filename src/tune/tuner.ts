@@ -322,7 +322,6 @@ export class Tuner {
     }
   }
 
-
   /** The kept winners (every renderer this table has seen), to carry to another page load. */
   table(): TuneTable {
     return readTable(JSON.parse(JSON.stringify(this.table_)));
