@@ -28,16 +28,23 @@ export interface DirectCall {
   /** Input columns a filter row of the two output pixels reads (NCOLS). */
   ncols: number;
   /**
-   * The shape's own program once it is final (from its first call after PROMOTE_AFTER page
-   * tasks: pickProgram), per variant (texture widths and heights, fused epilogue): a steady call
-   * draws it with no define set, key or cache lookup built.
+   * The program a variant (texture widths and heights, fused epilogue) draws for good, once final
+   * (pickProgram): the shape's own (from its first call after PROMOTE_AFTER page tasks), or for a
+   * small draw its kind's with the shape's sizes. A steady call draws it with no define set, key
+   * or cache lookup built.
    */
-  programs: Map<string, Program>;
+  programs: Map<string, FinalProgram>;
   /**
    * Per variant, while it has no program of its own: the page tasks it was called in so far, and
    * the last of them (see pickProgram).
    */
   uses: Map<string, { tasks: number; last: number }>;
+}
+
+/** A variant's program for good: `sizes` set for a kind's program (shared with other shapes), null for the shape's own. */
+interface FinalProgram {
+  program: Program;
+  sizes: Record<string, Int32Array> | null;
 }
 
 /**
@@ -71,6 +78,12 @@ export function directGeometry(xShape: number[], filterShape: number[], conv: Co
 
 /** Page tasks (a model's predicts) in which a shape runs its kind's program before it gets its own (see pickProgram). */
 export const PROMOTE_AFTER = 2;
+
+/**
+ * Output texels (fragments) from which a draw gets its shape's own program; a smaller one keeps
+ * its kind's for good (see pickProgram).
+ */
+export const OWN_PROGRAM_MIN_TEXELS = 2048;
 
 /** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4] (C: C*M output channels). */
 export function directFilterShape(fh: number, fw: number, c: number): number[] {
@@ -139,7 +152,9 @@ export function runDirect(
   const epilogue: Record<string, number> = spec ? epilogueSetup(host, spec, g.outC, Math.ceil(g.outC / 4), uniforms as Record<string, WebGLTexture>, uniforms, temporaries) : {};
   const { info, texture, layout: outLayout } = bridge.makeOutput(backend, g.outShape, true);
   const variant = `${inLayout.width}x${inLayout.height}>${outLayout.width}|${epilogue.ACTIVATION}|${epilogue.BIAS}|${epilogue.PRELU}|${epilogue.VEC_TEX_W}`;
-  const program = call.programs.get(variant) ?? pickProgram(bridge, call, inLayout, outLayout.width, spec, epilogue, uniforms, variant);
+  const final = call.programs.get(variant);
+  if (final?.sizes) Object.assign(uniforms, final.sizes);
+  const program = final?.program ?? pickProgram(bridge, call, inLayout, outLayout, spec, epilogue, uniforms, variant);
   if (tfFramebuffer) bridge.renderInto(tfFramebuffer, texture, outLayout.width, outLayout.height, program, uniforms);
   else bridge.renderTo(texture, outLayout.width, outLayout.height, program, uniforms);
   for (const t of temporaries) host.textures.free(t);
@@ -156,11 +171,14 @@ export function runDirect(
  * first call in a later task compiles the shape's own (every size a define), kept in
  * `call.programs` for the variant: per call it measured faster than the kind's on every
  * engine here (MobileNetV2's layers on WebKit: 0.59 of stock's time against 0.66 with kinds only,
- * fused 0.67 against 0.75; bench/RESULTS.md). Kinds need channel multiplier 1, aligned textures
- * and one-row vector textures; any other call runs its own program from the first.
+ * fused 0.67 against 0.75; bench/RESULTS.md). Not for a small draw (fewer than
+ * OWN_PROGRAM_MIN_TEXELS output texels): it keeps its kind's program for good, since the two
+ * measured the same a call there (within the call's fixed cost; a compile costs hundreds of such
+ * calls' difference). Kinds need channel multiplier 1, aligned textures and one-row vector
+ * textures; any other call runs its own program from the first.
  */
 function pickProgram(
-  bridge: Bridge, call: DirectCall, inLayout: { width: number; height: number }, outTexW: number,
+  bridge: Bridge, call: DirectCall, inLayout: { width: number; height: number }, outLayout: { width: number; height: number },
   spec: ReturnType<typeof checkFused<Tensor>>, epilogue: Record<string, number>, uniforms: Record<string, unknown>, variant: string,
 ): Program {
   const { host } = bridge;
@@ -171,6 +189,7 @@ function pickProgram(
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw,
     NCOLS: ncols, NTEX: Math.floor((ncols + podd + 1) / 2), NWT: Math.ceil((g.fh * g.fw) / 2),
   };
+  const outTexW = outLayout.width;
   const outC2 = Math.ceil(g.outC / 2);
   const aligned = g.m === 1 && inLayout.width === c2 && outTexW === outC2;
   const specialized = {
@@ -183,28 +202,34 @@ function pickProgram(
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
-  // The page tasks this shape and variant was called in, this one included (counted for kinds;
-  // any other call runs the shape's own at once).
-  const task = bridge.tasks.now();
+  const small = outLayout.width * outLayout.height < OWN_PROGRAM_MIN_TEXELS;
+  // The page tasks this shape and variant was called in, this one included (counted for kinds
+  // that get their own later; any other call has its program for good at once).
   let uses = call.uses.get(variant);
-  if (!uses) call.uses.set(variant, (uses = { tasks: 0, last: -1 }));
-  // (Without setTimeout, tasks are not counted: then each call counts as one.)
-  if (uses.last !== task || !bridge.tasks.ticks) {
-    uses.tasks++;
-    uses.last = task;
+  if (kindOk && !small) {
+    const task = bridge.tasks.now();
+    if (!uses) call.uses.set(variant, (uses = { tasks: 0, last: -1 }));
+    // (Without setTimeout, tasks are not counted: then each call counts as one.)
+    if (uses.last !== task || !bridge.tasks.ticks) {
+      uses.tasks++;
+      uses.last = task;
+    }
   }
-  if (kindOk && uses.tasks <= PROMOTE_AFTER) {
-    Object.assign(uniforms, {
+  if (kindOk && (small || uses!.tasks <= PROMOTE_AFTER)) {
+    const sizes = {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
       u_out: Int32Array.of(g.outH, g.outW, g.outC),
       u_pad: Int32Array.of(g.padTop, g.padLeft),
-    });
-    return host.programs.get(DEPTHWISE_TFJS_FRAG, {
+    };
+    Object.assign(uniforms, sizes);
+    const program = host.programs.get(DEPTHWISE_TFJS_FRAG, {
       SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
       ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
     });
+    if (small) call.programs.set(variant, { program, sizes });
+    return program;
   }
   const program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
-  call.programs.set(variant, program);
+  call.programs.set(variant, { program, sizes: null });
   return program;
 }

@@ -474,10 +474,13 @@ test.describe('memory and GL state', () => {
   // Which program a direct shape's calls draw (src/tfjs/direct.ts pickProgram): a layer kind's
   // program (sizes as uniforms) serves its calls in its first two page tasks, four calls in the
   // first; its first call in the third task compiles the shape's own (every size a define, faster
-  // a call on every engine here), which every later call draws. Counted by wrapping linkProgram on
-  // TF.js's context, for two shapes of one kind, then 12 calls each a page task apart, as a
-  // model's predicts are.
-  test('a direct shape draws its kind\'s program in its first two page tasks, then its own, compiled once', async ({ tfjs }) => {
+  // a call on every engine here), which every later call draws. A small draw (fewer than 2048
+  // output texels: OWN_PROGRAM_MIN_TEXELS) keeps its kind's program for good, and shares it with
+  // the other shapes of its kind (their sizes set at each call). Counted by wrapping linkProgram
+  // on TF.js's context, for two large shapes and two small ones of one kind, then 12 calls each a
+  // page task apart, as a model's predicts are; then the two small shapes called in turn in one
+  // task, their values against their first calls' and stock TF.js's.
+  test('a direct shape draws its kind\'s program in its first two page tasks, then its own, compiled once; a small one keeps its kind\'s', async ({ tfjs }) => {
     const r = await tfjs.evaluate(async () => {
       const w = window as unknown as Record<string, any>;
       const { tf } = w;
@@ -487,8 +490,11 @@ test.describe('memory and GL state', () => {
       let links = 0;
       const link = gl.linkProgram;
       gl.linkProgram = (p: WebGLProgram) => { links++; link.call(gl, p); };
-      const shapes = [[1, 13, 13, 24], [1, 11, 11, 40]];
+      // Output texels (packed, 2x2 values each): 29*15*12 = 5220, 23*12*20 = 5520; 13*7*12 = 1092,
+      // 6*3*64 = 1152.
+      const shapes = [[1, 29, 29, 24], [1, 23, 23, 40], [1, 13, 13, 24], [1, 6, 6, 128]];
       const out = [];
+      const kept: { x: any; f: any; first: Float32Array }[] = [];
       for (const s of shapes) {
         const x = tf.relu(tf.randomNormal(s));
         const f = tf.randomNormal([3, 3, s[3], 1]);
@@ -511,22 +517,48 @@ test.describe('memory and GL state', () => {
           y.dispose();
         }
         out.push({ shape: s.join('x'), linksFirst, linksFirstTask, linksAfter: links - linksBefore, maxDiff });
-        tf.dispose([x, f, first]);
+        kept.push({ x, f, first: firstValues });
+        first.dispose();
       }
+      // The two small shapes in turn, in one task: one program, each call its own sizes.
+      const small = kept.slice(2);
+      const linksBefore = links;
+      const turns = [];
+      for (let i = 0; i < 4; i++) turns.push(tf.depthwiseConv2d(small[i % 2].x, small[i % 2].f, 1, 'same'));
+      const turnValues = await Promise.all(turns.map((t) => t.data()));
+      const linksTurns = links - linksBefore;
+      tf.dispose(turns);
+      const turnDiff = turnValues.map((v, i) => v.reduce((m: number, a: number, j: number) => Math.max(m, Math.abs(a - small[i % 2].first[j])), 0));
       gl.linkProgram = link;
-      return { renderer, out, stats: w.K.stats() };
+      const stats = w.K.stats();
+      // Stock TF.js's values for the four shapes.
+      w.K.unregister();
+      const stockDiff = [];
+      for (const k of kept) {
+        const y = tf.depthwiseConv2d(k.x, k.f, 1, 'same');
+        const v = await y.data();
+        stockDiff.push(v.reduce((m: number, a: number, j: number) => Math.max(m, Math.abs(a - k.first[j])), 0));
+        y.dispose();
+      }
+      w.K = w.DGL.registerTfjsKernels(tf, { tune: false });
+      for (const k of kept) tf.dispose([k.x, k.f]);
+      return { renderer, out, stats, linksTurns, turnDiff, stockDiff };
     });
-    console.log(`renderer ${r.renderer}: ${JSON.stringify(r.out)}`);
-    for (const c of r.out) {
-      // The shape's own program: one link after its first task, on every renderer; none in that
-      // task, whatever its calls there.
+    console.log(`renderer ${r.renderer}: ${JSON.stringify(r)}`);
+    for (const [i, c] of r.out.entries()) {
+      const small = i >= 2;
+      // A large shape's own program: one link after its first task, on every renderer; none in
+      // that task, whatever its calls there. A small one: no link after its first call.
       expect(c.linksFirstTask, `${c.shape} on ${r.renderer}`).toBe(c.linksFirst);
-      expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(1);
+      expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(small ? 0 : 1);
       expect(c.maxDiff, c.shape).toBeLessThan(1e-4);
+      expect(r.stockDiff[i], `${c.shape} against stock TF.js`).toBeLessThan(1e-4);
     }
-    // The second shape's first call compiled nothing of ours: its kind's program was there.
-    expect(r.out[1].linksFirst).toBe(0);
-    expect(r.stats.calls).toBe(32);
+    // Every shape after the first compiled nothing of ours at its first call: its kind's program was there.
+    expect(r.out.slice(1).map((c: { linksFirst: number }) => c.linksFirst)).toEqual([0, 0, 0]);
+    expect(r.linksTurns).toBe(0);
+    for (const d of r.turnDiff) expect(d).toBeLessThan(1e-4);
+    expect(r.stats.calls).toBe(4 * 16 + 4);
     expect(r.stats.fallbacks).toBe(0);
   });
 
