@@ -173,8 +173,9 @@ export function runDirect(
  * engine here (MobileNetV2's layers on WebKit: 0.59 of stock's time against 0.66 with kinds only,
  * fused 0.67 against 0.75; bench/RESULTS.md). Not for a small draw (fewer than
  * OWN_PROGRAM_MIN_TEXELS output texels): it keeps its kind's program for good, since the two
- * measured the same a call there (within the call's fixed cost; a compile costs hundreds of such
- * calls' difference). Kinds need channel multiplier 1, aligned textures and one-row vector
+ * measured within a few microseconds a call there (FaceMesh's and Iris's small layers, the tiny
+ * layers of the bench), while a compile costs thousands of such differences (bench/RESULTS.md,
+ * issue 23's sixth pass). Kinds need channel multiplier 1, aligned textures and one-row vector
  * textures; any other call runs its own program from the first.
  */
 function pickProgram(
