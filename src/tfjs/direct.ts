@@ -204,19 +204,9 @@ function pickProgram(
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
   const small = outLayout.width * outLayout.height < OWN_PROGRAM_MIN_TEXELS;
-  // The page tasks this shape and variant was called in, this one included (counted for kinds
-  // that get their own later; any other call has its program for good at once).
-  let uses = call.uses.get(variant);
-  if (kindOk && !small) {
-    const task = bridge.tasks.now();
-    if (!uses) call.uses.set(variant, (uses = { tasks: 0, last: -1 }));
-    // (Without setTimeout, tasks are not counted: then each call counts as one.)
-    if (uses.last !== task || !bridge.tasks.ticks) {
-      uses.tasks++;
-      uses.last = task;
-    }
-  }
-  if (kindOk && (small || uses!.tasks <= PROMOTE_AFTER)) {
+  // The kind's program: for good for a small draw, else in the variant's first PROMOTE_AFTER
+  // page tasks (only these calls count their tasks; any other has its program for good at once).
+  if (kindOk && (small || tasksSoFar(bridge, call, variant) <= PROMOTE_AFTER)) {
     const sizes = {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
       u_out: Int32Array.of(g.outH, g.outW, g.outC),
@@ -233,4 +223,19 @@ function pickProgram(
   const program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
   call.programs.set(variant, { program, sizes: null });
   return program;
+}
+
+/**
+ * The page tasks this shape's variant was called in, this one included. (Without setTimeout,
+ * tasks are not counted: then each call counts as one.)
+ */
+function tasksSoFar(bridge: Bridge, call: DirectCall, variant: string): number {
+  const task = bridge.tasks.now();
+  let uses = call.uses.get(variant);
+  if (!uses) call.uses.set(variant, (uses = { tasks: 0, last: -1 }));
+  if (uses.last !== task || !bridge.tasks.ticks) {
+    uses.tasks++;
+    uses.last = task;
+  }
+  return uses.tasks;
 }

@@ -528,7 +528,7 @@ test.describe('memory and GL state', () => {
       const turnValues = await Promise.all(turns.map((t) => t.data()));
       const linksTurns = links - linksBefore;
       tf.dispose(turns);
-      const turnDiff = turnValues.map((v, i) => v.reduce((m: number, a: number, j: number) => Math.max(m, Math.abs(a - small[i % 2].first[j])), 0));
+      const turnDiff = turnValues.map((v, i) => w.T.diff(v, small[i % 2].first));
       gl.linkProgram = link;
       const stats = w.K.stats();
       // Stock TF.js's values for the four shapes.
@@ -537,7 +537,7 @@ test.describe('memory and GL state', () => {
       for (const k of kept) {
         const y = tf.depthwiseConv2d(k.x, k.f, 1, 'same');
         const v = await y.data();
-        stockDiff.push(v.reduce((m: number, a: number, j: number) => Math.max(m, Math.abs(a - k.first[j])), 0));
+        stockDiff.push(w.T.diff(v, k.first));
         y.dispose();
       }
       w.K = w.DGL.registerTfjsKernels(tf, { tune: false });
@@ -552,12 +552,16 @@ test.describe('memory and GL state', () => {
       expect(c.linksFirstTask, `${c.shape} on ${r.renderer}`).toBe(c.linksFirst);
       expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(small ? 0 : 1);
       expect(c.maxDiff, c.shape).toBeLessThan(1e-4);
-      expect(r.stockDiff[i], `${c.shape} against stock TF.js`).toBeLessThan(1e-4);
+      expect(r.stockDiff[i].maxAbs, `${c.shape} against stock TF.js`).toBeLessThan(1e-4);
+      expect(r.stockDiff[i].nan, `${c.shape} against stock TF.js: NaN in one only`).toBe(0);
     }
     // Every shape after the first compiled nothing of ours at its first call: its kind's program was there.
     expect(r.out.slice(1).map((c: { linksFirst: number }) => c.linksFirst)).toEqual([0, 0, 0]);
     expect(r.linksTurns).toBe(0);
-    for (const d of r.turnDiff) expect(d).toBeLessThan(1e-4);
+    for (const d of r.turnDiff) {
+      expect(d.maxAbs).toBeLessThan(1e-4);
+      expect(d.nan).toBe(0);
+    }
     expect(r.stats.calls).toBe(4 * 16 + 4);
     expect(r.stats.fallbacks).toBe(0);
   });
