@@ -10,7 +10,7 @@
 //                      [--no-scaling] [--no-fused] [--K n] [--reps n] [--port n]
 //                      [--no-tfjs | --tfjs-only | --tfjs] [--tfjs-out FILE]
 //                      [--models id,...] [--no-tfjs-kernels] [--no-tfjs-models] [--no-first-predict]
-//                      [--model-reps n] [--first-reps n] [--tfjs-switch dispatch|register]
+//                      [--model-reps n] [--first-reps n] [--tfjs-switch dispatch|register] [--floor]
 //                      [--tfjs-options JSON]   (registerTfjsKernels's options, e.g. '{"direct":false}')
 //
 // --layers, --K, --reps, --quick apply to both sections (the TF.js section also takes any
@@ -19,6 +19,10 @@
 // nsfw-mobilenet-v2, tiny-face-detector, ssd-mobilenet-v1, and the graph-model corpus human-blazeface,
 // human-facemesh, human-iris, human-emotion, human-faceres, human-handlandmark-lite,
 // human-movenet-lightning, human-centernet, human-handtrack (--models corpus: those nine).
+// --floor: the models' steady state in a third mode beside stock and ours, every depthwise call
+// drawing nothing (an empty output texture of stock's shape): its ratio to stock is the best any
+// depthwise kernel could give a model on this engine, and (ours - free) / (stock - free) is ours'
+// depthwise time against stock's inside the model (needs --tfjs-switch dispatch; 1.5x the time).
 // --port 0 (default): a free port.
 // Writes bench/results.json and bench/results-tfjs.json by default (--tiny writes nothing unless
 // --out / --tfjs-out is given); for another engine than Chromium, results-<engine>.json and
@@ -73,12 +77,14 @@ function parseArgs(argv) {
     else if (a === '--model-reps') o.modelReps = int(1);
     else if (a === '--first-reps') o.firstReps = int(1);
     else if (a === '--tfjs-switch') o.tfjsSwitch = next();
+    else if (a === '--floor') o.floor = true;
     else if (a === '--tfjs-options') o.tfjsOptions = JSON.parse(next());
     else throw new Error(`bench: unknown argument ${a}`);
   }
   for (const m of o.models ?? []) if (!MODEL_IDS.includes(m)) throw new Error(`bench: unknown model ${m} (known: ${MODEL_IDS.join(', ')})`);
   if (o.engine !== 'all' && !ENGINES.includes(o.engine)) throw new Error(`bench: --engine takes ${ENGINES.join(', ')} or all`);
   if (!['dispatch', 'register'].includes(o.tfjsSwitch)) throw new Error('bench: --tfjs-switch takes dispatch or register');
+  if (o.floor && o.tfjsSwitch !== 'dispatch') throw new Error('bench: --floor needs --tfjs-switch dispatch');
   o.tfjs ??= !o.tiny;
   return o;
 }
@@ -168,7 +174,7 @@ async function tfjsSection(server, name) {
   try {
     const { page, clock } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
     const { quick, tiny, layers, K, reps, modelReps } = args;
-    result = await page.evaluate((o) => window.TB.runTfjsBench(o), { quick, tiny, layers, K, reps, modelReps, models, kernels: args.tfjsKernels, switch: args.tfjsSwitch, kernelOptions: args.tfjsOptions });
+    result = await page.evaluate((o) => window.TB.runTfjsBench(o), { quick, tiny, layers, K, reps, modelReps, models, kernels: args.tfjsKernels, switch: args.tfjsSwitch, kernelOptions: args.tfjsOptions, floor: !!args.floor });
     result.browser = engine.version;
     result.engine = name;
     result.clock = clock;

@@ -42,6 +42,7 @@ export function summarizeModels(rows) {
   const g = round(geomean(rows.map((r) => r.ratio)));
   return {
     rows, geomean: g, geomeanPaired: round(geomean(rows.map((r) => r.paired))),
+    floorGeomean: rows.every((r) => r.floor) ? round(geomean(rows.map((r) => r.floor.ratio))) : null,
     met: { each: rows.every((r) => r.ratio <= TARGETS.modelEach), geomean: g <= TARGETS.modelGeomean },
   };
 }
@@ -136,6 +137,15 @@ export function formatTfjsTable(r) {
     }
     L.push(`| **geometric mean** | | | | | **${fmt(m.geomean)}** | ${fmt(m.geomeanPaired)} | | | |`);
     L.push('');
+    if (m.rows.some((row) => row.floor)) {
+      L.push('The floor (--floor): the same predicts with every depthwise call drawing nothing (its output an empty texture), a third mode in the same rotation. Free/stock is the best any depthwise kernel could give the model; the share is what stock\'s depthwise calls cost of its predict; ours\' depthwise against stock\'s is (ours - free) / (stock - free):');
+      L.push('');
+      L.push('| model | free ms | free/stock | depthwise share of stock\'s predict | ours\' depthwise / stock\'s |');
+      L.push('|---|---:|---:|---:|---:|');
+      for (const row of m.rows) if (row.floor) L.push(`| ${row.name} | ${fmt(row.floor.ms, 1)} | ${fmt(row.floor.ratio)} | ${fmt(row.floor.depthwiseShare)} | ${fmt(row.floor.depthwiseRatio)} |`);
+      L.push(`| **geometric mean** | | **${fmt(m.floorGeomean)}** | | |`);
+      L.push('');
+    }
     L.push(`Targets: each model <= ${TARGETS.modelEach} ${yes(m.met.each)}; geometric mean <= ${TARGETS.modelGeomean} ${yes(m.met.geomean)}. Ours: ${m.rows.reduce((a, row) => a + row.oursCalls, 0)} timed depthwise calls served (${delegatedNote(m.rows)}), ${m.rows.reduce((a, row) => a + row.oursFallbacks, 0)} fallbacks.`);
   }
   const f = r.firstPredict;

@@ -98,6 +98,25 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
   let reg = null;
   let mode = 'stock';
   let timed = 0;
+  // Mode 'free' (dispatch only: the steady state's floor, --floor): a depthwise call makes its
+  // output tensor, an empty texture of the shape and packing stock's kernel gave the same call
+  // (learned from that call, which it runs the first time), and draws nothing: what the model
+  // costs when its depthwise kernels cost nothing.
+  const freeOutputs = new Map();
+  const freeCall = (n, args) => {
+    const key = `${n}|${args.inputs.x.shape}|${args.inputs.filter.shape}|${JSON.stringify(args.attrs)}`;
+    const backend = tf.backend();
+    const known = freeOutputs.get(key);
+    if (!known) {
+      const y = stock[n].kernelFunc(args);
+      freeOutputs.set(key, { shape: y.shape, packed: !!backend.texData.get(y.dataId).isPacked });
+      return y;
+    }
+    const info = backend.makeTensorInfo(known.shape, 'float32');
+    backend.texData.get(info.dataId).isPacked = known.packed;
+    backend.uploadToGPU(info.dataId);
+    return info;
+  };
   const register = () => {
     // Tuning's timed calls counted (settleTuning waits until there are no more).
     reg = registerTfjsKernels(tf, { ...kernelOptions, tuneHook: { ...kernelOptions?.tuneHook, onTimed: () => { timed++; } } });
@@ -119,14 +138,14 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
       const ours = tf.getKernel(n, 'webgl');
       if (!ours || ours.kernelFunc === stock[n].kernelFunc) throw new Error(`bench/tfjs.js: registerTfjsKernels did not replace ${n}`);
       tf.unregisterKernel(n, 'webgl');
-      tf.registerKernel({ ...ours, kernelFunc: (args) => (mode === 'ours' ? ours : stock[n]).kernelFunc(args) });
+      tf.registerKernel({ ...ours, kernelFunc: (args) => (mode === 'free' ? freeCall(n, args) : (mode === 'ours' ? ours : stock[n]).kernelFunc(args)) });
     }
   }
   return {
     method,
     get mode() { return mode; },
     set(m) {
-      if (m !== 'ours' && m !== 'stock') throw new Error(`bench/tfjs.js: mode ${m}`);
+      if (m !== 'ours' && m !== 'stock' && !(m === 'free' && method === 'dispatch')) throw new Error(`bench/tfjs.js: mode ${m} (with switch ${method})`);
       if (method === 'register') {
         if (m === 'ours' && !reg) register();
         if (m === 'stock') release();
@@ -173,11 +192,17 @@ function guarded(sw, mode, fn, problems, where, expect = 1, exact = false) {
   if (mode === 'ours' && (fallbacks > 0 || calls < expect || (exact && calls !== expect))) {
     problems.push(`${where}, ours: ${calls} calls served (${delegated} delegated; expected ${exact ? '' : 'at least '}${expect}), ${fallbacks} fallbacks${b.lastFallback ? ` (last: ${b.lastFallback})` : ''}`);
   }
-  if (mode === 'stock' && (calls !== 0 || fallbacks !== 0)) problems.push(`${where}, stock: ${calls} calls on depthwise-gl, ${fallbacks} fallbacks (should be 0)`);
+  if (mode !== 'ours' && (calls !== 0 || fallbacks !== 0)) problems.push(`${where}, ${mode}: ${calls} calls on depthwise-gl, ${fallbacks} fallbacks (should be 0)`);
   return { value, calls, fallbacks, delegated };
 }
 
 const order = (rep, index) => ((rep + index) % 2 ? ['ours', 'stock'] : ['stock', 'ours']);
+/** The steady state's modes in rotation: stock and ours, and with --floor 'free' (see makeSwitch). */
+const modesOf = (rep, index, floor) => {
+  if (!floor) return order(rep, index);
+  const k = (rep + index) % 3;
+  return ['stock', 'ours', 'free'].map((_, i, all) => all[(i + k) % 3]);
+};
 
 /**
  * In 'ours' mode, runs `call` until tuning has timed nothing for `quiet` calls in a row (at most
@@ -349,7 +374,7 @@ async function benchModel(sw, id, opts, index, problems) {
   const first = {};
   const calls = {};
   let warmMs = 0;
-  for (const mode of order(0, index)) {
+  for (const mode of modesOf(0, index, opts.floor)) {
     const r = guarded(sw, mode, once, problems, `${where} first predict (same page)`);
     first[mode] = r.value;
     if (mode === 'ours') {
@@ -369,12 +394,12 @@ async function benchModel(sw, id, opts, index, problems) {
     for (let i = 0; i < n; i++) ms += once();
     return ms / n;
   };
-  const samples = { stock: [], ours: [] };
+  const samples = { stock: [], ours: [], free: [] };
   let oursCalls = 0;
   let oursFallbacks = 0;
   let oursDelegated = 0;
   for (let rep = 0; rep < opts.modelReps; rep++) {
-    for (const mode of order(rep, index)) {
+    for (const mode of modesOf(rep, index, opts.floor)) {
       // In 'register' mode a switch to ours re-registers: one discarded predict absorbs it.
       if (sw.method === 'register') guarded(sw, mode, once, problems, `${where} after switch`);
       const r = guarded(sw, mode, block, problems, `${where} rep ${rep}`, n * Math.max(1, calls.perPredict ?? 1), true);
@@ -420,6 +445,15 @@ async function benchModel(sw, id, opts, index, problems) {
   const stat = (mode) => ({ ms: round(median(samples[mode])), minMs: round(Math.min(...samples[mode])), firstMs: round(first[mode]), gpuMs: round(gpu[mode]), samples: samples[mode].map((v) => round(v)) });
   const stock = stat('stock');
   const ours = stat('ours');
+  // The floor (--floor): the free mode's median against stock's, and ours' depthwise time
+  // against stock's as the differences from it.
+  const freeMs = opts.floor ? median(samples.free) : null;
+  const floor = freeMs === null ? null : {
+    ms: round(freeMs), samples: samples.free.map((v) => round(v)),
+    ratio: round(freeMs / stock.ms),
+    depthwiseShare: round((stock.ms - freeMs) / stock.ms),
+    depthwiseRatio: round((ours.ms - freeMs) / (stock.ms - freeMs)),
+  };
   return {
     id, name: m.name, loadMs: round(m.loadMs), reps: opts.modelReps, warmup: opts.modelWarmup, predictsPerSample: n,
     depthwiseCallsPerPredict: calls.perPredict, stock, ours,
@@ -427,7 +461,7 @@ async function benchModel(sw, id, opts, index, problems) {
     paired: round(median(samples.ours.map((v, i) => v / samples.stock[i]))),
     min: round(ours.minMs / stock.minMs),
     gpu: gpu.ours && gpu.stock ? round(gpu.ours / gpu.stock) : null,
-    profile, oursCalls, oursFallbacks, oursDelegated, tensorsLeaked: leaked,
+    profile, floor, oursCalls, oursFallbacks, oursDelegated, tensorsLeaked: leaked,
   };
 }
 
@@ -436,7 +470,8 @@ async function benchModel(sw, id, opts, index, problems) {
 /**
  * The in-page part of the TF.js section. options: { quick, tiny, K, reps, warmup, sampleMs, maxK,
  * layers (names), kernels (bool), models (ids, [] for none), modelReps, modelWarmup, switch
- * ('dispatch' | 'register'), gpuTimer, gpuReps, kernelOptions (registerTfjsKernels's options) }.
+ * ('dispatch' | 'register'), gpuTimer, gpuReps, kernelOptions (registerTfjsKernels's options), floor (the
+ * models' steady state in a third mode whose depthwise calls draw nothing: see makeSwitch) }.
  */
 export async function runTfjsBench(options = {}) {
   const tiny = !!options.tiny;
@@ -456,7 +491,9 @@ export async function runTfjsBench(options = {}) {
     gpuTimer: options.gpuTimer ?? true,
     gpuReps: options.gpuReps ?? (tiny ? 1 : 3),
     switch: options.switch ?? 'dispatch',
+    floor: !!options.floor,
   };
+  if (opts.floor && opts.switch !== 'dispatch') throw new Error('bench/tfjs.js: the floor (free depthwise calls) needs the dispatch switch');
   const t0 = now();
   await webgl();
   const info = backendInfo();
