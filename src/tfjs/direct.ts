@@ -34,11 +34,18 @@ export interface DirectCall {
    * or cache lookup built.
    */
   programs: Map<string, FinalProgram>;
-  /**
-   * Per variant, while it has no program of its own: the page tasks it was called in so far, and
-   * the last of them (see pickProgram).
-   */
-  uses: Map<string, { tasks: number; last: number }>;
+  /** Per variant, while it has no program for good: its calls so far, by page task (see pickProgram). */
+  uses: Map<string, Uses>;
+}
+
+/** A variant's calls while it runs its kind's program (see pickProgram). */
+interface Uses {
+  /** Page tasks it was called in, the current one included, and the last of them. */
+  tasks: number;
+  last: number;
+  /** Calls so far, and those of the tasks before the current one. */
+  calls: number;
+  callsBefore: number;
 }
 
 /** A variant's program for good: `sizes` set for a kind's program (shared with other shapes), null for the shape's own. */
@@ -80,10 +87,17 @@ export function directGeometry(xShape: number[], filterShape: number[], conv: Co
 export const PROMOTE_AFTER = 2;
 
 /**
- * Output texels (fragments) from which a draw gets its shape's own program; a smaller one keeps
- * its kind's for good (see pickProgram).
+ * Output texels (fragments) from which a draw may get its shape's own program; a smaller one keeps
+ * its kind's for good from its first call (see pickProgram).
  */
 export const OWN_PROGRAM_MIN_TEXELS = 2048;
+
+/**
+ * The work a page task (a predict) must give a shape for its own program: output texels times
+ * filter taps times its calls a task. Less keeps its kind's program for good (see pickProgram).
+ * 294912 is 16384 texels of a 3x3 filter called twice, or a 64x64x32 layer once.
+ */
+export const OWN_PROGRAM_MIN_WORK = 294912;
 
 /** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4] (C: C*M output channels). */
 export function directFilterShape(fh: number, fw: number, c: number): number[] {
@@ -175,8 +189,14 @@ export function runDirect(
  * OWN_PROGRAM_MIN_TEXELS output texels): it keeps its kind's program for good, since the two
  * measured within a few microseconds a call there (FaceMesh's and Iris's small layers, the tiny
  * layers of the bench), while a compile costs thousands of such differences (bench/RESULTS.md,
- * issue 23's sixth pass). Kinds need channel multiplier 1, aligned textures and one-row vector
- * textures; any other call runs its own program from the first.
+ * issue 23's sixth pass). Nor for a shape whose page tasks so far gave it less work than
+ * OWN_PROGRAM_MIN_WORK (texels x taps x calls a task): it too keeps its kind's program for good.
+ * An own program saves a share of the shape's calls (~12 % on llvmpipe, 15-70 % on SwiftShader),
+ * while its compile, inside the predict that asks for it, costs ~15 ms on llvmpipe and ~100 ms on
+ * SwiftShader: a light shape repays it after hundreds of predicts, if ever, and its compile
+ * weighed on a model's first 20 (bench/RESULTS.md, issue 23's eighth pass). Kinds need channel
+ * multiplier 1, aligned textures and one-row vector textures; any other call runs its own
+ * program from the first.
  */
 function pickProgram(
   bridge: Bridge, call: DirectCall, inLayout: { width: number; height: number }, outLayout: { width: number; height: number },
@@ -206,7 +226,11 @@ function pickProgram(
   const small = outLayout.width * outLayout.height < OWN_PROGRAM_MIN_TEXELS;
   // The kind's program: for good for a small draw, else in the variant's first PROMOTE_AFTER
   // page tasks (only these calls count their tasks; any other has its program for good at once).
-  if (kindOk && (small || tasksSoFar(bridge, call, variant) <= PROMOTE_AFTER)) {
+  const uses = kindOk && !small ? countUse(bridge, call, variant) : null;
+  // Promotion time: is the shape worth its own compile? Its work a task, from the tasks so far.
+  const light = uses !== null && uses.tasks > PROMOTE_AFTER &&
+    outLayout.width * outLayout.height * g.fh * g.fw * uses.callsBefore < OWN_PROGRAM_MIN_WORK * (uses.tasks - 1);
+  if (kindOk && (small || light || uses!.tasks <= PROMOTE_AFTER)) {
     const sizes = {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
       u_out: Int32Array.of(g.outH, g.outW, g.outC),
@@ -217,7 +241,10 @@ function pickProgram(
       SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
       ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
     });
-    if (small) call.programs.set(variant, { program, sizes });
+    if (small || light) {
+      call.programs.set(variant, { program, sizes });
+      call.uses.delete(variant);
+    }
     return program;
   }
   const program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
@@ -226,16 +253,18 @@ function pickProgram(
 }
 
 /**
- * The page tasks this shape's variant was called in, this one included. (Without setTimeout,
- * tasks are not counted: then each call counts as one.)
+ * Counts a call of this shape's variant: its page tasks so far (this one included) and its calls.
+ * (Without setTimeout, tasks are not counted: then each call counts as a task.)
  */
-function tasksSoFar(bridge: Bridge, call: DirectCall, variant: string): number {
+function countUse(bridge: Bridge, call: DirectCall, variant: string): Uses {
   const task = bridge.tasks.now();
   let uses = call.uses.get(variant);
-  if (!uses) call.uses.set(variant, (uses = { tasks: 0, last: -1 }));
+  if (!uses) call.uses.set(variant, (uses = { tasks: 0, last: -1, calls: 0, callsBefore: 0 }));
   if (uses.last !== task || !bridge.tasks.ticks) {
     uses.tasks++;
     uses.last = task;
+    uses.callsBefore = uses.calls;
   }
-  return uses.tasks;
+  uses.calls++;
+  return uses;
 }

@@ -476,11 +476,13 @@ test.describe('memory and GL state', () => {
   // first; its first call in the third task compiles the shape's own (every size a define, faster
   // a call on every engine here), which every later call draws. A small draw (fewer than 2048
   // output texels: OWN_PROGRAM_MIN_TEXELS) keeps its kind's program for good, and shares it with
-  // the other shapes of its kind (their sizes set at each call). Counted by wrapping linkProgram
-  // on TF.js's context, for two large shapes and two small ones of one kind, then 12 calls each a
-  // page task apart, as a model's predicts are; then the two small shapes called in turn in one
-  // task, their values against their first calls' and stock TF.js's.
-  test('a direct shape draws its kind\'s program in its first two page tasks, then its own, compiled once; a small one keeps its kind\'s', async ({ tfjs }) => {
+  // the other shapes of its kind (their sizes set at each call); so does a light shape, whose
+  // first two tasks gave it less work than OWN_PROGRAM_MIN_WORK (texels x taps x calls a task,
+  // 294912). Counted by wrapping linkProgram on TF.js's context, for two heavy shapes, a light
+  // one and two small ones of one kind, then 12 calls each a page task apart, as a model's
+  // predicts are; then the light and small shapes called in turn in one task, their values
+  // against their first calls' and stock TF.js's.
+  test('a direct shape draws its kind\'s program in its first two page tasks, then its own, compiled once; a small or light one keeps its kind\'s', async ({ tfjs }) => {
     const r = await tfjs.evaluate(async () => {
       const w = window as unknown as Record<string, any>;
       const { tf } = w;
@@ -490,9 +492,10 @@ test.describe('memory and GL state', () => {
       let links = 0;
       const link = gl.linkProgram;
       gl.linkProgram = (p: WebGLProgram) => { links++; link.call(gl, p); };
-      // Output texels (packed, 2x2 values each): 29*15*12 = 5220, 23*12*20 = 5520; 13*7*12 = 1092,
-      // 6*3*64 = 1152.
-      const shapes = [[1, 29, 29, 24], [1, 23, 23, 40], [1, 13, 13, 24], [1, 6, 6, 128]];
+      // Output texels (packed, 2x2 values each), and the work of the first two tasks (4 calls,
+      // then 1) a task, x 9 taps: heavy 64*32*16 = 32768 (737280), 48*24*24 = 27648 (622080);
+      // light 29*15*12 = 5220 (117450); small 13*7*12 = 1092, 6*3*64 = 1152.
+      const shapes = [[1, 64, 64, 32], [1, 48, 48, 48], [1, 29, 29, 24], [1, 13, 13, 24], [1, 6, 6, 128]];
       const out = [];
       const kept: { x: any; f: any; first: Float32Array }[] = [];
       for (const s of shapes) {
@@ -520,15 +523,15 @@ test.describe('memory and GL state', () => {
         kept.push({ x, f, first: firstValues });
         first.dispose();
       }
-      // The two small shapes in turn, in one task: one program, each call its own sizes.
+      // The light and the two small shapes in turn, in one task: one program, each call its own sizes.
       const small = kept.slice(2);
       const linksBefore = links;
       const turns = [];
-      for (let i = 0; i < 4; i++) turns.push(tf.depthwiseConv2d(small[i % 2].x, small[i % 2].f, 1, 'same'));
+      for (let i = 0; i < 6; i++) turns.push(tf.depthwiseConv2d(small[i % 3].x, small[i % 3].f, 1, 'same'));
       const turnValues = await Promise.all(turns.map((t) => t.data()));
       const linksTurns = links - linksBefore;
       tf.dispose(turns);
-      const turnDiff = turnValues.map((v, i) => w.T.diff(v, small[i % 2].first));
+      const turnDiff = turnValues.map((v, i) => w.T.diff(v, small[i % 3].first));
       gl.linkProgram = link;
       const stats = w.K.stats();
       // Stock TF.js's values for the four shapes.
@@ -546,23 +549,23 @@ test.describe('memory and GL state', () => {
     });
     console.log(`renderer ${r.renderer}: ${JSON.stringify(r)}`);
     for (const [i, c] of r.out.entries()) {
-      const small = i >= 2;
-      // A large shape's own program: one link after its first task, on every renderer; none in
-      // that task, whatever its calls there. A small one: no link after its first call.
+      const kept = i >= 2;
+      // A heavy shape's own program: one link after its first task, on every renderer; none in
+      // that task, whatever its calls there. A light or small one: no link after its first call.
       expect(c.linksFirstTask, `${c.shape} on ${r.renderer}`).toBe(c.linksFirst);
-      expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(small ? 0 : 1);
+      expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(kept ? 0 : 1);
       expect(c.maxDiff, c.shape).toBeLessThan(1e-4);
       expect(r.stockDiff[i].maxAbs, `${c.shape} against stock TF.js`).toBeLessThan(1e-4);
       expect(r.stockDiff[i].nan, `${c.shape} against stock TF.js: NaN in one only`).toBe(0);
     }
     // Every shape after the first compiled nothing of ours at its first call: its kind's program was there.
-    expect(r.out.slice(1).map((c: { linksFirst: number }) => c.linksFirst)).toEqual([0, 0, 0]);
+    expect(r.out.slice(1).map((c: { linksFirst: number }) => c.linksFirst)).toEqual([0, 0, 0, 0]);
     expect(r.linksTurns).toBe(0);
     for (const d of r.turnDiff) {
       expect(d.maxAbs).toBeLessThan(1e-4);
       expect(d.nan).toBe(0);
     }
-    expect(r.stats.calls).toBe(4 * 16 + 4);
+    expect(r.stats.calls).toBe(5 * 16 + 6);
     expect(r.stats.fallbacks).toBe(0);
   });
 
