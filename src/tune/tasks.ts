@@ -1,7 +1,7 @@
 /**
  * Page tasks, counted: `now()` is the current task's number, and the first call in a task queues
  * the zero-delay timeout that bumps it. The tuner (a shape timed only after its first call's
- * task) and the TF.js direct path (a large shape's own program from its third task) count with it.
+ * task) and the TF.js direct path (a heavy shape's own program from its third task) count with it.
  * Without setTimeout (`ticks` false) the count stays 0, and each user says what that means.
  */
 export class TaskClock {
