@@ -225,12 +225,14 @@ function pickProgram(
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
   const small = outLayout.width * outLayout.height < OWN_PROGRAM_MIN_TEXELS;
   // The kind's program: for good for a small draw, else in the variant's first PROMOTE_AFTER
-  // page tasks (only these calls count their tasks; any other has its program for good at once).
+  // page tasks (only these calls count their tasks; any other has its program for good at once),
+  // and after them for good too if the shape is light: its work a task, from the tasks before
+  // this one, not worth its own compile.
   const uses = kindOk && !small ? countUse(bridge, call, variant) : null;
-  // Promotion time: is the shape worth its own compile? Its work a task, from the tasks so far.
-  const light = uses !== null && uses.tasks > PROMOTE_AFTER &&
+  const early = uses !== null && uses.tasks <= PROMOTE_AFTER;
+  const light = uses !== null && !early &&
     outLayout.width * outLayout.height * g.fh * g.fw * uses.callsBefore < OWN_PROGRAM_MIN_WORK * (uses.tasks - 1);
-  if (kindOk && (small || light || uses!.tasks <= PROMOTE_AFTER)) {
+  if (kindOk && (small || early || light)) {
     const sizes = {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
       u_out: Int32Array.of(g.outH, g.outW, g.outC),
@@ -249,6 +251,7 @@ function pickProgram(
   }
   const program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
   call.programs.set(variant, { program, sizes: null });
+  call.uses.delete(variant);
   return program;
 }
 
