@@ -223,7 +223,8 @@ function pickProgram(
   const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
   const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
     (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
-  const small = outLayout.width * outLayout.height < OWN_PROGRAM_MIN_TEXELS;
+  const texels = outLayout.width * outLayout.height;
+  const small = texels < OWN_PROGRAM_MIN_TEXELS;
   // The kind's program: for good for a small draw, else in the variant's first PROMOTE_AFTER
   // page tasks (only these calls count their tasks; any other has its program for good at once),
   // and after them for good too if the shape is light: its work a task, from the tasks before
@@ -231,7 +232,7 @@ function pickProgram(
   const uses = kindOk && !small ? countUse(bridge, call, variant) : null;
   const early = uses !== null && uses.tasks <= PROMOTE_AFTER;
   const light = uses !== null && !early &&
-    outLayout.width * outLayout.height * g.fh * g.fw * uses.callsBefore < OWN_PROGRAM_MIN_WORK * (uses.tasks - 1);
+    texels * g.fh * g.fw * uses.callsBefore < OWN_PROGRAM_MIN_WORK * (uses.tasks - 1);
   if (kindOk && (small || early || light)) {
     const sizes = {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),

@@ -524,17 +524,17 @@ test.describe('memory and GL state', () => {
         first.dispose();
       }
       // The light and the two small shapes in turn, in one task: one program, each call its own sizes.
-      const small = kept.slice(2);
+      const sharing = kept.slice(2);
       const linksBefore = links;
       const turns = [];
-      for (let i = 0; i < 6; i++) turns.push(tf.depthwiseConv2d(small[i % 3].x, small[i % 3].f, 1, 'same'));
+      for (let i = 0; i < 6; i++) turns.push(tf.depthwiseConv2d(sharing[i % 3].x, sharing[i % 3].f, 1, 'same'));
       const turnValues = await Promise.all(turns.map((t) => t.data()));
       const linksTurns = links - linksBefore;
       tf.dispose(turns);
-      const turnDiff = turnValues.map((v, i) => w.T.diff(v, small[i % 3].first));
+      const turnDiff = turnValues.map((v, i) => w.T.diff(v, sharing[i % 3].first));
       gl.linkProgram = link;
       const stats = w.K.stats();
-      // Stock TF.js's values for the four shapes.
+      // Stock TF.js's values for the five shapes.
       w.K.unregister();
       const stockDiff = [];
       for (const k of kept) {
@@ -549,11 +549,11 @@ test.describe('memory and GL state', () => {
     });
     console.log(`renderer ${r.renderer}: ${JSON.stringify(r)}`);
     for (const [i, c] of r.out.entries()) {
-      const kept = i >= 2;
+      const keepsKind = i >= 2;
       // A heavy shape's own program: one link after its first task, on every renderer; none in
       // that task, whatever its calls there. A light or small one: no link after its first call.
       expect(c.linksFirstTask, `${c.shape} on ${r.renderer}`).toBe(c.linksFirst);
-      expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(kept ? 0 : 1);
+      expect(c.linksAfter, `${c.shape} on ${r.renderer}`).toBe(keepsKind ? 0 : 1);
       expect(c.maxDiff, c.shape).toBeLessThan(1e-4);
       expect(r.stockDiff[i].maxAbs, `${c.shape} against stock TF.js`).toBeLessThan(1e-4);
       expect(r.stockDiff[i].nan, `${c.shape} against stock TF.js: NaN in one only`).toBe(0);
