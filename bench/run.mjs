@@ -12,6 +12,7 @@
 //                      [--models id,...] [--no-tfjs-kernels] [--no-tfjs-models] [--no-first-predict]
 //                      [--model-reps n] [--first-reps n] [--tfjs-switch dispatch|register] [--floor]
 //                      [--tfjs-options JSON]   (registerTfjsKernels's options, e.g. '{"direct":false}')
+//                      [--driver-cache cold|warm] [--no-steady]
 //
 // --layers, --K, --reps, --quick apply to both sections (the TF.js section also takes any
 // 'HxWxC/sS' in --layers: batch 1, 3x3, SAME). --tiny: small shapes, the TF.js section
@@ -23,6 +24,15 @@
 // drawing nothing (an empty output texture of stock's shape): its ratio to stock is the best any
 // depthwise kernel could give a model on this engine, and (ours - free) / (stock - free) is ours'
 // depthwise time against stock's inside the model (needs --tfjs-switch dispatch; 1.5x the time).
+// --driver-cache (the fresh-browser first predicts only): cold (default), each launch with Mesa's
+// on-disk shader cache off (MESA_SHADER_CACHE_DISABLE=true), so Firefox and WebKit on llvmpipe
+// compile every program, as on a first visit; warm, the cache on and filled first by one
+// discarded launch per model and mode, as on a return visit. Without it, every launch after a
+// shader's first compile found it in ~/.cache/mesa_shader_cache: a first predict measured there
+// took ~10x less (Firefox, Emotion: 0.55 s against 6 s; bench/RESULTS.md, issue 23's ninth pass).
+// Chromium has no such cache here (SwiftShader; Playwright gives each launch a new profile): its
+// launches are cold either way, and warm is refused for it. --no-steady: the TF.js section without
+// the models' steady state (kernels and first predicts only).
 // --port 0 (default): a free port.
 // Writes bench/results.json and bench/results-tfjs.json by default (--tiny writes nothing unless
 // --out / --tfjs-out is given); for another engine than Chromium, results-<engine>.json and
@@ -44,7 +54,7 @@ const CORPUS_IDS = ['blazeface', 'facemesh', 'iris', 'emotion', 'faceres', 'hand
 const MODEL_IDS = ['nsfw-mobilenet-v2', 'tiny-face-detector', 'ssd-mobilenet-v1', ...CORPUS_IDS];
 
 function parseArgs(argv) {
-  const o = { engine: 'chromium', quick: false, tiny: false, out: undefined, scaling: true, fused: true, port: 0, main: true, tfjs: undefined, tfjsKernels: true, tfjsModels: true, firstPredict: true, tfjsSwitch: 'dispatch' };
+  const o = { engine: 'chromium', quick: false, tiny: false, out: undefined, scaling: true, fused: true, port: 0, main: true, tfjs: undefined, tfjsKernels: true, tfjsModels: true, firstPredict: true, tfjsSwitch: 'dispatch', driverCache: 'cold', steady: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -78,6 +88,8 @@ function parseArgs(argv) {
     else if (a === '--first-reps') o.firstReps = int(1);
     else if (a === '--tfjs-switch') o.tfjsSwitch = next();
     else if (a === '--floor') o.floor = true;
+    else if (a === '--driver-cache') o.driverCache = next();
+    else if (a === '--no-steady') o.steady = false;
     else if (a === '--tfjs-options') o.tfjsOptions = JSON.parse(next());
     else throw new Error(`bench: unknown argument ${a}`);
   }
@@ -85,6 +97,10 @@ function parseArgs(argv) {
   if (o.engine !== 'all' && !ENGINES.includes(o.engine)) throw new Error(`bench: --engine takes ${ENGINES.join(', ')} or all`);
   if (!['dispatch', 'register'].includes(o.tfjsSwitch)) throw new Error('bench: --tfjs-switch takes dispatch or register');
   if (o.floor && o.tfjsSwitch !== 'dispatch') throw new Error('bench: --floor needs --tfjs-switch dispatch');
+  if (!['cold', 'warm'].includes(o.driverCache)) throw new Error('bench: --driver-cache takes cold or warm');
+  if (o.driverCache === 'warm' && (o.engine === 'chromium' || o.engine === 'all')) {
+    throw new Error('bench: --driver-cache warm is for Firefox and WebKit (Mesa\'s shader cache); Chromium\'s launches here are cold either way');
+  }
   o.tfjs ??= !o.tiny;
   return o;
 }
@@ -151,9 +167,19 @@ async function mainSection(server, name) {
 
 const clockText = (c) => `performance.now(), ${c.isolated ? 'cross-origin isolated' : 'NOT isolated'}, resolution ${c.resolutionMs} ms`;
 
-/** One firstPredict() in a browser launched for it alone. */
-async function firstPredictFresh(server, name, model, mode, kernelOptions) {
-  const engine = await launchEngine(name, { baseURL: server.url });
+/**
+ * One firstPredict() in a browser launched for it alone, with Mesa's on-disk shader cache off
+ * (cold) or on (warm): see --driver-cache. The launchers pass the environment to the browser.
+ */
+async function firstPredictFresh(server, name, model, mode, kernelOptions, driverCache) {
+  if (driverCache === 'cold') process.env.MESA_SHADER_CACHE_DISABLE = 'true';
+  else delete process.env.MESA_SHADER_CACHE_DISABLE;
+  let engine;
+  try {
+    engine = await launchEngine(name, { baseURL: server.url });
+  } finally {
+    delete process.env.MESA_SHADER_CACHE_DISABLE;
+  }
   try {
     const { page } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
     const r = await page.evaluate((o) => window.TB.firstPredict(o), { model, mode, kernelOptions });
@@ -168,13 +194,14 @@ async function tfjsSection(server, name) {
   const t0 = Date.now();
   const tfjsOutFile = outPath(args.tfjsOut, 'results-tfjs', name);
   const models = args.tfjsModels ? (args.models ?? (args.tiny ? [] : MODEL_IDS)) : [];
+  const steadyModels = args.steady ? models : [];
   const engine = await launchEngine(name, { baseURL: server.url });
   let result;
   let errors;
   try {
     const { page, clock } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
     const { quick, tiny, layers, K, reps, modelReps } = args;
-    result = await page.evaluate((o) => window.TB.runTfjsBench(o), { quick, tiny, layers, K, reps, modelReps, models, kernels: args.tfjsKernels, switch: args.tfjsSwitch, kernelOptions: args.tfjsOptions, floor: !!args.floor });
+    result = await page.evaluate((o) => window.TB.runTfjsBench(o), { quick, tiny, layers, K, reps, modelReps, models: steadyModels, kernels: args.tfjsKernels, switch: args.tfjsSwitch, kernelOptions: args.tfjsOptions, floor: !!args.floor });
     result.browser = engine.version;
     result.engine = name;
     result.clock = clock;
@@ -190,11 +217,16 @@ async function tfjsSection(server, name) {
     const reps = args.firstReps ?? (args.tiny || args.quick ? 1 : 3);
     const measurements = [];
     result.firstProblems = [];
+    const { driverCache } = args;
+    if (driverCache === 'warm') {
+      // The cache filled with every program of each model and mode, by a launch not measured.
+      for (const model of firstModels) for (const mode of ['stock', 'ours']) await firstPredictFresh(server, name, model, mode, args.tfjsOptions, 'warm');
+    }
     for (let rep = 0; rep < reps; rep++) {
       for (let i = 0; i < firstModels.length; i++) {
         const modes = (rep + i) % 2 ? ['ours', 'stock'] : ['stock', 'ours'];
         for (const mode of modes) {
-          const r = await firstPredictFresh(server, name, firstModels[i], mode, args.tfjsOptions);
+          const r = await firstPredictFresh(server, name, firstModels[i], mode, args.tfjsOptions, driverCache);
           measurements.push({ ...r, rep });
           process.stderr.write(`first predict ${firstModels[i]} ${mode} (launch ${measurements.length}): ${r.ms} ms${mode === 'ours' ? `, ${r.calls} calls, ${r.fallbacks} fallbacks` : ''}\n`);
           if (mode === 'ours' && (!(r.calls > 0) || r.fallbacks !== 0)) result.firstProblems.push(`first predict ${r.name} (launch ${measurements.length}), ours: ${r.calls} calls on depthwise-gl, ${r.fallbacks} fallbacks${r.lastFallback ? ` (last: ${r.lastFallback})` : ''}`);
@@ -202,7 +234,7 @@ async function tfjsSection(server, name) {
         }
       }
     }
-    result.firstPredict = { reps, ...summarizeFirst(measurements), measurements };
+    result.firstPredict = { reps, driverCache, ...summarizeFirst(measurements), measurements };
   }
   result.totalSeconds = Math.round((Date.now() - t0) / 100) / 10;
   const table = formatTfjsTable(result);

@@ -155,7 +155,12 @@ export function formatTfjsTable(r) {
   const f = r.firstPredict;
   if (f) {
     L.push('');
-    L.push(`First predict() in a fresh browser (a new launch of the engine per measurement; model loaded, then predict + read timed, compiles included), ms, median of ${f.rows[0] ? f.rows[0].stockSamples.length : 0} launches each:`);
+    const cache = f.driverCache === 'warm'
+      ? 'driver shader cache warm: Mesa\'s on-disk cache on and filled by a launch not measured, as on a return visit'
+      : f.driverCache === 'cold'
+        ? 'driver shader cache cold: Mesa\'s on-disk cache off (Firefox, WebKit), a new profile (Chromium), as on a first visit'
+        : 'driver shader cache not controlled: on Firefox and WebKit warm after the first launch';
+    L.push(`First predict() in a fresh browser (a new launch of the engine per measurement; ${cache}; model loaded, then predict + read timed, compiles included), ms, median of ${f.rows[0] ? f.rows[0].stockSamples.length : 0} launches each:`);
     L.push('');
     L.push('| model | stock ms | ours ms | ours/stock | per-pair median | launches: stock ms | launches: ours ms | registerTfjsKernels ms | ours calls / fallbacks | second predict: stock ms | ours ms | ours/stock | the next predicts, total: ours/stock | the first predicts, total: ours/stock |');
     L.push('|---|---:|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|');
