@@ -192,9 +192,10 @@ export function runDirect(
  * issue 23's sixth pass). Nor for a shape whose page tasks so far gave it less work than
  * OWN_PROGRAM_MIN_WORK (texels x taps x calls a task): it too keeps its kind's program for good.
  * An own program saves a share of the shape's calls (~12 % on llvmpipe, 15-70 % on SwiftShader),
- * while its compile, inside the predict that asks for it, costs ~15 ms on llvmpipe and ~100 ms on
- * SwiftShader: a light shape repays it after hundreds of predicts, if ever, and its compile
- * weighed on a model's first 20 (bench/RESULTS.md, issue 23's eighth pass). Kinds need channel
+ * while its compile, inside the predict that asks for it, costs ~100 ms on SwiftShader and on
+ * llvmpipe with an empty driver cache (a first visit; ~15 ms once Mesa's on-disk shader cache
+ * holds it): a light shape repays it after hundreds of predicts, if ever, and its compile
+ * weighed on a model's first 20 (bench/RESULTS.md, issue 23's eighth and ninth passes). Kinds need channel
  * multiplier 1, aligned textures and one-row vector textures; any other call runs its own
  * program from the first.
  */
