@@ -172,13 +172,16 @@ const clockText = (c) => `performance.now(), ${c.isolated ? 'cross-origin isolat
  * (cold) or on (warm): see --driver-cache. The launchers pass the environment to the browser.
  */
 async function firstPredictFresh(server, name, model, mode, kernelOptions, driverCache) {
+  const given = process.env.MESA_SHADER_CACHE_DISABLE;
   if (driverCache === 'cold') process.env.MESA_SHADER_CACHE_DISABLE = 'true';
   else delete process.env.MESA_SHADER_CACHE_DISABLE;
   let engine;
   try {
     engine = await launchEngine(name, { baseURL: server.url });
   } finally {
-    delete process.env.MESA_SHADER_CACHE_DISABLE;
+    // The environment as it was, for every other launch.
+    if (given === undefined) delete process.env.MESA_SHADER_CACHE_DISABLE;
+    else process.env.MESA_SHADER_CACHE_DISABLE = given;
   }
   try {
     const { page } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
