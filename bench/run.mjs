@@ -169,20 +169,11 @@ const clockText = (c) => `performance.now(), ${c.isolated ? 'cross-origin isolat
 
 /**
  * One firstPredict() in a browser launched for it alone, with Mesa's on-disk shader cache off
- * (cold) or on (warm): see --driver-cache. The launchers pass the environment to the browser.
+ * (cold) or on (warm) in that browser's environment: see --driver-cache.
  */
 async function firstPredictFresh(server, name, model, mode, kernelOptions, driverCache) {
-  const given = process.env.MESA_SHADER_CACHE_DISABLE;
-  if (driverCache === 'cold') process.env.MESA_SHADER_CACHE_DISABLE = 'true';
-  else delete process.env.MESA_SHADER_CACHE_DISABLE;
-  let engine;
-  try {
-    engine = await launchEngine(name, { baseURL: server.url });
-  } finally {
-    // The environment as it was, for every other launch.
-    if (given === undefined) delete process.env.MESA_SHADER_CACHE_DISABLE;
-    else process.env.MESA_SHADER_CACHE_DISABLE = given;
-  }
+  const env = { MESA_SHADER_CACHE_DISABLE: driverCache === 'cold' ? 'true' : undefined };
+  const engine = await launchEngine(name, { baseURL: server.url, env });
   try {
     const { page } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
     const r = await page.evaluate((o) => window.TB.firstPredict(o), { model, mode, kernelOptions });

@@ -32,4 +32,5 @@ export interface Engine {
 export declare function selectedEngines(list?: string): { engines: EngineName[]; skipped: EngineName[] };
 export declare function guardGroup(pgid: number, owners?: number | number[]): () => void;
 export declare function startXvfb(options?: { owner?: number }): Promise<{ display: string; pid: number; close(): Promise<void> }>;
-export declare function launchEngine(name: EngineName, options: { baseURL: string }): Promise<Engine>;
+/** `env`: variables set (or, undefined, removed) in the browser's environment only. */
+export declare function launchEngine(name: EngineName, options: { baseURL: string; env?: Record<string, string | undefined> }): Promise<Engine>;

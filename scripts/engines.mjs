@@ -25,6 +25,8 @@ import path from 'node:path';
 import { findChromium, chromiumArgs } from './browser.mjs';
 
 /** @typedef {'chromium' | 'firefox' | 'webkit'} EngineName */
+/** @typedef {Record<string, string | undefined>} LaunchEnv */
+/** @typedef {{ baseURL: string, env?: LaunchEnv }} LaunchOptions */
 
 /** @type {EngineName[]} */
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
@@ -310,10 +312,24 @@ function wrapPlaywrightPage(page, baseURL) {
   };
 }
 
-/** @param {{ baseURL: string }} options */
-async function launchChromium({ baseURL }) {
+/**
+ * The environment a browser is started with: this process's, then `fixed` (what the launcher
+ * needs), then the caller's `extra` (a value set, or undefined: the variable removed).
+ * @param {LaunchEnv | undefined} extra
+ * @param {Record<string, string>} [fixed]
+ * @returns {Record<string, string>}
+ */
+function browserEnv(extra, fixed = {}) {
+  /** @type {Record<string, string>} */
+  const env = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...fixed, ...extra })) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** @param {LaunchOptions} options */
+async function launchChromium({ baseURL, env }) {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
+  const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true, env: browserEnv(env) });
   return {
     name: /** @type {EngineName} */ ('chromium'),
     version: `Chromium ${browser.version()}`,
@@ -325,15 +341,15 @@ async function launchChromium({ baseURL }) {
 // ---------------------------------------------------------------------------------------------
 // Firefox (puppeteer-core, WebDriver BiDi)
 
-/** @param {{ baseURL: string }} options */
-async function launchFirefox({ baseURL }) {
+/** @param {LaunchOptions} options */
+async function launchFirefox({ baseURL, env }) {
   const puppeteer = (await import('puppeteer-core')).default;
   const display = displayOrThrow();
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: firefoxPath(),
     headless: false, // headless Firefox has no WebGL
-    env: { ...process.env, DISPLAY: display, MOZ_HEADLESS: '' },
+    env: browserEnv(env, { DISPLAY: display, MOZ_HEADLESS: '' }),
     defaultViewport: { width: 1280, height: 900 },
     protocolTimeout: 0,
     extraPrefsFirefox: {
@@ -418,13 +434,13 @@ function webDriverClient(/** @type {number} */ port) {
   return { call, close: () => agent.destroy() };
 }
 
-/** @param {{ baseURL: string }} options */
-async function launchWebKit({ baseURL }) {
+/** @param {LaunchOptions} options */
+async function launchWebKit({ baseURL, env }) {
   const display = displayOrThrow();
   const port = await freePort();
   const driver = spawn(webkitDriverPath(), [`--port=${port}`], {
     detached: true, stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, DISPLAY: display, GDK_BACKEND: 'x11', WEBKIT_DISABLE_COMPOSITING_MODE: '' },
+    env: browserEnv(env, { DISPLAY: display, GDK_BACKEND: 'x11', WEBKIT_DISABLE_COMPOSITING_MODE: '' }),
   });
   const pgid = /** @type {number} */ (driver.pid);
   const unguard = guardGroup(pgid);
@@ -528,9 +544,10 @@ async function launchWebKit({ baseURL }) {
 
 /**
  * Launches an engine. Firefox and WebKit need an X display (DGL_DISPLAY or DISPLAY; see
- * startXvfb). `baseURL` resolves the relative URLs given to `page.goto`.
+ * startXvfb). `baseURL` resolves the relative URLs given to `page.goto`; `env`, variables set
+ * (or, undefined, removed) in the browser's environment only.
  * @param {EngineName} name
- * @param {{ baseURL: string }} options
+ * @param {LaunchOptions} options
  */
 export async function launchEngine(name, options) {
   if (name === 'chromium') return launchChromium(options);
