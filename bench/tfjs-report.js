@@ -60,6 +60,8 @@ export function summarizeFirst(measurements) {
     e[m.mode].push(m.ms);
     if (typeof m.secondMs === 'number') e.second[m.mode].push(m.secondMs);
     if (typeof m.followMs === 'number') (e.follow ??= { stock: [], ours: [], n: m.follow })[m.mode].push(m.followMs);
+    if (typeof m.followMaxMs === 'number') (e.followMax ??= { stock: [], ours: [] })[m.mode].push(m.followMaxMs);
+    if (Array.isArray(m.links)) (e.links ??= { stock: [], ours: [] })[m.mode].push(m.links);
     // The launch's first 2 + FOLLOW predicts, in all (what an app's first frames cost).
     if (typeof m.followMs === 'number' && typeof m.secondMs === 'number') (e.all ??= { stock: [], ours: [], n: m.follow + 2 })[m.mode].push(m.ms + m.secondMs + m.followMs);
     (e.byRep[m.rep] ??= {})[m.mode] = m.ms;
@@ -84,6 +86,12 @@ export function summarizeFirst(measurements) {
       // The FOLLOW predicts after the second, each in its own task: the rest of the tuning.
       follow: e.follow?.n ?? null,
       followRatio: e.follow?.stock.length && e.follow.ours.length ? round(median(e.follow.ours) / median(e.follow.stock)) : null,
+      // The slowest of the follow-ups (a stalled frame), median over launches.
+      followMaxStockMs: e.followMax?.stock.length ? round(median(e.followMax.stock), 1) : null,
+      followMaxOursMs: e.followMax?.ours.length ? round(median(e.followMax.ours), 1) : null,
+      followMaxRatio: e.followMax?.stock.length && e.followMax.ours.length ? round(median(e.followMax.ours) / median(e.followMax.stock)) : null,
+      // Programs linked in the first predict, the second and the follow-ups (medians), per mode.
+      links: e.links ? { stock: medianLinks(e.links.stock), ours: medianLinks(e.links.ours) } : null,
       // The first `all` predicts' total (first, second and the follow-ups).
       all: e.all?.n ?? null,
       allRatio: e.all?.stock.length && e.all.ours.length ? round(median(e.all.ours) / median(e.all.stock)) : null,
@@ -97,6 +105,11 @@ export function summarizeFirst(measurements) {
     rows, geomean: g, allGeomean,
     met: { each: rows.every((r) => r.ratio <= TARGETS.firstPredict), geomean: g <= TARGETS.firstPredict, allEach: alls.every((x) => x !== null && x <= TARGETS.firstPredict) },
   };
+}
+
+/** Per predict group, the median over launches of programs linked ([first, second, follow-ups]), or null. */
+function medianLinks(list) {
+  return list.length ? [0, 1, 2].map((i) => median(list.map((l) => l[i]))) : null;
 }
 
 const fmt = (x, d = 2) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -172,6 +185,19 @@ export function formatTfjsTable(r) {
     L.push(`| **geometric mean** | | | **${fmt(f.geomean)}** | | | | | | | | ${seconds.every((x) => x) ? fmt(geomean(seconds)) : '-'} | ${follows.every((x) => x) ? fmt(geomean(follows)) : '-'} | ${fmt(f.allGeomean)} |`);
     L.push('');
     L.push('The second predict and the next ones run each in a later page task (an app\'s next frames). Shapes are tuned there, never in the task of a shape\'s first call.');
+    if (f.rows.some((row) => row.links || row.followMaxRatio)) {
+      L.push('');
+      L.push('Programs linked (GL links on TF.js\'s context, ours and TF.js\'s, median of launches) in the first predict / the second / the next ones, and the slowest of the next predicts (a stalled frame), ms:');
+      L.push('');
+      L.push('| model | links: stock | links: ours | slowest next predict: stock ms | ours ms | ours/stock |');
+      L.push('|---|---|---|---:|---:|---:|');
+      for (const row of f.rows) {
+        const l = (x) => (x ? x.join(' / ') : '-');
+        L.push(`| ${row.name} | ${l(row.links?.stock)} | ${l(row.links?.ours)} | ${fmt(row.followMaxStockMs, 0)} | ${fmt(row.followMaxOursMs, 0)} | ${fmt(row.followMaxRatio)} |`);
+      }
+      const maxes = f.rows.map((row) => row.followMaxRatio);
+      L.push(`| **geometric mean** | | | | | ${maxes.every((x) => x) ? fmt(geomean(maxes)) : '-'} |`);
+    }
     L.push('');
     L.push(`Issue 10's target: <= ${TARGETS.firstPredict} for each model ${yes(f.met.each)} (geometric mean ${yes(f.met.geomean)}); the first predicts' total <= ${TARGETS.firstPredict} for each model ${yes(f.met.allEach)}.`);
   }

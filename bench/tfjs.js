@@ -545,6 +545,14 @@ export async function firstPredict({ model, mode, kernelOptions }) {
   await webgl();
   const backendMs = now() - t0;
   const m = await loadModel(model);
+  // Programs linked (compiled) by each predict, on TF.js's context: ours and TF.js's own.
+  const gl = tf.backend().gpgpu.gl;
+  let links = 0;
+  const link = gl.linkProgram;
+  gl.linkProgram = (p) => {
+    links++;
+    link.call(gl, p);
+  };
   let reg = null;
   let registerMs = null;
   if (mode === 'ours') {
@@ -561,23 +569,31 @@ export async function firstPredict({ model, mode, kernelOptions }) {
     return ms;
   };
   const ms = predict();
+  const linksFirst = links;
   const afterFirst = reg ? reg.stats() : null;
   // The second predict in a later page task, as an app's next frame: the tuning calls (never in
   // the task of a shape's first call) are in it.
   await yieldToPage();
   const secondMs = predict();
+  const linksSecond = links - linksFirst;
   // Then FOLLOW more, each in its own task (an app's next frames): what tuning left after the
-  // second predict, and the steady state, in one total.
+  // second predict, and the steady state, in one total; and the slowest of them (a frame's
+  // stall: an app's jank).
   let followMs = 0;
+  let followMaxMs = 0;
   for (let i = 0; i < FOLLOW; i++) {
     await yieldToPage();
-    followMs += predict();
+    const t = predict();
+    followMs += t;
+    followMaxMs = Math.max(followMaxMs, t);
   }
+  gl.linkProgram = link;
   const stats = reg ? reg.stats() : null;
   m.dispose();
   reg?.unregister();
   return {
-    model, name: m.name, mode, ms: round(ms), secondMs: round(secondMs), follow: FOLLOW, followMs: round(followMs), registerMs: round(registerMs), backendMs: round(backendMs), loadMs: round(m.loadMs),
+    model, name: m.name, mode, ms: round(ms), secondMs: round(secondMs), follow: FOLLOW, followMs: round(followMs), followMaxMs: round(followMaxMs),
+    links: [linksFirst, linksSecond, links - linksFirst - linksSecond], registerMs: round(registerMs), backendMs: round(backendMs), loadMs: round(m.loadMs),
     calls: afterFirst ? afterFirst.calls + afterFirst.delegated : null, delegated: afterFirst?.delegated ?? null, fallbacks: afterFirst?.fallbacks ?? null, lastFallback: stats?.lastFallback ?? null, callsBoth: stats?.calls ?? null,
     renderer: backendInfo().renderer,
   };

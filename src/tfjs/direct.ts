@@ -87,6 +87,16 @@ export function directGeometry(xShape: number[], filterShape: number[], conv: Co
 export const PROMOTE_AFTER = 2;
 
 /**
+ * Own programs compiled a page task at most (see pickProgram): a shape past its PROMOTE_AFTER
+ * tasks waits on its kind's program for a later task while this many compiled in the current
+ * one, until its task OWN_PROGRAM_DEADLINE.
+ */
+export const OWN_PROGRAMS_PER_TASK = 3;
+
+/** A shape's page task from which its own program compiles whatever others did in that task. */
+export const OWN_PROGRAM_DEADLINE = PROMOTE_AFTER + 4;
+
+/**
  * Output texels (fragments) from which a draw may get its shape's own program; a smaller one keeps
  * its kind's for good from its first call (see pickProgram).
  */
@@ -191,6 +201,10 @@ export function runDirect(
  * layers of the bench), while a compile costs thousands of such differences (bench/RESULTS.md,
  * issue 23's sixth pass). Nor for a shape whose page tasks so far gave it less work than
  * OWN_PROGRAM_MIN_WORK (texels x taps x calls a task): it too keeps its kind's program for good.
+ * At most OWN_PROGRAMS_PER_TASK own programs compile in one page task: a heavy shape due its own
+ * when that many already compiled in the task draws its kind's a task longer, up to its task
+ * OWN_PROGRAM_DEADLINE, so a model's own compiles spread over a few predicts instead of
+ * stalling its third (MoveNet on WebKit, cold: 7 in one predict, 903 ms against ~200).
  * An own program saves a share of the shape's calls (~12 % on llvmpipe, 15-70 % on SwiftShader),
  * while its compile, inside the predict that asks for it, costs ~100 ms on SwiftShader and on
  * llvmpipe with an empty driver cache (a first visit; ~15 ms once Mesa's on-disk shader cache
@@ -234,7 +248,9 @@ function pickProgram(
   const early = uses !== null && uses.tasks <= PROMOTE_AFTER;
   const light = uses !== null && !early &&
     texels * g.fh * g.fw * uses.callsBefore < OWN_PROGRAM_MIN_WORK * (uses.tasks - 1);
-  if (kindOk && (small || early || light)) {
+  // A heavy shape due its own program waits a task where this one has compiled its share.
+  const waits = uses !== null && !early && !light && !ownCompileAllowed(bridge, uses.tasks);
+  if (kindOk && (small || early || light || waits)) {
     const sizes = {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
       u_out: Int32Array.of(g.outH, g.outW, g.outC),
@@ -252,9 +268,25 @@ function pickProgram(
     return program;
   }
   const program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
+  if (uses !== null) bridge.ownCompiles.count++;
   call.programs.set(variant, { program, sizes: null });
   call.uses.delete(variant);
   return program;
+}
+
+/**
+ * Whether a shape in its page task `tasks` (past PROMOTE_AFTER) may compile its own program now:
+ * fewer than OWN_PROGRAMS_PER_TASK compiled in this task so far, or its task OWN_PROGRAM_DEADLINE
+ * reached. (Without setTimeout every call is a task: always.)
+ */
+function ownCompileAllowed(bridge: Bridge, tasks: number): boolean {
+  const task = bridge.tasks.current;
+  const budget = bridge.ownCompiles;
+  if (budget.task !== task) {
+    budget.task = task;
+    budget.count = 0;
+  }
+  return !bridge.tasks.ticks || tasks >= OWN_PROGRAM_DEADLINE || budget.count < OWN_PROGRAMS_PER_TASK;
 }
 
 /**

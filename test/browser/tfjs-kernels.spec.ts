@@ -569,6 +569,63 @@ test.describe('memory and GL state', () => {
     expect(r.stats.fallbacks).toBe(0);
   });
 
+  // Own programs spread over page tasks (src/tfjs/direct.ts, OWN_PROGRAMS_PER_TASK and
+  // OWN_PROGRAM_DEADLINE): fourteen heavy shapes of one kind (3x3, stride 1, SAME: [1, 64, 64, C]
+  // for C = 8, 10, ..., 34, each called four times a task, so 8192 or more output texels x 9 taps
+  // x 4 calls, at least OWN_PROGRAM_MIN_WORK), all called in each of eight page tasks as a
+  // model's predicts are. Links counted on TF.js's context: the kind's program in the first task,
+  // none in the second, three own programs in each of tasks 3 to 5, the five left in task 6 (the
+  // shapes' deadline), none after; every call's values those of the shape's first call and of
+  // stock TF.js.
+  test('a model\'s own programs compile three a page task, the rest at the deadline, values unchanged', async ({ tfjs }) => {
+    const r = await tfjs.evaluate(async () => {
+      const w = window as unknown as Record<string, any>;
+      const { tf } = w;
+      const gl = tf.backend().gpgpu.gl as WebGL2RenderingContext;
+      let links = 0;
+      const link = gl.linkProgram;
+      gl.linkProgram = (p: WebGLProgram) => { links++; link.call(gl, p); };
+      const shapes = Array.from({ length: 14 }, (_, i) => [1, 64, 64, 8 + 2 * i]);
+      const inputs = shapes.map((s) => ({ x: tf.relu(tf.randomNormal(s)), f: tf.randomNormal([3, 3, s[3], 1]) }));
+      for (const { x } of inputs) await x.data(); // TF.js's programs for the inputs compiled
+      const before = w.K.stats().calls;
+      const perTask: number[] = [];
+      const firsts: Float32Array[] = [];
+      let maxDiff = 0;
+      for (let t = 0; t < 8; t++) {
+        if (t) await new Promise((res) => setTimeout(res, 20));
+        const l0 = links;
+        const outs = [];
+        for (const { x, f } of inputs) for (let k = 0; k < 4; k++) outs.push(tf.depthwiseConv2d(x, f, 1, 'same'));
+        perTask.push(links - l0);
+        const values = await Promise.all(outs.filter((_, i) => i % 4 === 3).map((o) => o.data()));
+        tf.dispose(outs);
+        if (t === 0) firsts.push(...values);
+        else for (const [i, v] of values.entries()) maxDiff = Math.max(maxDiff, w.T.diff(v, firsts[i]).maxAbs);
+      }
+      gl.linkProgram = link;
+      const served = w.K.stats().calls - before;
+      w.K.unregister();
+      const stockDiff = [];
+      for (const [i, { x, f }] of inputs.entries()) {
+        const y = tf.depthwiseConv2d(x, f, 1, 'same');
+        stockDiff.push(w.T.diff(await y.data(), firsts[i]));
+        y.dispose();
+      }
+      w.K = w.DGL.registerTfjsKernels(tf, { tune: false });
+      for (const { x, f } of inputs) tf.dispose([x, f]);
+      return { perTask, maxDiff, served, stockDiff };
+    });
+    console.log(`own programs spread: ${JSON.stringify(r)}`);
+    expect(r.perTask).toEqual([1, 0, 3, 3, 3, 5, 0, 0]);
+    expect(r.served).toBe(14 * 4 * 8);
+    expect(r.maxDiff).toBeLessThan(1e-4);
+    for (const d of r.stockDiff) {
+      expect(d.maxAbs).toBeLessThan(1e-4);
+      expect(d.nan).toBe(0);
+    }
+  });
+
   test('a chain of every kind of TF.js op around our kernels gives stock TF.js\'s values', async ({ tfjs }) => {
     const r = await tfjs.evaluate(async () => {
       const w = window as unknown as Record<string, any>;
