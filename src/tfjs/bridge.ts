@@ -45,7 +45,7 @@ export class Bridge {
   private readonly vao: WebGLVertexArrayObject;
   /** Page tasks, counted (when a direct shape gets its own program: direct.ts). */
   readonly tasks = new TaskClock();
-  /** Own programs of heavy direct shapes compiled in page task `task` (direct.ts, ownCompileAllowed). */
+  /** Own programs of heavy direct shapes compiled in page task `task` (direct.ts, takeOwnCompile). */
   readonly ownCompiles = { task: -1, count: 0 };
   constructor(readonly host: HostContext) {
     const { gl } = host;

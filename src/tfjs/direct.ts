@@ -248,8 +248,8 @@ function pickProgram(
   const early = uses !== null && uses.tasks <= PROMOTE_AFTER;
   const light = uses !== null && !early &&
     texels * g.fh * g.fw * uses.callsBefore < OWN_PROGRAM_MIN_WORK * (uses.tasks - 1);
-  // A heavy shape due its own program waits a task where this one has compiled its share.
-  const waits = uses !== null && !early && !light && !ownCompileAllowed(bridge, uses.tasks);
+  // A heavy shape due its own program takes one of the task's compiles, or waits a task.
+  const waits = uses !== null && !early && !light && !takeOwnCompile(bridge, uses.tasks);
   if (kindOk && (small || early || light || waits)) {
     const sizes = {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
@@ -268,25 +268,27 @@ function pickProgram(
     return program;
   }
   const program = host.programs.get(DEPTHWISE_TFJS_FRAG, specialized);
-  if (uses !== null) bridge.ownCompiles.count++;
   call.programs.set(variant, { program, sizes: null });
   call.uses.delete(variant);
   return program;
 }
 
 /**
- * Whether a shape in its page task `tasks` (past PROMOTE_AFTER) may compile its own program now:
- * fewer than OWN_PROGRAMS_PER_TASK compiled in this task so far, or its task OWN_PROGRAM_DEADLINE
- * reached. (Without setTimeout every call is a task: always.)
+ * Whether a shape in its page task `tasks` (past PROMOTE_AFTER) compiles its own program now,
+ * counted against the current task's if so: fewer than OWN_PROGRAMS_PER_TASK compiled in this
+ * task so far, or its task OWN_PROGRAM_DEADLINE reached. (Without setTimeout every call is a
+ * task: always.)
  */
-function ownCompileAllowed(bridge: Bridge, tasks: number): boolean {
+function takeOwnCompile(bridge: Bridge, tasks: number): boolean {
   const task = bridge.tasks.current;
   const budget = bridge.ownCompiles;
   if (budget.task !== task) {
     budget.task = task;
     budget.count = 0;
   }
-  return !bridge.tasks.ticks || tasks >= OWN_PROGRAM_DEADLINE || budget.count < OWN_PROGRAMS_PER_TASK;
+  const now = !bridge.tasks.ticks || tasks >= OWN_PROGRAM_DEADLINE || budget.count < OWN_PROGRAMS_PER_TASK;
+  if (now) budget.count++;
+  return now;
 }
 
 /**
