@@ -50,6 +50,8 @@ const round = (x, d = 3) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
 /** Predicts after the second in a first-predict launch (firstPredict): the first 20 in all. */
 const FOLLOW = 18;
+/** Ours' predicts before the steady state's samples, the first included: at least this many (the corpus test's bound for a model to settle), each a page task. */
+const SETTLE_MIN_PREDICTS = 8;
 
 async function webgl() {
   if (tf.getBackend() !== 'webgl') await tf.setBackend('webgl');
@@ -205,20 +207,37 @@ const modesOf = (rep, index, floor) => {
 };
 
 /**
- * In 'ours' mode, runs `call` until tuning has timed nothing for `quiet` calls in a row (at most
- * `max`, yielding so timer queries come back): the timed samples then measure the steady state,
- * not the few calls tuning a shape costs (those are in the fresh-browser first predicts, and in
- * the second predicts there). Returns the calls it took.
+ * In 'ours' mode, runs `call`, each call in a page task of its own (an app's frames), at least
+ * `min` times and then until tuning has timed nothing and no program was linked on TF.js's
+ * context for `quiet` calls in a row (at most `max`): the timed samples then measure the steady
+ * state, not the few calls tuning a shape costs nor the own programs a heavy shape compiles in
+ * its page tasks 3 to 6 (those are in the fresh-browser launches' predicts 2-20). Returns the
+ * calls it took, whether it settled (false: `max` reached first) and the last call that timed or
+ * linked anything (1-based; 0 for none).
  */
-async function settleTuning(sw, call, max = 16, quiet = 2) {
+async function settleTuning(sw, call, { min = 0, max = 16, quiet = 2 } = {}) {
+  const gl = tf.backend().gpgpu.gl;
+  let links = 0;
+  const link = gl.linkProgram;
+  gl.linkProgram = (p) => {
+    links++;
+    link.call(gl, p);
+  };
   let calls = 0;
-  for (let still = 0; calls < max && still < quiet; calls++) {
-    const before = sw.timed();
-    call();
-    await yieldToPage();
-    still = sw.timed() === before ? still + 1 : 0;
+  let still = 0;
+  let lastBusy = 0;
+  try {
+    for (; calls < max && (calls < min || still < quiet); calls++) {
+      await yieldToPage();
+      const before = sw.timed() + links;
+      call();
+      still = sw.timed() + links === before ? still + 1 : 0;
+      if (still === 0) lastBusy = calls + 1;
+    }
+  } finally {
+    gl.linkProgram = link;
   }
-  return calls;
+  return { calls, settled: still >= quiet, lastBusy };
 }
 
 /** GPU ms of fn() from tf.time (kernelMs: TF.js's programs' and our kernels' timer queries), or null. */
@@ -300,7 +319,7 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
   let slowest = 0;
   for (const m of order(0, index)) {
     guarded(sw, m, () => once(1), problems, `${where} first call`, 1, true);
-    if (m === 'ours') await settleTuning(sw, () => guarded(sw, m, () => once(1), problems, `${where} tuning`, 1, true), 16, 2);
+    if (m === 'ours') await settleTuning(sw, () => guarded(sw, m, () => once(1), problems, `${where} tuning`, 1, true), { max: 16 });
     // The long run's time a call (its one-value wait spread over 3K calls) sizes K: a single
     // slope is too noisy for that (a high one made K small, and the samples noisier still).
     for (let i = 0; i < opts.warmup; i++) slowest = Math.max(slowest, pair(m, opts.K, `${where} warm-up`).long);
@@ -379,7 +398,11 @@ async function benchModel(sw, id, opts, index, problems) {
     first[mode] = r.value;
     if (mode === 'ours') {
       calls.perPredict = r.calls;
-      calls.tuningPredicts = await settleTuning(sw, () => guarded(sw, mode, once, problems, `${where} tuning`), 12, 2);
+      // At least to the 8th predict (the corpus test's bound for a model to settle), then 2 quiet.
+      const settle = await settleTuning(sw, () => guarded(sw, mode, once, problems, `${where} tuning`), { min: SETTLE_MIN_PREDICTS - 1, max: 14 });
+      // The last predict that compiled or tuned anything, the first predict being 1.
+      calls.lastBusyPredict = settle.lastBusy + 1;
+      if (!settle.settled) problems.push(`${where}, ours: still tuning or compiling after ${settle.calls} predicts`);
     }
     for (let i = 1; i < opts.modelWarmup; i++) warmMs = Math.max(warmMs, guarded(sw, mode, once, problems, `${where} warm-up`).value);
     await yieldToPage();
@@ -456,7 +479,7 @@ async function benchModel(sw, id, opts, index, problems) {
   };
   return {
     id, name: m.name, loadMs: round(m.loadMs), reps: opts.modelReps, warmup: opts.modelWarmup, predictsPerSample: n,
-    depthwiseCallsPerPredict: calls.perPredict, stock, ours,
+    depthwiseCallsPerPredict: calls.perPredict, lastBusyPredict: calls.lastBusyPredict, stock, ours,
     ratio: round(ours.ms / stock.ms),
     paired: round(median(samples.ours.map((v, i) => v / samples.stock[i]))),
     min: round(ours.minMs / stock.minMs),
