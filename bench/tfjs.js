@@ -206,6 +206,18 @@ const modesOf = (rep, index, floor) => {
   return ['stock', 'ours', 'free'].map((_, i, all) => all[(i + k) % 3]);
 };
 
+/** Counts the programs linked on TF.js's context (ours and TF.js's own) until restore(). */
+function linkCounter() {
+  const gl = tf.backend().gpgpu.gl;
+  const link = gl.linkProgram;
+  let count = 0;
+  gl.linkProgram = (p) => {
+    count++;
+    link.call(gl, p);
+  };
+  return { count: () => count, restore: () => { gl.linkProgram = link; } };
+}
+
 /**
  * In 'ours' mode, runs `call`, each call in a page task of its own (an app's frames), at least
  * `min` times and then until tuning has timed nothing and no program was linked on TF.js's
@@ -216,26 +228,20 @@ const modesOf = (rep, index, floor) => {
  * linked anything (1-based; 0 for none).
  */
 async function settleTuning(sw, call, { min = 0, max = 16, quiet = 2 } = {}) {
-  const gl = tf.backend().gpgpu.gl;
-  let links = 0;
-  const link = gl.linkProgram;
-  gl.linkProgram = (p) => {
-    links++;
-    link.call(gl, p);
-  };
+  const links = linkCounter();
   let calls = 0;
   let still = 0;
   let lastBusy = 0;
   try {
     for (; calls < max && (calls < min || still < quiet); calls++) {
       await yieldToPage();
-      const before = sw.timed() + links;
+      const before = sw.timed() + links.count();
       call();
-      still = sw.timed() + links === before ? still + 1 : 0;
+      still = sw.timed() + links.count() === before ? still + 1 : 0;
       if (still === 0) lastBusy = calls + 1;
     }
   } finally {
-    gl.linkProgram = link;
+    links.restore();
   }
   return { calls, settled: still >= quiet, lastBusy };
 }
@@ -569,13 +575,7 @@ export async function firstPredict({ model, mode, kernelOptions }) {
   const backendMs = now() - t0;
   const m = await loadModel(model);
   // Programs linked (compiled) by each predict, on TF.js's context: ours and TF.js's own.
-  const gl = tf.backend().gpgpu.gl;
-  let links = 0;
-  const link = gl.linkProgram;
-  gl.linkProgram = (p) => {
-    links++;
-    link.call(gl, p);
-  };
+  const links = linkCounter();
   let reg = null;
   let registerMs = null;
   if (mode === 'ours') {
@@ -592,13 +592,13 @@ export async function firstPredict({ model, mode, kernelOptions }) {
     return ms;
   };
   const ms = predict();
-  const linksFirst = links;
+  const linksFirst = links.count();
   const afterFirst = reg ? reg.stats() : null;
   // The second predict in a later page task, as an app's next frame: the tuning calls (never in
   // the task of a shape's first call) are in it.
   await yieldToPage();
   const secondMs = predict();
-  const linksSecond = links - linksFirst;
+  const linksSecond = links.count() - linksFirst;
   // Then FOLLOW more, each in its own task (an app's next frames): what tuning left after the
   // second predict, and the steady state, in one total; and the slowest of them (a frame's
   // stall: an app's jank).
@@ -610,13 +610,13 @@ export async function firstPredict({ model, mode, kernelOptions }) {
     followMs += t;
     followMaxMs = Math.max(followMaxMs, t);
   }
-  gl.linkProgram = link;
+  links.restore();
   const stats = reg ? reg.stats() : null;
   m.dispose();
   reg?.unregister();
   return {
     model, name: m.name, mode, ms: round(ms), secondMs: round(secondMs), follow: FOLLOW, followMs: round(followMs), followMaxMs: round(followMaxMs),
-    links: [linksFirst, linksSecond, links - linksFirst - linksSecond], registerMs: round(registerMs), backendMs: round(backendMs), loadMs: round(m.loadMs),
+    links: [linksFirst, linksSecond, links.count() - linksFirst - linksSecond], registerMs: round(registerMs), backendMs: round(backendMs), loadMs: round(m.loadMs),
     calls: afterFirst ? afterFirst.calls + afterFirst.delegated : null, delegated: afterFirst?.delegated ?? null, fallbacks: afterFirst?.fallbacks ?? null, lastFallback: stats?.lastFallback ?? null, callsBoth: stats?.calls ?? null,
     renderer: backendInfo().renderer,
   };
