@@ -120,7 +120,7 @@ export function formatTfjsTable(r) {
   const L = [];
   L.push(`Renderer: ${r.renderer}${r.software ? ' (software)' : ''}; tfjs ${r.tfjs.version} (@tensorflow/tfjs tf.fesm.js, one instance shared with face-api), flags ${JSON.stringify(r.tfjs.flags)}`);
   const s = r.settings;
-  L.push(`Switch: ${s.switch}${s.kernelOptions ? `, registerTfjsKernels options ${JSON.stringify(s.kernelOptions)}` : ''}; kernels: K=${s.K}${s.sampleMs ? ` or more so that K calls last ~${s.sampleMs} ms, the read apart (at most ${s.maxK})` : ''}, ${s.reps} repeats each (median), warm-up ${s.warmup}; models: ${s.modelReps} repeats each (median) after ${s.modelWarmup} warm-up predicts (ours: after its settling predicts, then ${s.modelWarmup - 1} more)${s.modelSampleMs ? `, a repeat the mean of n predicts lasting ~${s.modelSampleMs} ms (at most ${s.maxModelBlock}; n per model in the table)` : ''}; GPU columns: median of ${s.gpuReps} tf.time() runs each; ${r.date}`);
+  L.push(`Switch: ${s.switch}${s.kernelOptions ? `, registerTfjsKernels options ${JSON.stringify(s.kernelOptions)}` : ''}; kernels: K=${s.K}${s.sampleMs ? ` or more so that K calls last ~${s.sampleMs} ms, the read apart (at most ${s.maxK})` : ''}, ${s.reps} repeats each (median), warm-up ${s.warmup}; models: ${s.modelReps} repeats each (median) after ${s.modelWarmup} warm-up predicts${s.settleMinPredicts ? ` (ours: after its settling predicts, then ${s.modelWarmup - 1} more)` : ''}${s.modelSampleMs ? `, a repeat the mean of n predicts lasting ~${s.modelSampleMs} ms (at most ${s.maxModelBlock}; n per model in the table)` : ''}; GPU columns: median of ${s.gpuReps} tf.time() runs each; ${r.date}`);
   const k = r.kernels;
   if (k) {
     for (const [kind, title] of [['plain', 'tf.depthwiseConv2d'], ['fused', 'tf.fused.depthwiseConv2d (bias + relu6)']]) {
@@ -144,7 +144,11 @@ export function formatTfjsTable(r) {
   const m = r.models;
   if (m) {
     L.push('');
-    L.push('Steady-state predict() (a predict and a read of every output; n of them back to back a repeat, their mean), ms. Ours\' samples start after at least 8 predicts (the first included), each a page task, and once its tuning has timed nothing and no program was linked on TF.js\'s context for two predicts in a row; "last busy predict" is the last of them that timed or linked anything (1: only the first predict compiled):');
+    // Results from before 2026-12-07 settled on tuning's timed calls alone (no settleMinPredicts).
+    const settle = s.settleMinPredicts
+      ? ` Ours' samples start after at least ${s.settleMinPredicts} predicts (the first included), each a page task, and once its tuning has timed nothing and no program was linked on TF.js's context for two predicts in a row; "last busy predict" is the last of them that timed or linked anything (1: only the first predict compiled)`
+      : '';
+    L.push(`Steady-state predict() (a predict and a read of every output; n of them back to back a repeat, their mean), ms${settle && `.${settle}`}:`);
     L.push('');
     L.push('| model | depthwise calls per predict | ours\' last busy predict | n | stock ms | ours ms | ours/stock | per-repeat median | fastest/fastest | GPU (tf.time kernelMs) | depthwise share of GPU time, stock / ours (tf.profile) |');
     L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');

@@ -535,7 +535,7 @@ export async function runTfjsBench(options = {}) {
 
   const result = {
     date: new Date().toISOString(), userAgent: navigator.userAgent, ...info,
-    settings: { ...opts, tiny, quick, layers: layers.map((l) => l.name), models: modelIds, kernelOptions: options.kernelOptions ?? null },
+    settings: { ...opts, tiny, quick, layers: layers.map((l) => l.name), models: modelIds, kernelOptions: options.kernelOptions ?? null, settleMinPredicts: SETTLE_MIN_PREDICTS },
   };
   try {
     // TF.js's shared programs (upload, relu, decode for dataSync) compiled before anything is timed.
