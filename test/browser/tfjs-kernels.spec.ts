@@ -341,6 +341,67 @@ test.describe('memory and GL state', () => {
     }
   });
 
+  // A fused direct call reads its bias and PReLU weights from the filter's own texture, made per
+  // filter and vectors (src/tfjs/direct.ts, makeDirectWeights): one filter with biases that change
+  // between calls must use each call's, and keep one such texture, not one per bias.
+  test('one filter, biases and PReLU weights alternating between calls: each call as the cpu backend, one derived weights texture kept', async ({ engine }) => {
+    const page = await freshPage(engine, {});
+    try {
+      const r = await page.evaluate(async () => {
+        const w = window as unknown as Record<string, any>;
+        const { tf, K } = w;
+        const x = tf.mul(tf.randomNormal([1, 12, 12, 6], 0, 1, 'float32', 7), 1);
+        const f = tf.randomNormal([3, 3, 6, 1], 0, 1, 'float32', 8);
+        const b1 = tf.randomNormal([6], 0, 1, 'float32', 9);
+        const b2 = tf.add(b1, 10);
+        const p = tf.randomUniform([6], -0.5, 0.5, 'float32', 10);
+        const calls = [
+          { bias: b1, activation: 'relu6' }, { bias: b2, activation: 'relu6' }, { bias: b1, activation: 'linear' },
+          { bias: b2, activation: 'prelu', preluActivationWeights: p }, { activation: 'prelu', preluActivationWeights: p },
+          { bias: b1, activation: 'relu6' },
+        ];
+        const run = (c: Record<string, unknown>) => tf.fused.depthwiseConv2d({ x, filter: f, strides: 1, pad: 'same', ...c });
+        const ours: number[][] = [];
+        const memory: number[] = [];
+        for (let round = 0; round < 2; round++) {
+          for (const c of calls) {
+            const y = run(c);
+            if (round === 0) ours.push(Array.from(await y.data()));
+            else await y.data();
+            y.dispose();
+            if (memory.length === 0) memory.push(K.memory().tensors);
+          }
+          memory.push(K.memory().tensors);
+        }
+        const stats = K.stats();
+        K.unregister();
+        await w.T.useBackend('cpu');
+        const diffs = calls.map((c, i) => {
+          const ref = run(c).dataSync();
+          let maxAbs = 0;
+          let maxRef = 0;
+          for (let j = 0; j < ref.length; j++) {
+            maxAbs = Math.max(maxAbs, Math.abs(ref[j] - ours[i][j]));
+            maxRef = Math.max(maxRef, Math.abs(ref[j]));
+          }
+          return { maxAbs, maxRef };
+        });
+        await w.T.useBackend('webgl');
+        tf.dispose([x, f, b1, b2, p]);
+        return { diffs, memory, stats };
+      });
+      expect(r.stats.fallbacks).toBe(0);
+      expect(r.stats.calls).toBe(12);
+      for (const [i, d] of r.diffs.entries()) expect(d.maxAbs, `call ${i} (largest ${d.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.maxRef));
+      // After the first call: the repacked filter, the vector b1 and the weights made of the two.
+      // After each round, the vectors b2 and p besides, and still one weights tensor.
+      expect(r.memory[1]).toBe(r.memory[0] + 2);
+      expect(r.memory[2]).toBe(r.memory[0] + 2);
+    } finally {
+      await page.close();
+    }
+  });
+
   // TF.js's runner (gpgpu_math.runProgram) binds its framebuffer attachment, sets the viewport and
   // scissor box, the program, the program's vertex array and its input textures (active unit and
   // binding) before each of its draws: a steady direct call of ours leaves those as TF.js's own
