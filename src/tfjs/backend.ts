@@ -103,10 +103,11 @@ export function openBackend(backend: WebGLBackend, tune: TuneOptions): BackendSt
 
 /** The tensor `make` derives from TF.js tensor `info` under `key`, made once and kept until TF.js frees `info`. */
 export function derived(s: BackendState, info: TensorInfo, key: string, make: () => Tensor): Tensor {
-  let m = s.derived.get(info.dataId);
-  const hit = m?.get(key);
+  const hit = s.derived.get(info.dataId)?.get(key);
   if (hit && !hit.disposed) return hit;
   const t = make();
+  // (Looked up again: `make` may derive another tensor from `info`, e.g. the filter repacked.)
+  let m = s.derived.get(info.dataId);
   if (!m) s.derived.set(info.dataId, (m = new Map()));
   m.set(key, t);
   return t;

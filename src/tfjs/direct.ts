@@ -121,18 +121,22 @@ export function directFilterShape(fh: number, fw: number, c: number, extras = 0)
 /**
  * The repacked filter's values from a host filter [FH, FW, C, 1] (TF.js's CPU values; a filter
  * [FH, FW, C', M] is the same numbers as [FH, FW, C'*M, 1]): element
- * [0, p, cp, l] = filter tap 2p + (l >> 1), channel 2cp + (l & 1), zero past the end.
+ * [0, p, cp, l] = slot 2p + (l >> 1), channel 2cp + (l & 1), where slot s < FH*FW is filter tap
+ * s and slot FH*FW + i holds `extras[i]` (a fused call's bias, then its PReLU weights, C values
+ * each); zero past the end.
  */
-export function repackDirectFilter(values: ArrayLike<number>, fh: number, fw: number, c: number): Float32Array {
-  const [, nwt, c2] = directFilterShape(fh, fw, c);
+export function repackDirectFilter(values: ArrayLike<number>, fh: number, fw: number, c: number, extras: readonly ArrayLike<number>[] = []): Float32Array {
+  const [, nwt, c2] = directFilterShape(fh, fw, c, extras.length);
   const taps = fh * fw;
   const out = new Float32Array(nwt * c2 * 4);
   for (let p = 0; p < nwt; p++) {
     for (let cp = 0; cp < c2; cp++) {
       for (let l = 0; l < 4; l++) {
-        const tap = 2 * p + (l >> 1);
+        const slot = 2 * p + (l >> 1);
         const ch = 2 * cp + (l & 1);
-        if (tap < taps && ch < c) out[(p * c2 + cp) * 4 + l] = values[tap * c + ch];
+        if (ch >= c) continue;
+        if (slot < taps) out[(p * c2 + cp) * 4 + l] = values[slot * c + ch];
+        else if (slot - taps < extras.length) out[(p * c2 + cp) * 4 + l] = extras[slot - taps][ch];
       }
     }
   }
@@ -159,25 +163,48 @@ export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: 
   return host.adopt(out, shape, 'NHWC', null);
 }
 
+/** A fused call's per-channel vector (bias, PReLU weights): TF.js's tensor, and ours made from it (forward.ts, vectorOf). */
+export interface DirectVector {
+  info: TensorInfo;
+  ours: Tensor;
+}
+
 /**
- * A fused call's weights for the direct shader: the repacked filter `filter` (makeDirectFilter)
- * with the bias, then the PReLU weights (our tensors [1, 1, 1, C]), in the slots after its taps,
- * so that the shader reads them with the taps: no texture of their own to bind, no fetch of their
- * own (one of the 15 fetches a fused 3x3 output texel made). Kept by the caller with the TF.js
- * filter, for these vectors.
+ * A fused call's weights for the direct shader: the repacked filter with the bias, then the PReLU
+ * weights (either may be absent), in the slots after its taps, so that the shader reads them
+ * with the taps: no texture of their own to bind, no fetch of their own (one of the 15 fetches a
+ * fused 3x3 output texel made). Where TF.js still holds the filter and the vectors on the CPU (a
+ * model's weights before their first use), repacked there and uploaded, as makeDirectFilter
+ * does; else one pass (glsl/direct_weights.frag) from the repacked filter (`plain`, the caller's
+ * cached makeDirectFilter) and our vectors. Kept by the caller with the TF.js filter, for these vectors.
  */
-export function makeDirectWeights(bridge: Bridge, filter: Tensor, taps: number, c: number, bias: Tensor | null, prelu: Tensor | null): Tensor {
+export function makeDirectWeights(
+  bridge: Bridge, backend: WebGLBackend, filter: TensorInfo, bias: DirectVector | null, prelu: DirectVector | null, plain: () => Tensor,
+): Tensor {
   const { host } = bridge;
-  const extras = (bias ? 1 : 0) + (prelu ? 1 : 0);
-  const shape = [1, Math.ceil((taps + extras) / 2), filter.shape[2], 4];
+  const [fh, fw, cIn, m] = filter.shape;
+  const c = cIn * m;
+  const vectors = [bias, prelu].filter((v): v is DirectVector => v !== null);
+  const shape = directFilterShape(fh, fw, c, vectors.length);
+  const onCpu = (info: TensorInfo) => {
+    const d = backend.texData.get(info.dataId);
+    return d.texture == null && d.values instanceof Float32Array ? d.values : null;
+  };
+  const values = onCpu(filter);
+  const extras = vectors.map((v) => onCpu(v.info));
+  if (values && extras.every((e) => e !== null)) {
+    // One value (a scalar bias) serves every channel, as vectorOf spreads it.
+    const spread = extras.map((e) => (e!.length === 1 && c !== 1 ? new Float32Array(c).fill(e![0]) : e!));
+    return host.tensor(repackDirectFilter(values, fh, fw, c, spread), shape) as unknown as Tensor;
+  }
+  const source = plain();
   const layout = host.layoutFor(FN, 'filter', shape);
   const out: GpuTexture = host.textures.create({ ...layout, width: shape[2], height: shape[1] });
-  const vecW = (bias ?? prelu)!.tex.layout.width;
   host.pass(host.programs.get(DIRECT_WEIGHTS_FRAG, { BIAS: !!bias, PRELU: !!prelu }), {
-    u_filter: filter.tex.texture,
-    ...(bias ? { u_bias: bias.tex.texture } : {}),
-    ...(prelu ? { u_prelu: prelu.tex.texture } : {}),
-    u_taps: taps, u_rows: filter.shape[1], u_c: c, u_vecW: vecW,
+    u_filter: source.tex.texture,
+    ...(bias ? { u_bias: bias.ours.tex.texture } : {}),
+    ...(prelu ? { u_prelu: prelu.ours.tex.texture } : {}),
+    u_taps: fh * fw, u_rows: source.shape[1], u_c: c, u_vecW: vectors[0].ours.tex.layout.width,
   }, out);
   return host.adopt(out, shape, 'NHWC', null);
 }

@@ -129,11 +129,11 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
     return runOnGpu(s, name, () => {
       const fused = epilogue && withVectors(s, epilogue, outC);
       if (direct) {
-        const fD = derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
-        // A fused call's bias and PReLU weights go into the filter's texture (makeDirectWeights).
-        const [fh, fw] = filter.shape;
+        // A fused call's bias and PReLU weights ride in the filter's texture (makeDirectWeights).
+        const plain = () => derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
+        const vector = (info: TensorInfo | undefined, ours: unknown) => (info ? { info, ours: ours as Tensor } : null);
         const weights = weightsKey && fused ? derivedOne(s, filter, DIRECT_WEIGHTS, weightsKey, () => makeDirectWeights(
-          s.bridge, fD, fh * fw, outC, (fused.bias as unknown as Tensor | undefined) ?? null, (fused.preluWeights as unknown as Tensor | undefined) ?? null)) : fD;
+          s.bridge, backend, filter, vector(epilogue!.bias, fused.bias), vector(epilogue!.prelu, fused.preluWeights), plain)) : plain();
         const result = runDirect(s.bridge, backend, x, weights, direct, fused, light ? s.tfFramebuffer : null);
         if (capture) {
           // Read what the direct pass read and wrote, through the general path's import.
