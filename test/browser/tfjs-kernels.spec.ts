@@ -358,7 +358,8 @@ test.describe('memory and GL state', () => {
         // filter; b1's and p's, with the filter still on the CPU, repacked there.
         const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
         tf.env().set('WEBGL_CPU_FORWARD', false);
-        const b2 = tf.add(b1, 10);
+        const b2Source = tf.randomNormal([6], 0, 1, 'float32', 11);
+        const b2 = tf.add(b2Source, 10);
         tf.env().set('WEBGL_CPU_FORWARD', forward);
         const b2OnGpu = tf.backend().texData.get(b2.dataId).texture != null;
         const p = tf.randomUniform([6], -0.5, 0.5, 'float32', 10);
@@ -394,7 +395,7 @@ test.describe('memory and GL state', () => {
           return { maxAbs, maxRef };
         });
         await w.T.useBackend('webgl');
-        tf.dispose([x, f, b1, b2, p]);
+        tf.dispose([x, f, b1, b2Source, b2, p]);
         return { diffs, memory, stats, b2OnGpu };
       });
       expect(r.b2OnGpu).toBe(true);
