@@ -14,7 +14,7 @@ const FN = 'depthwiseConv2d';
 const PACKED_FILTER = 'depthwise-filter';
 
 /** ACTIVATION define values, as numbered in glsl/depthwise.frag. */
-export const ACTIVATION_CODE: Record<Activation, number> = {
+const ACTIVATION_CODE: Record<Activation, number> = {
   linear: 0, relu: 1, relu6: 2, leakyRelu: 3, sigmoid: 4, tanh: 5, elu: 6, prelu: 7,
 };
 
