@@ -8,7 +8,8 @@
 
 // Fused epilogue, applied to the sum before it is written: a bias per output channel and an
 // activation. BIAS and PRELU say where the per-channel values come from: 0 nowhere, 1 a uniform
-// array of OUT_C4 vec4s, 2 a texture (the texel layout of logical [1, 1, 1, OUT_C], VEC_TEX_W wide).
+// array of OUT_C4 vec4s, 2 a texture (the texel layout of logical [1, 1, 1, OUT_C], VEC_TEX_W wide),
+// 3 the filter's own texture, in the slots after its taps (depthwise_tfjs.frag reads them there).
 #ifndef ACTIVATION
 #define ACTIVATION 0
 #endif
@@ -106,7 +107,7 @@ Channel channelAt(int oc4) {
 #if ACTIVATION == ACT_PRELU
 #if PRELU == 1
   ch.slope = u_preluv[oc4];
-#else
+#elif PRELU == 2
   ch.slope = loadTexel(u_prelu, vecCoord(oc4));
 #endif
 #endif

@@ -5,12 +5,14 @@
 // c0 + 1, i.e. (ow0, c0), (ow0, c0+1), (ow0+1, c0), (ow0+1, c0+1) in x, y, z, w. An input texel
 // holds two columns of the same two channels, so a filter row reads each input texel once for
 // both output pixels and all its taps; the weights come two taps to a texel from the repacked
-// filter (logical [1, ceil(FH*FW/2), ceil(C/2), 4]: taps 2p, 2p+1 of channels 2cp, 2cp+1).
+// filter (logical [1, ceil((FH*FW + E)/2), ceil(C/2), 4]: taps 2p, 2p+1 of channels 2cp, 2cp+1),
+// whose E slots after the taps hold a fused call's bias and PReLU weights (BIAS, PRELU 3): a
+// fused call reads no texture of its own for them, one fetch and one texture bind less.
 // No conversion pass before or after (src/tfjs/direct.ts picks this shader; bench/RESULTS.md).
 // SIZES 1 (both textures aligned: width = ceil(C/2)): the sizes are uniforms and one program
 // serves every layer of a kind (filter size, strides, rates, the left pad's parity, the fused
-// epilogue), which spares a model's first predict a compile per layer shape (bench/RESULTS.md);
-// bias and PReLU weights then come from one-row textures. SIZES 0: everything a define.
+// epilogue), which spares a model's first predict a compile per layer shape (bench/RESULTS.md).
+// SIZES 0: everything a define.
 #ifndef SIZES
 #define SIZES 0
 #endif
@@ -65,7 +67,7 @@ uniform ivec2 u_pad; // top, left
 // NCOLS: input columns one filter row of the two output pixels reads, SW + (FW-1)*RW + 1;
 // NTEX: input texels holding them, (NCOLS + PODD + 1) / 2 with PODD = PAD_L & 1 (a define even
 // when PAD_L is a uniform: it decides which fetched column a tap reads); NWT: weight texels,
-// ceil(FH*FW / 2). All literals (they pick macros below).
+// ceil((FH*FW + E) / 2). All literals (they pick macros below).
 #ifndef PODD
 #define PODD (PAD_L & 1)
 #endif
@@ -77,6 +79,10 @@ uniform ivec2 u_pad; // top, left
 // the filter [FH, FW, C*M] seen as M = 1 (output channel k*M + q is its flat channel).
 #ifndef MULT
 #define MULT 1
+#endif
+// A fused bias and PReLU weights come in the repacked filter's texture only (3), or not at all.
+#if (defined(BIAS) && BIAS != 0 && BIAS != 3) || (defined(PRELU) && PRELU != 0 && PRELU != 3)
+#error depthwise_tfjs.frag reads a fused bias and PReLU weights from the filter's texture only (BIAS, PRELU 0 or 3)
 #endif
 #define OUT_C2 ((OUT_CH + 1) / 2)
 #define IN_W2 ((IN_W + 1) / 2)
@@ -167,6 +173,7 @@ ivec2 inClamp(ivec2 p) {
 #define W23 W22 WFETCH(22)
 #define W24 W23 WFETCH(23)
 #define W25 W24 WFETCH(24)
+#define W26 W25 WFETCH(25)
 #if NTEX == 1
 #define FETCHES F1
 #elif NTEX == 2
@@ -259,6 +266,8 @@ ivec2 inClamp(ivec2 p) {
 #define WFETCHES W24
 #elif NWT == 25
 #define WFETCHES W25
+#elif NWT == 26
+#define WFETCHES W26
 #endif
 
 // Column L = lc + PODD of the fetched texels: texel L / 2, its first (x, y) or second (z, w)
@@ -373,24 +382,16 @@ void main() {
   bool rowIn;
   ROWS
 
-  // Bias and PReLU weights of channels c0, c0+1: lanes of texel c0 / 4.
-#if SIZES
-  // One-row vector textures (logical [1, 1, 1, C], row-aligned).
-  vec4 b4 = vec4(0.0);
-  vec4 s4 = vec4(0.0);
-#if BIAS
-  b4 = texelFetch(u_bias, ivec2(cp / 2, 0), 0);
+  // Bias and PReLU weights of channels c0, c0+1: the repacked filter's slots after its taps
+  // (BIAS, PRELU 3: the bias at tap FH*FW, the PReLU weights after it), fetched with the taps.
+  vec4 bias = vec4(0.0);
+  vec4 slope = vec4(0.0);
+#if BIAS == 3
+  bias = WEIGHT(FH * FW).xyxy;
 #endif
-#if PRELU
-  s4 = texelFetch(u_prelu, ivec2(cp / 2, 0), 0);
+#if PRELU == 3
+  slope = WEIGHT(FH * FW + BIAS / 3).xyxy;
 #endif
-  Channel ch = Channel(b4, s4);
-#else
-  Channel ch = channelAt(cp / 2);
-#endif
-  bvec4 upper = bvec4((cp & 1) == 1);
-  vec4 bias = mix(ch.bias.xyxy, ch.bias.zwzw, upper);
-  vec4 slope = mix(ch.slope.xyxy, ch.slope.zwzw, upper);
   vec4 v = vec4(acc[0], acc[1]);
 #if BIAS
   v += bias;

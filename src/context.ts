@@ -1,3 +1,4 @@
+import { WIDE_DEPTHWISE } from './ops/wide';
 import type {
   ContextOptions, DataFormat, DepthwiseContext, DrawOptions, FromPixelsOptions, FusedEpilogue, GLTensor, Padding, PixelSource, TensorOptions,
 } from './api';
@@ -97,6 +98,8 @@ function acquireGL(fn: string, options: ContextOptions): { gl: WebGL2RenderingCo
  * RGBA8 nor reads synchronously); the training entry calls the gradient ops itself.
  */
 class Context extends Core implements DepthwiseContext {
+  /** The depthwise op's wide shader, which only this host carries (the TF.js bundles do without it). */
+  readonly wideDepthwise = WIDE_DEPTHWISE;
   // Made by makeReadObjects, which Core's constructor calls: `declare`d, so that no field
   // initializer resets them once that constructor returns.
   declare private reader: AsyncReader;

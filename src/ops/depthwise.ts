@@ -2,19 +2,19 @@ import type { GLTensor } from '../api';
 import type { OpContext } from './host';
 import { fail, show } from '../errors';
 import type { GpuTexture } from '../gl/textures';
-import { isRowAligned, layeredLayout, rowAlignedLayout, type TexelLayout } from '../layout/texels';
+import { isRowAligned, rowAlignedLayout, type TexelLayout } from '../layout/texels';
 import { checkFused, type Activation, type FusedSpec, type FusedVector } from '../semantics/fused';
 import { convGeometry, type ConvGeometry } from '../semantics/geometry';
 import type { DataFormat, Padding } from '../semantics/types';
 import { checkDataFormat } from '../semantics/validate';
 import { Tensor } from '../tensor';
-import { DEPTHWISE_FRAG, DEPTHWISE_WIDE_FRAG, PACK_FILTER_FRAG } from '../gl/sources';
+import { DEPTHWISE_FRAG, PACK_FILTER_FRAG } from '../gl/sources';
 
 const FN = 'depthwiseConv2d';
 const PACKED_FILTER = 'depthwise-filter';
 
 /** ACTIVATION define values, as numbered in glsl/depthwise.frag. */
-const ACTIVATION_CODE: Record<Activation, number> = {
+export const ACTIVATION_CODE: Record<Activation, number> = {
   linear: 0, relu: 1, relu6: 2, leakyRelu: 3, sigmoid: 4, tanh: 5, elu: 6, prelu: 7,
 };
 
@@ -70,7 +70,9 @@ export function depthwiseConv2d(
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, PAD_T: g.padTop, PAD_L: g.padLeft,
     ...epilogue,
   };
-  const wide = wideLayout(ctx, g, outLayout, filterLayout);
+  // The wide shader where the host carries it (the standalone context: src/ops/wide.ts).
+  const wideOp = ctx.wideDepthwise;
+  const wide = wideOp ? wideOp.layout(ctx, g, outLayout, filterLayout) : null;
   const outName = (name as string | null | undefined) ?? null;
   const run = (variant: string): Tensor => {
     let out: GpuTexture;
@@ -78,7 +80,7 @@ export function depthwiseConv2d(
       // Several output pixels per fragment, written straight into a layered output (no pass to
       // interleave them here: a read or another consumer flattens it once; Tensor.tex).
       out = ctx.textures.create(wide!);
-      ctx.pass(ctx.programs.get(DEPTHWISE_WIDE_FRAG, { ...common, RW: g.rw, WIDE: wide!.layers!, NCOLS: wideColumns(g, wide!.layers!) }), { ...uniforms, ...textures }, out);
+      wideOp!.draw(ctx, g, wide!, common, { ...uniforms, ...textures }, out);
     } else {
       out = ctx.textures.create(outLayout);
       ctx.pass(ctx.programs.get(DEPTHWISE_FRAG, {
@@ -123,41 +125,6 @@ export function checkNameAndFormat(input: Tensor, name: unknown, dataFormat: unk
 export function shapeKey(g: ConvGeometry, fmt: string, defines: Record<string, number | boolean>, inL: TexelLayout): string {
   const d = Object.keys(defines).sort().map((k) => `${k}=${defines[k]}`).join(',');
   return `${g.batch}x${g.inH}x${g.inW}x${g.inC}|f${g.fh}x${g.fw}x${g.m}|s${g.sh}x${g.sw}|r${g.rh}x${g.rw}|p${g.padTop},${g.padLeft}|o${g.outH}x${g.outW}|${fmt}|in${inL.width}x${inL.height}|${d}`;
-}
-
-/**
- * Output pixels per fragment of the wide shader (the color attachments it writes), by column
- * stride: 4 at stride 1; 2 at stride 2, where 4 ran a few % faster still but compiled so much
- * longer that a new shape's first call took longer than tfjs's (bench/RESULTS.md).
- */
-const WIDE_BY_STRIDE: Record<number, number> = { 1: 4, 2: 2 };
-const maxDrawBuffers = new WeakMap<WebGL2RenderingContext, number>();
-/** Input columns a filter row of the wide shader may fetch (its FETCH macros go that far). */
-const MAX_WIDE_COLUMNS = 13;
-
-/** Input columns one filter row of `wide` output pixels reads (NCOLS in depthwise_wide.frag). */
-function wideColumns(g: ConvGeometry, wide: number): number {
-  return (wide - 1) * g.sw + (g.fw - 1) * g.rw + 1;
-}
-
-/**
- * The layered output layout of the wide shader (depthwise_wide.frag: WIDE = its layers output
- * pixels along W per fragment), or null for the plain shader. The wide shader reads each weight
- * once for all of them and each input texel of a filter row once; it needs M = 1, column stride
- * 1 or 2, at most MAX_WIDE_COLUMNS input columns a filter row (dilation widens it), a float
- * render format, WIDE draw buffers, and layers (and the flat row-aligned layout a consumer may
- * ask for) that fit in a texture.
- */
-function wideLayout(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, filterLayout: TexelLayout): TexelLayout | null {
-  const wide = WIDE_BY_STRIDE[g.sw];
-  if (!wide || g.m !== 1 || g.fh > 7 || g.fw > 7 || g.outW < 2 || wideColumns(g, wide) > MAX_WIDE_COLUMNS) return null;
-  if (ctx.textures.format === 'rgba8' || !isRowAligned(outLayout) || filterLayout.width !== outLayout.c4) return null;
-  let n = maxDrawBuffers.get(ctx.gl);
-  if (n === undefined) {
-    n = Number(ctx.gl.getParameter(ctx.gl.MAX_DRAW_BUFFERS)) || 4;
-    maxDrawBuffers.set(ctx.gl, n);
-  }
-  return n >= wide ? layeredLayout(outLayout.shape, wide, ctx.layoutMax) : null;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ProgramCache } from '../gl/programs';
 import type { GpuTexture, TextureStore } from '../gl/textures';
 import type { TexelLayout } from '../layout/texels';
 import type { DataFormat } from '../semantics/types';
+import type { ConvGeometry } from '../semantics/geometry';
 import type { Tensor } from '../tensor';
 import type { Tuner } from '../tune/tuner';
 
@@ -25,4 +26,12 @@ export interface OpContext {
   adopt(texture: GpuTexture, shape: readonly number[], dataFormat: DataFormat, name: string | null): Tensor;
   /** Chooses among an op's variants on the device (src/tune/tuner.ts); one per host. */
   readonly tuner: Tuner;
+  /** The depthwise op's wide variant (src/ops/wide.ts), where the host carries it. */
+  readonly wideDepthwise?: WideDepthwise;
+}
+
+/** The depthwise op's wide variant: its output layout for a call (null where it does not apply) and its draw. */
+export interface WideDepthwise {
+  layout(ctx: OpContext, g: ConvGeometry, outLayout: TexelLayout, filterLayout: TexelLayout): TexelLayout | null;
+  draw(ctx: OpContext, g: ConvGeometry, layout: TexelLayout, common: Record<string, number | boolean>, inputs: Record<string, unknown>, out: GpuTexture): void;
 }

@@ -113,6 +113,35 @@ export function derived(s: BackendState, info: TensorInfo, key: string, make: ()
   return t;
 }
 
+/**
+ * `derived` for a tensor made from `info` and other TF.js tensors (named in `key` by dataNumber),
+ * of which `info` keeps one per `kind`: making one for other tensors frees the one before (a
+ * filter called with a new bias each time holds one tensor, not one per bias).
+ */
+export function derivedOne(s: BackendState, info: TensorInfo, kind: string, key: string, make: () => Tensor): Tensor {
+  return derived(s, info, key, () => {
+    const m = s.derived.get(info.dataId);
+    if (m) {
+      for (const [k, t] of m) {
+        if (k.startsWith(`${kind}|`)) {
+          m.delete(k);
+          t.dispose();
+        }
+      }
+    }
+    return make();
+  });
+}
+
+/** A number naming a TF.js data id (an object) in a derived key, the same for as long as it lives. */
+const dataNumbers = new WeakMap<DataId, number>();
+let nextDataNumber = 1;
+export function dataNumber(id: DataId): number {
+  let n = dataNumbers.get(id);
+  if (n === undefined) dataNumbers.set(id, (n = nextDataNumber++));
+  return n;
+}
+
 /** Whether `derived` has the tensor for `info` and `key` already (nothing to make, upload or draw). */
 export function hasDerived(s: BackendState, info: TensorInfo, key: string): boolean {
   const hit = s.derived.get(info.dataId)?.get(key);

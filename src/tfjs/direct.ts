@@ -1,7 +1,7 @@
 import type { FusedEpilogue } from '../api';
 import type { Program } from '../gl/programs';
 import type { GpuTexture } from '../gl/textures';
-import { epilogueSetup } from '../ops/depthwise';
+import { ACTIVATION_CODE } from '../ops/depthwise';
 import { checkFused } from '../semantics/fused';
 import { convGeometry, type ConvGeometry } from '../semantics/geometry';
 import { Tensor } from '../tensor';
@@ -9,7 +9,7 @@ import type { ConvArgs } from './attrs';
 import type { Bridge } from './bridge';
 import { packedLayoutMatches, tfjsTextureLayout } from './layout';
 import type { TensorInfo, WebGLBackend } from './types';
-import { DEPTHWISE_TFJS_FRAG, TFJS_FILTER_FRAG } from '../gl/sources';
+import { DEPTHWISE_TFJS_FRAG, DIRECT_WEIGHTS_FRAG, TFJS_FILTER_FRAG } from '../gl/sources';
 
 /**
  * The direct path: one pass of glsl/depthwise_tfjs.frag from TF.js's packed input texture into
@@ -109,26 +109,34 @@ export const OWN_PROGRAM_MIN_TEXELS = 2048;
  */
 export const OWN_PROGRAM_MIN_WORK = 294912;
 
-/** Logical shape of the direct shader's repacked filter: [1, ceil(FH*FW/2), ceil(C/2), 4] (C: C*M output channels). */
-export function directFilterShape(fh: number, fw: number, c: number): number[] {
-  return [1, Math.ceil((fh * fw) / 2), Math.ceil(c / 2), 4];
+/**
+ * Logical shape of the direct shader's repacked filter: [1, ceil((FH*FW + E)/2), ceil(C/2), 4]
+ * (C: C*M output channels), with E slots after the taps for a fused call's bias and PReLU
+ * weights (makeDirectWeights); E = 0 for the filter alone.
+ */
+export function directFilterShape(fh: number, fw: number, c: number, extras = 0): number[] {
+  return [1, Math.ceil((fh * fw + extras) / 2), Math.ceil(c / 2), 4];
 }
 
 /**
  * The repacked filter's values from a host filter [FH, FW, C, 1] (TF.js's CPU values; a filter
  * [FH, FW, C', M] is the same numbers as [FH, FW, C'*M, 1]): element
- * [0, p, cp, l] = filter tap 2p + (l >> 1), channel 2cp + (l & 1), zero past the end.
+ * [0, p, cp, l] = slot 2p + (l >> 1), channel 2cp + (l & 1), where slot s < FH*FW is filter tap
+ * s and slot FH*FW + i holds `extras[i]` (a fused call's bias, then its PReLU weights, C values
+ * each); zero past the end.
  */
-export function repackDirectFilter(values: ArrayLike<number>, fh: number, fw: number, c: number): Float32Array {
-  const [, nwt, c2] = directFilterShape(fh, fw, c);
+export function repackDirectFilter(values: ArrayLike<number>, fh: number, fw: number, c: number, extras: readonly ArrayLike<number>[] = []): Float32Array {
+  const [, nwt, c2] = directFilterShape(fh, fw, c, extras.length);
   const taps = fh * fw;
   const out = new Float32Array(nwt * c2 * 4);
   for (let p = 0; p < nwt; p++) {
     for (let cp = 0; cp < c2; cp++) {
       for (let l = 0; l < 4; l++) {
-        const tap = 2 * p + (l >> 1);
+        const slot = 2 * p + (l >> 1);
         const ch = 2 * cp + (l & 1);
-        if (tap < taps && ch < c) out[(p * c2 + cp) * 4 + l] = values[tap * c + ch];
+        if (ch >= c) continue;
+        if (slot < taps) out[(p * c2 + cp) * 4 + l] = values[slot * c + ch];
+        else if (slot - taps < extras.length) out[(p * c2 + cp) * 4 + l] = extras[slot - taps][ch];
       }
     }
   }
@@ -155,9 +163,56 @@ export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: 
   return host.adopt(out, shape, 'NHWC', null);
 }
 
+/** A fused call's per-channel vector (bias, PReLU weights): TF.js's tensor, and ours made from it (forward.ts, vectorOf). */
+export interface DirectVector {
+  info: TensorInfo;
+  ours: Tensor;
+}
+
+/**
+ * A fused call's weights for the direct shader: the repacked filter with the bias, then the PReLU
+ * weights (either may be absent), in the slots after its taps, so that the shader reads them
+ * with the taps: no texture of their own to bind, no fetch of their own (one of the 15 fetches a
+ * fused 3x3 output texel made). Where TF.js still holds the filter and the vectors on the CPU (a
+ * model's weights before their first use), repacked there and uploaded, as makeDirectFilter
+ * does; else one pass (glsl/direct_weights.frag) from the repacked filter (`plain`, the caller's
+ * cached makeDirectFilter) and our vectors. Kept by the caller with the TF.js filter, for these vectors.
+ */
+export function makeDirectWeights(
+  bridge: Bridge, backend: WebGLBackend, filter: TensorInfo, bias: DirectVector | null, prelu: DirectVector | null, plain: () => Tensor,
+): Tensor {
+  const { host } = bridge;
+  const [fh, fw, cIn, m] = filter.shape;
+  const c = cIn * m;
+  const vectors = [bias, prelu].filter((v): v is DirectVector => v !== null);
+  const shape = directFilterShape(fh, fw, c, vectors.length);
+  const onCpu = (info: TensorInfo) => {
+    const d = backend.texData.get(info.dataId);
+    return d.texture == null && d.values instanceof Float32Array ? d.values : null;
+  };
+  const values = onCpu(filter);
+  const extras = vectors.map((v) => onCpu(v.info));
+  if (values && extras.every((e) => e !== null)) {
+    // One value (a scalar bias) serves every channel, as vectorOf spreads it.
+    const spread = extras.map((e) => (e!.length === 1 && c !== 1 ? new Float32Array(c).fill(e![0]) : e!));
+    return host.tensor(repackDirectFilter(values, fh, fw, c, spread), shape) as unknown as Tensor;
+  }
+  const source = plain();
+  const layout = host.layoutFor(FN, 'filter', shape);
+  const out: GpuTexture = host.textures.create({ ...layout, width: shape[2], height: shape[1] });
+  host.pass(host.programs.get(DIRECT_WEIGHTS_FRAG, { BIAS: !!bias, PRELU: !!prelu }), {
+    u_filter: source.tex.texture,
+    ...(bias ? { u_bias: bias.ours.tex.texture } : {}),
+    ...(prelu ? { u_prelu: prelu.ours.tex.texture } : {}),
+    u_taps: fh * fw, u_rows: source.shape[1], u_c: c, u_vecW: vectors[0].ours.tex.layout.width,
+  }, out);
+  return host.adopt(out, shape, 'NHWC', null);
+}
+
 /**
  * Runs the direct shader: TF.js's packed input and our repacked filter to a new packed TF.js
- * tensor. `tfFramebuffer`: TF.js's own framebuffer, for a steady call that leaves the context as
+ * tensor. A fused call's `filter` holds its bias and PReLU weights after the taps
+ * (makeDirectWeights), those of `fused`. `tfFramebuffer`: TF.js's own framebuffer, for a steady call that leaves the context as
  * TF.js's runner does (Bridge.renderInto); null to render through ours (the caller saves and
  * restores the state).
  */
@@ -171,17 +226,16 @@ export function runDirect(
   const inTex = td.texture!;
   const inLayout = tfjsTextureLayout(td.texShape ?? inTex.texShape, true, td.shape);
   const uniforms: Record<string, unknown> = { u_input: inTex.texture, u_filter: filter.tex.texture };
-  const temporaries: GpuTexture[] = [];
   const spec = fused ? checkFused<Tensor>(FN, fused, g.outC, (v) => v instanceof Tensor) : null;
-  const epilogue: Record<string, number> = spec ? epilogueSetup(host, spec, g.outC, Math.ceil(g.outC / 4), uniforms as Record<string, WebGLTexture>, uniforms, temporaries) : {};
+  const epilogue = spec ? { ACTIVATION: ACTIVATION_CODE[spec.activation], BIAS: spec.bias ? 3 : 0, PRELU: spec.prelu ? 3 : 0 } : null;
+  if (spec && (spec.activation === 'leakyRelu' || spec.activation === 'elu')) uniforms.u_alpha = spec.alpha;
   const { info, texture, layout: outLayout } = bridge.makeOutput(backend, g.outShape, true);
-  const variant = `${inLayout.width}x${inLayout.height}>${outLayout.width}|${epilogue.ACTIVATION}|${epilogue.BIAS}|${epilogue.PRELU}|${epilogue.VEC_TEX_W}`;
+  const variant = `${inLayout.width}x${inLayout.height}>${outLayout.width}|${epilogue ? `${epilogue.ACTIVATION}|${epilogue.BIAS}|${epilogue.PRELU}` : ''}`;
   const final = call.programs.get(variant);
   if (final?.sizes) Object.assign(uniforms, final.sizes);
-  const program = final?.program ?? pickProgram(bridge, call, inLayout, outLayout, spec, epilogue, uniforms, variant);
+  const program = final?.program ?? pickProgram(bridge, call, inLayout, outLayout, epilogue, uniforms, variant);
   if (tfFramebuffer) bridge.renderInto(tfFramebuffer, texture, outLayout.width, outLayout.height, program, uniforms);
   else bridge.renderTo(texture, outLayout.width, outLayout.height, program, uniforms);
-  for (const t of temporaries) host.textures.free(t);
   return info;
 }
 
@@ -210,12 +264,11 @@ export function runDirect(
  * llvmpipe with an empty driver cache (a first visit; ~15 ms once Mesa's on-disk shader cache
  * holds it): a light shape repays it after hundreds of predicts, if ever, and its compile
  * weighed on a model's first 20 (bench/RESULTS.md, issue 23's eighth and ninth passes). Kinds need channel
- * multiplier 1, aligned textures and one-row vector textures; any other call runs its own
- * program from the first.
+ * multiplier 1 and aligned textures; any other call runs its own program from the first.
  */
 function pickProgram(
   bridge: Bridge, call: DirectCall, inLayout: { width: number; height: number }, outLayout: { width: number; height: number },
-  spec: ReturnType<typeof checkFused<Tensor>>, epilogue: Record<string, number>, uniforms: Record<string, unknown>, variant: string,
+  epilogue: Record<string, number> | null, uniforms: Record<string, unknown>, variant: string,
 ): Program {
   const { host } = bridge;
   const { g, ncols } = call;
@@ -223,7 +276,8 @@ function pickProgram(
   const podd = g.padLeft & 1;
   const loops = {
     FH: g.fh, FW: g.fw, SH: g.sh, SW: g.sw, RH: g.rh, RW: g.rw,
-    NCOLS: ncols, NTEX: Math.floor((ncols + podd + 1) / 2), NWT: Math.ceil((g.fh * g.fw) / 2),
+    NCOLS: ncols, NTEX: Math.floor((ncols + podd + 1) / 2),
+    NWT: directFilterShape(g.fh, g.fw, g.outC, epilogue ? (epilogue.BIAS ? 1 : 0) + (epilogue.PRELU ? 1 : 0) : 0)[1],
   };
   const outTexW = outLayout.width;
   const outC2 = Math.ceil(g.outC / 2);
@@ -235,22 +289,19 @@ function pickProgram(
     MULT: g.m,
     PAD_T: g.padTop, PAD_L: g.padLeft, ...loops, ...epilogue,
   };
-  const oneRow = (t: unknown) => !(t instanceof Tensor) || t.tex.layout.height === 1;
-  const kindOk = aligned && epilogue.BIAS !== 1 && epilogue.PRELU !== 1 &&
-    (!spec || (oneRow(spec.bias?.kind === 'tensor' ? spec.bias.tensor : null) && oneRow(spec.prelu?.kind === 'tensor' ? spec.prelu.tensor : null)));
   const texels = outLayout.width * outLayout.height;
   const small = texels < OWN_PROGRAM_MIN_TEXELS;
   // The kind's program: for good for a small draw, else in the variant's first PROMOTE_AFTER
   // page tasks (only these calls count their tasks; any other has its program for good at once),
   // and after them for good too if the shape is light: its work a task, from the tasks before
   // this one, not worth its own compile.
-  const uses = kindOk && !small ? countUse(bridge, call, variant) : null;
+  const uses = aligned && !small ? countUse(bridge, call, variant) : null;
   const early = uses !== null && uses.tasks <= PROMOTE_AFTER;
   const light = uses !== null && !early &&
     texels * g.fh * g.fw * uses.callsBefore < OWN_PROGRAM_MIN_WORK * (uses.tasks - 1);
   // A heavy shape due its own program takes one of the task's compiles, or waits a task.
   const waits = uses !== null && !early && !light && !takeOwnCompile(bridge, uses.tasks);
-  if (kindOk && (small || early || light || waits)) {
+  if (aligned && (small || early || light || waits)) {
     const sizes = {
       u_in: Int32Array.of(g.inH, g.inW, c2, inLayout.height),
       u_out: Int32Array.of(g.outH, g.outW, g.outC),
@@ -259,7 +310,7 @@ function pickProgram(
     Object.assign(uniforms, sizes);
     const program = host.programs.get(DEPTHWISE_TFJS_FRAG, {
       SIZES: 1, BATCH: g.batch === 1 ? 1 : 2, PODD: podd, ...loops,
-      ...(spec ? { ACTIVATION: epilogue.ACTIVATION, BIAS: epilogue.BIAS ?? 0, PRELU: epilogue.PRELU ?? 0 } : {}),
+      ...epilogue,
     });
     if (small || light) {
       call.programs.set(variant, { program, sizes });

@@ -2,10 +2,10 @@ import type { FusedEpilogue } from '../api';
 import type { Tensor } from '../tensor';
 import { show } from '../errors';
 import { activationOf, convArgsOrFallback, dataFormatOf, tfjsConvInfo, withHW, type ConvArgs } from './attrs';
-import { derived, derivedTensor, hasDerived, hasVector, runOnGpu, vectorOf, withTemporaries, type BackendState } from './backend';
+import { dataNumber, derived, derivedOne, derivedTensor, hasDerived, hasVector, runOnGpu, vectorOf, withTemporaries, type BackendState } from './backend';
 import { checkReadable } from './bridge';
 import type { CaptureSession } from './capture';
-import { directApplies, directGeometry, makeDirectFilter, runDirect, type DirectCall } from './direct';
+import { directApplies, directGeometry, makeDirectFilter, makeDirectWeights, runDirect, type DirectCall } from './direct';
 import { asFallback, Fallback, need } from './fallback';
 import type { Conv2DInfo, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
 
@@ -123,13 +123,18 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
     // A steady direct call: its weights already ours, nothing read back. It leaves the context
     // as TF.js's runner expects and reads no GL state (Bridge.renderInto); any other call saves
     // and restores what our passes touch.
-    const light = !!direct && !capture && s.tfFramebuffer !== null && hasDerived(s, filter, 'direct-filter') &&
+    const weightsKey = epilogue ? directWeightsKey(epilogue) : null;
+    const light = !!direct && !capture && s.tfFramebuffer !== null && hasDerived(s, filter, weightsKey ?? 'direct-filter') &&
       (!epilogue?.bias || hasVector(s, epilogue.bias, outC, 'bias')) && (!epilogue?.prelu || hasVector(s, epilogue.prelu, outC, 'preluActivationWeights'));
     return runOnGpu(s, name, () => {
       const fused = epilogue && withVectors(s, epilogue, outC);
       if (direct) {
-        const fD = derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
-        const result = runDirect(s.bridge, backend, x, fD, direct, fused, light ? s.tfFramebuffer : null);
+        // A fused call's bias and PReLU weights ride in the filter's texture (makeDirectWeights).
+        const plain = () => derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
+        const vector = (info: TensorInfo | undefined, ours: unknown) => (info ? { info, ours: ours as Tensor } : null);
+        const weights = weightsKey && fused ? derivedOne(s, filter, DIRECT_WEIGHTS, weightsKey, () => makeDirectWeights(
+          s.bridge, backend, filter, vector(epilogue!.bias, fused.bias), vector(epilogue!.prelu, fused.preluWeights), plain)) : plain();
+        const result = runDirect(s.bridge, backend, x, weights, direct, fused, light ? s.tfFramebuffer : null);
         if (capture) {
           // Read what the direct pass read and wrote, through the general path's import.
           withTemporaries((temp) => capture.served(name, attrs, plan.conv, fused,
@@ -174,6 +179,15 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
 function compilesSoFar(s: BackendState): number {
   const binaries = (s.backend as { binaryCache?: object }).binaryCache;
   return s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0);
+}
+
+/** What the filter's direct weights with a fused call's vectors are kept under (derivedOne), one per filter. */
+const DIRECT_WEIGHTS = 'direct-weights';
+
+/** The key of a fused call's direct weights (its vectors' data ids), or null where it has no vector (the filter alone serves). */
+function directWeightsKey(e: Epilogue): string | null {
+  if (!e.bias && !e.prelu) return null;
+  return `${DIRECT_WEIGHTS}|${e.bias ? dataNumber(e.bias.dataId) : 0}|${e.prelu ? dataNumber(e.prelu.dataId) : 0}`;
 }
 
 /** The call's shape plan, made at the shape's first call; null where TF.js's output is empty. */

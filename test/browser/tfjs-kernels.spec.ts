@@ -341,10 +341,10 @@ test.describe('memory and GL state', () => {
     }
   });
 
-  // A fused direct call takes its bias and PReLU weights as our tensors, made once per TF.js
-  // vector and kept with it (src/tfjs/backend.ts, vectorOf), CPU-held or GPU-held: one filter
-  // with vectors that change between calls must use each call's, and hold one tensor per vector.
-  test('one filter, biases and PReLU weights alternating between calls (CPU-held and GPU-held): each call as the cpu backend, one derived tensor per vector', async ({ engine }) => {
+  // A fused direct call reads its bias and PReLU weights from the filter's own texture, made per
+  // filter and vectors (src/tfjs/direct.ts, makeDirectWeights): one filter with biases that change
+  // between calls must use each call's, and keep one such texture, not one per bias.
+  test('one filter, biases and PReLU weights alternating between calls: each call as the cpu backend, one derived weights texture kept', async ({ engine }) => {
     const page = await freshPage(engine, {});
     try {
       const r = await page.evaluate(async () => {
@@ -354,7 +354,8 @@ test.describe('memory and GL state', () => {
         const f = tf.randomNormal([3, 3, 6, 1], 0, 1, 'float32', 8);
         const b1 = tf.randomNormal([6], 0, 1, 'float32', 9);
         // b2 on the GPU (a TF.js program's output; without CPU forwarding, tiny ops run on the
-        // CPU): imported by a pass; b1 and p, still on the CPU, uploaded.
+        // CPU): its calls' weights are made by a pass (glsl/direct_weights.frag) from the repacked
+        // filter; b1's and p's, with the filter still on the CPU, repacked there.
         const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
         tf.env().set('WEBGL_CPU_FORWARD', false);
         const b2Source = tf.randomNormal([6], 0, 1, 'float32', 11);
@@ -401,10 +402,11 @@ test.describe('memory and GL state', () => {
       expect(r.stats.fallbacks).toBe(0);
       expect(r.stats.calls).toBe(12);
       for (const [i, d] of r.diffs.entries()) expect(d.maxAbs, `call ${i} (largest ${d.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.maxRef));
-      // After the first call: the repacked filter and the vector b1. After each round, the vectors
-      // b2 and p besides, and nothing more.
-      expect(r.memory[1]).toBe(r.memory[0] + 2);
-      expect(r.memory[2]).toBe(r.memory[0] + 2);
+      // After the first call: the vector b1 and the weights made of it and the filter. After each
+      // round, the vectors b2 and p and the repacked filter (b2's pass reads it) besides, and
+      // still one weights tensor.
+      expect(r.memory[1]).toBe(r.memory[0] + 3);
+      expect(r.memory[2]).toBe(r.memory[0] + 3);
     } finally {
       await page.close();
     }

@@ -135,4 +135,27 @@ describe("the direct shader's filter (src/tfjs/direct.ts)", () => {
       /* p1 cp0 */ 20, 21, 0, 0, /* p1 cp1 */ 22, 0, 0, 0,
     ]);
   });
+
+  it("a fused call's bias and PReLU weights in the slots after the taps", () => {
+    // The same filter; bias 100 + channel, PReLU weights 200 + channel: slots 3 and 4.
+    const values = [0, 1, 2, 10, 11, 12, 20, 21, 22];
+    const bias = [100, 101, 102];
+    const prelu = [200, 201, 202];
+    expect(directFilterShape(1, 3, 3, 1)).toEqual([1, 2, 2, 4]);
+    expect(Array.from(repackDirectFilter(values, 1, 3, 3, [bias]))).toEqual([
+      0, 1, 10, 11, /* p0 cp1 */ 2, 0, 12, 0,
+      /* p1 cp0 */ 20, 21, 100, 101, /* p1 cp1 */ 22, 0, 102, 0,
+    ]);
+    expect(directFilterShape(1, 3, 3, 2)).toEqual([1, 3, 2, 4]);
+    expect(Array.from(repackDirectFilter(values, 1, 3, 3, [bias, prelu]))).toEqual([
+      0, 1, 10, 11, /* p0 cp1 */ 2, 0, 12, 0,
+      /* p1 cp0 */ 20, 21, 100, 101, /* p1 cp1 */ 22, 0, 102, 0,
+      /* p2 cp0 */ 200, 201, 0, 0, /* p2 cp1 */ 202, 0, 0, 0,
+    ]);
+    // A 2x2 filter fills its texels: the bias starts a texel of its own.
+    expect(directFilterShape(2, 2, 2, 1)).toEqual([1, 3, 1, 4]);
+    expect(Array.from(repackDirectFilter([0, 1, 10, 11, 20, 21, 30, 31], 2, 2, 2, [[100, 101]]))).toEqual([
+      0, 1, 10, 11, /* p1 */ 20, 21, 30, 31, /* p2 */ 100, 101, 0, 0,
+    ]);
+  });
 });
