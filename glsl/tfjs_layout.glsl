@@ -17,21 +17,31 @@ uniform int u_tfOffset;  // flat offset of a slice sharing its texture (unpacked
 uniform int u_tfRows;    // packed: R and C of the written shape
 uniform int u_tfCols;
 
+// Texel t of a texture w texels wide.
+ivec2 tfCoordIn(int t, int w) {
+  int y = t / w;
+  return ivec2(t - y * w, y);
+}
+
 ivec2 tfCoord(int t) {
-  int y = t / u_tfTexW;
-  return ivec2(t - y * u_tfTexW, y);
+  return tfCoordIn(t, u_tfTexW);
+}
+
+// Packed: the texel index of flat element i of a [B, R, C] shape, and its component.
+ivec2 tfPackedIndex(int i, int rows, int cols) {
+  int plane = rows * cols;
+  int b = i / plane;
+  int rc = i - b * plane;
+  int r = rc / cols;
+  int c = rc - r * cols;
+  return ivec2((b * ((rows + 1) / 2) + r / 2) * ((cols + 1) / 2) + c / 2, (r & 1) * 2 + (c & 1));
 }
 
 #if TFJS_PACKED
 // The texel holding flat element i, and the element's component in it.
 ivec3 tfTexelOf(int i) {
-  int plane = u_tfRows * u_tfCols;
-  int b = i / plane;
-  int rc = i - b * plane;
-  int r = rc / u_tfCols;
-  int c = rc - r * u_tfCols;
-  int t = (b * ((u_tfRows + 1) / 2) + r / 2) * ((u_tfCols + 1) / 2) + c / 2;
-  return ivec3(tfCoord(t), (r & 1) * 2 + (c & 1));
+  ivec2 tc = tfPackedIndex(i, u_tfRows, u_tfCols);
+  return ivec3(tfCoord(tc.x), tc.y);
 }
 #else
 ivec3 tfTexelOf(int i) {
@@ -42,4 +52,11 @@ ivec3 tfTexelOf(int i) {
 float tfElement(highp sampler2D s, int i) {
   ivec3 tc = tfTexelOf(i);
   return texelFetch(s, tc.xy, 0)[tc.z];
+}
+
+// Element i of a second texture whose layout is given at run time (src/tfjs/layout.ts,
+// tfjsLayoutVector): l = (width in texels, unpacked: flat offset, packed: R (0: unpacked), C).
+float tfElementAt(highp sampler2D s, ivec4 l, int i) {
+  ivec2 tc = l.z == 0 ? ivec2(i + l.y, 0) : tfPackedIndex(i, l.z, l.w);
+  return texelFetch(s, tfCoordIn(tc.x, l.x), 0)[tc.y];
 }

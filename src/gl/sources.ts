@@ -22,7 +22,6 @@ import tfjsImportFrag from '../../glsl/tfjs_import.frag?raw';
 import tfjsExportFrag from '../../glsl/tfjs_export.frag?raw';
 import tfjsFilterFrag from '../../glsl/tfjs_filter.frag?raw';
 import depthwiseTfjsFrag from '../../glsl/depthwise_tfjs.frag?raw';
-import directWeightsFrag from '../../glsl/direct_weights.frag?raw';
 
 /** Files that `#include "name"` may name. */
 export const INCLUDES: Readonly<Record<string, string>> = {
@@ -72,4 +71,3 @@ export const TFJS_IMPORT_FRAG: FragmentSource = { name: 'tfjs_import.frag', text
 export const TFJS_EXPORT_FRAG: FragmentSource = { name: 'tfjs_export.frag', text: tfjsExportFrag };
 export const TFJS_FILTER_FRAG: FragmentSource = { name: 'tfjs_filter.frag', text: tfjsFilterFrag };
 export const DEPTHWISE_TFJS_FRAG: FragmentSource = { name: 'depthwise_tfjs.frag', text: depthwiseTfjsFrag };
-export const DIRECT_WEIGHTS_FRAG: FragmentSource = { name: 'direct_weights.frag', text: directWeightsFrag };

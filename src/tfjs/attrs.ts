@@ -93,6 +93,11 @@ export function channelVector(shape: readonly number[], outC: number): 'vector' 
   return size === outC ? 'vector' : null;
 }
 
+/** A fused vector's values for `outC` channels (channelVector's kinds): one value spread to all. */
+export function channelValues(values: Float32Array, outC: number): Float32Array {
+  return values.length === 1 && outC !== 1 ? new Float32Array(outC).fill(values[0]) : values;
+}
+
 /** TF.js dataFormat attr ('NHWC' | 'NCHW', default NHWC) or null for anything else. */
 export function dataFormatOf(v: unknown): DataFormat | null {
   if (v === undefined || v === null) return 'NHWC';

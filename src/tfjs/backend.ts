@@ -2,7 +2,7 @@ import { DepthwiseGLError, show } from '../errors';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import type { TuneOptions } from '../tune/tuner';
-import { channelVector } from './attrs';
+import { channelValues, channelVector } from './attrs';
 import { Bridge, type HostContext } from './bridge';
 import { TfjsHost } from './host';
 import { asFallback, Fallback, need } from './fallback';
@@ -153,34 +153,19 @@ export function derivedTensor(s: BackendState, info: TensorInfo, key: string, sh
   return derived(s, info, `${key}|${shape.join('x')}|${fmt}`, () => s.bridge.importTensor(s.backend, info, shape, fmt));
 }
 
-/** Where vectorOf keeps a fused vector: uploaded from TF.js's CPU values, or imported from its texture. */
-function vectorKey(s: BackendState, info: TensorInfo, outC: number, what: string): string {
-  const td = s.backend.texData.get(info.dataId);
-  return td.texture == null && td.values instanceof Float32Array ? `${what}|cpu|${outC}` : `${what}|1x1x1x${outC}|NHWC`;
-}
-
 /**
- * A fused per-channel vector as our tensor [1, 1, 1, C], kept with the TF.js tensor: uploaded
- * from TF.js's CPU values (one value spread to all channels), or copied from its texture.
+ * A fused per-channel vector as our tensor [1, 1, 1, C] for the general path, kept with the
+ * TF.js tensor: uploaded from TF.js's CPU values (one value spread to all channels), or copied
+ * from its texture. (The direct path reads the vectors with its weights: makeDirectWeights.)
  */
 export function vectorOf(s: BackendState, info: TensorInfo, outC: number, what: string): Tensor {
-  const kind = channelVector(info.shape, outC);
   const td = s.backend.texData.get(info.dataId);
-  const key = vectorKey(s, info, outC, what);
-  if (td.texture == null && td.values instanceof Float32Array) {
-    // Uploaded once into a one-row texture kept with the TF.js tensor (the direct shader's
-    // one-program-per-kind variant reads vectors from textures).
-    const v = td.values;
-    return derived(s, info, key, () =>
-      s.host.tensor(kind === 'scalar' ? new Float32Array(outC).fill(v[0]) : v, [1, 1, 1, outC]) as unknown as Tensor);
+  const v = td.texture == null && td.values instanceof Float32Array ? td.values : null;
+  if (v) return derived(s, info, `${what}|cpu|${outC}`, () => s.host.tensor(channelValues(v, outC), [1, 1, 1, outC]) as unknown as Tensor);
+  if (channelVector(info.shape, outC) !== 'vector') {
+    throw new DepthwiseGLError(`${what} of shape ${show(info.shape)} is one value on the GPU (broadcast served only from the CPU)`);
   }
-  if (kind !== 'vector') throw new DepthwiseGLError(`${what} of shape ${show(info.shape)} is one value on the GPU (broadcast served only from the CPU)`);
-  return derived(s, info, key, () => s.bridge.importTensor(s.backend, info, [1, 1, 1, outC], 'NHWC'));
-}
-
-/** Whether vectorOf has the vector already. */
-export function hasVector(s: BackendState, info: TensorInfo, outC: number, what: string): boolean {
-  return hasDerived(s, info, vectorKey(s, info, outC, what));
+  return derived(s, info, `${what}|1x1x1x${outC}|NHWC`, () => s.bridge.importTensor(s.backend, info, [1, 1, 1, outC], 'NHWC'));
 }
 
 export interface GpuOptions {

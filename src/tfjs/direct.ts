@@ -1,15 +1,15 @@
-import type { FusedEpilogue } from '../api';
 import type { Program } from '../gl/programs';
 import type { GpuTexture } from '../gl/textures';
 import { ACTIVATION_CODE } from '../ops/depthwise';
-import { checkFused } from '../semantics/fused';
+import { DEFAULT_ALPHA, type Activation } from '../semantics/fused';
 import { convGeometry, type ConvGeometry } from '../semantics/geometry';
-import { Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
+import { channelValues } from './attrs';
 import type { ConvArgs } from './attrs';
 import type { Bridge } from './bridge';
-import { packedLayoutMatches, tfjsTextureLayout } from './layout';
+import { packedLayoutMatches, tfjsLayoutVector, tfjsTextureLayout } from './layout';
 import type { TensorInfo, WebGLBackend } from './types';
-import { DEPTHWISE_TFJS_FRAG, DIRECT_WEIGHTS_FRAG, TFJS_FILTER_FRAG } from '../gl/sources';
+import { DEPTHWISE_TFJS_FRAG, TFJS_FILTER_FRAG } from '../gl/sources';
 
 /**
  * The direct path: one pass of glsl/depthwise_tfjs.frag from TF.js's packed input texture into
@@ -143,81 +143,71 @@ export function repackDirectFilter(values: ArrayLike<number>, fh: number, fw: nu
   return out;
 }
 
-/** The repacked filter as our tensor (the caller caches it with the TF.js filter). */
-export function makeDirectFilter(bridge: Bridge, backend: WebGLBackend, filter: TensorInfo): Tensor {
+/**
+ * The direct shader's weights: TF.js's filter repacked (directFilterShape), and for a fused call
+ * its bias, then its PReLU weights (either may be absent; C values, or one for every channel) in
+ * the slots after the taps, so that the shader reads them with the taps (no texture of their own
+ * to bind, no fetch of their own). Where TF.js still holds all of them on the CPU (a model's
+ * weights before their first use), repacked there and uploaded: no pass, no compile. Else one
+ * pass of glsl/tfjs_filter.frag reads them from TF.js's textures, whatever their layout (any
+ * still on the CPU uploaded first, as TF.js's own kernel would). The caller keeps the result
+ * with the TF.js filter, for these vectors.
+ */
+export function makeDirectWeights(bridge: Bridge, backend: WebGLBackend, filter: TensorInfo, bias: TensorInfo | null, prelu: TensorInfo | null): Tensor {
   const { host } = bridge;
   const [fh, fw, cIn, m] = filter.shape;
   const c = cIn * m; // output channel k*M + q: the filter's flat channel
-  const shape = directFilterShape(fh, fw, c);
-  const td = backend.texData.get(filter.dataId);
-  if (td.texture == null) {
-    return host.tensor(repackDirectFilter(td.values as Float32Array, fh, fw, c), shape) as unknown as Tensor;
-  }
-  const src = tfjsTextureLayout(td.texShape ?? td.texture.texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
-  const layout = host.layoutFor(FN, 'filter', shape);
-  const out: GpuTexture = host.textures.create({ ...layout, width: shape[2], height: shape[1] });
-  host.pass(host.programs.get(TFJS_FILTER_FRAG, { TFJS_PACKED: !!td.isPacked }), {
-    u_source: td.texture.texture, u_taps: fh * fw, u_c: c, u_c2: shape[2],
-    u_tfTexW: src.width, u_tfOffset: src.offset, u_tfRows: src.rows, u_tfCols: src.cols,
-  }, out);
-  return host.adopt(out, shape, 'NHWC', null);
-}
-
-/** A fused call's per-channel vector (bias, PReLU weights): TF.js's tensor, and ours made from it (forward.ts, vectorOf). */
-export interface DirectVector {
-  info: TensorInfo;
-  ours: Tensor;
-}
-
-/**
- * A fused call's weights for the direct shader: the repacked filter with the bias, then the PReLU
- * weights (either may be absent), in the slots after its taps, so that the shader reads them
- * with the taps: no texture of their own to bind, no fetch of their own (one of the 15 fetches a
- * fused 3x3 output texel made). Where TF.js still holds the filter and the vectors on the CPU (a
- * model's weights before their first use), repacked there and uploaded, as makeDirectFilter
- * does; else one pass (glsl/direct_weights.frag) from the repacked filter (`plain`, the caller's
- * cached makeDirectFilter) and our vectors. Kept by the caller with the TF.js filter, for these vectors.
- */
-export function makeDirectWeights(
-  bridge: Bridge, backend: WebGLBackend, filter: TensorInfo, bias: DirectVector | null, prelu: DirectVector | null, plain: () => Tensor,
-): Tensor {
-  const { host } = bridge;
-  const [fh, fw, cIn, m] = filter.shape;
-  const c = cIn * m;
-  const vectors = [bias, prelu].filter((v): v is DirectVector => v !== null);
+  // (The vectors' shapes are checked by the caller: C values or one; see channelVector.)
+  const vectors = [bias, prelu].filter((v): v is TensorInfo => v !== null);
   const shape = directFilterShape(fh, fw, c, vectors.length);
   const onCpu = (info: TensorInfo) => {
     const d = backend.texData.get(info.dataId);
     return d.texture == null && d.values instanceof Float32Array ? d.values : null;
   };
   const values = onCpu(filter);
-  const extras = vectors.map((v) => onCpu(v.info));
+  const extras = vectors.map(onCpu);
   if (values && extras.every((e) => e !== null)) {
-    // One value (a scalar bias) serves every channel, as vectorOf spreads it.
-    const spread = extras.map((e) => (e!.length === 1 && c !== 1 ? new Float32Array(c).fill(e![0]) : e!));
-    return host.tensor(repackDirectFilter(values, fh, fw, c, spread), shape) as unknown as Tensor;
+    return host.tensor(repackDirectFilter(values, fh, fw, c, extras.map((e) => channelValues(e!, c))), shape) as unknown as Tensor;
   }
-  const source = plain();
-  const layout = host.layoutFor(FN, 'filter', shape);
-  const out: GpuTexture = host.textures.create({ ...layout, width: shape[2], height: shape[1] });
-  host.pass(host.programs.get(DIRECT_WEIGHTS_FRAG, { BIAS: !!bias, PRELU: !!prelu }), {
-    u_filter: source.tex.texture,
-    ...(bias ? { u_bias: bias.ours.tex.texture } : {}),
-    ...(prelu ? { u_prelu: prelu.ours.tex.texture } : {}),
-    u_taps: fh * fw, u_rows: source.shape[1], u_c: c, u_vecW: vectors[0].ours.tex.layout.width,
-  }, out);
+  const at = (info: TensorInfo) => {
+    const td = backend.texData.get(info.dataId);
+    if (td.texture == null) backend.uploadToGPU(info.dataId);
+    return { texture: td.texture!.texture, layout: tfjsTextureLayout(td.texShape ?? td.texture!.texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0) };
+  };
+  const src = at(filter);
+  const uniforms: Record<string, unknown> = {
+    u_source: src.texture, u_taps: fh * fw, u_c: c, u_c2: shape[2],
+    u_tfTexW: src.layout.width, u_tfOffset: src.layout.offset, u_tfRows: src.layout.rows, u_tfCols: src.layout.cols,
+  };
+  for (const [name, v] of [['bias', bias], ['prelu', prelu]] as const) {
+    if (!v) continue;
+    const { texture, layout } = at(v);
+    // (One value serves every channel: step 0.)
+    Object.assign(uniforms, { [`u_${name}`]: texture, [`u_${name}At`]: tfjsLayoutVector(layout), [`u_${name}Step`]: v.shape.reduce((a, b) => a * b, 1) === 1 ? 0 : 1 });
+  }
+  const out: GpuTexture = host.textures.create({ ...host.layoutFor(FN, 'filter', shape), width: shape[2], height: shape[1] });
+  host.pass(host.programs.get(TFJS_FILTER_FRAG, { TFJS_PACKED: src.layout.packed, BIAS: !!bias, PRELU: !!prelu }), uniforms, out);
   return host.adopt(out, shape, 'NHWC', null);
+}
+
+/** A fused call's epilogue as the direct shader takes it: the vectors themselves are in its weights (makeDirectWeights). */
+export interface DirectEpilogue {
+  activation: Activation;
+  /** leakyRelu's and elu's. */
+  alpha?: number;
+  bias: boolean;
+  prelu: boolean;
 }
 
 /**
  * Runs the direct shader: TF.js's packed input and our repacked filter to a new packed TF.js
  * tensor. A fused call's `filter` holds its bias and PReLU weights after the taps
- * (makeDirectWeights), those of `fused`. `tfFramebuffer`: TF.js's own framebuffer, for a steady call that leaves the context as
+ * (makeDirectWeights), those `fused` names. `tfFramebuffer`: TF.js's own framebuffer, for a steady call that leaves the context as
  * TF.js's runner does (Bridge.renderInto); null to render through ours (the caller saves and
  * restores the state).
  */
 export function runDirect(
-  bridge: Bridge, backend: WebGLBackend, x: TensorInfo, filter: Tensor, call: DirectCall, fused: FusedEpilogue | null,
+  bridge: Bridge, backend: WebGLBackend, x: TensorInfo, filter: Tensor, call: DirectCall, fused: DirectEpilogue | null,
   tfFramebuffer: WebGLFramebuffer | null,
 ): TensorInfo {
   const { host } = bridge;
@@ -226,9 +216,10 @@ export function runDirect(
   const inTex = td.texture!;
   const inLayout = tfjsTextureLayout(td.texShape ?? inTex.texShape, true, td.shape);
   const uniforms: Record<string, unknown> = { u_input: inTex.texture, u_filter: filter.tex.texture };
-  const spec = fused ? checkFused<Tensor>(FN, fused, g.outC, (v) => v instanceof Tensor) : null;
+  // (A linear epilogue with no bias is no epilogue: the plain shader's programs serve it.)
+  const spec = fused && (fused.bias || fused.activation !== 'linear') ? fused : null;
   const epilogue = spec ? { ACTIVATION: ACTIVATION_CODE[spec.activation], BIAS: spec.bias ? 3 : 0, PRELU: spec.prelu ? 3 : 0 } : null;
-  if (spec && (spec.activation === 'leakyRelu' || spec.activation === 'elu')) uniforms.u_alpha = spec.alpha;
+  if (spec && (spec.activation === 'leakyRelu' || spec.activation === 'elu')) uniforms.u_alpha = spec.alpha ?? DEFAULT_ALPHA[spec.activation];
   const { info, texture, layout: outLayout } = bridge.makeOutput(backend, g.outShape, true);
   const variant = `${inLayout.width}x${inLayout.height}>${outLayout.width}|${epilogue ? `${epilogue.ACTIVATION}|${epilogue.BIAS}|${epilogue.PRELU}` : ''}`;
   const final = call.programs.get(variant);

@@ -1,11 +1,11 @@
 import type { FusedEpilogue } from '../api';
 import type { Tensor } from '../tensor';
 import { show } from '../errors';
-import { activationOf, convArgsOrFallback, dataFormatOf, tfjsConvInfo, withHW, type ConvArgs } from './attrs';
-import { dataNumber, derived, derivedOne, derivedTensor, hasDerived, hasVector, runOnGpu, vectorOf, withTemporaries, type BackendState } from './backend';
+import { activationOf, channelVector, convArgsOrFallback, dataFormatOf, tfjsConvInfo, withHW, type ConvArgs } from './attrs';
+import { dataNumber, derived, derivedOne, derivedTensor, hasDerived, runOnGpu, vectorOf, withTemporaries, type BackendState } from './backend';
 import { checkReadable } from './bridge';
 import type { CaptureSession } from './capture';
-import { directApplies, directGeometry, makeDirectFilter, makeDirectWeights, runDirect, type DirectCall } from './direct';
+import { directApplies, directGeometry, makeDirectWeights, runDirect, type DirectCall } from './direct';
 import { asFallback, Fallback, need } from './fallback';
 import type { Conv2DInfo, KernelConfig, TensorInfo, TfjsNamespace, WebGLBackend } from './types';
 
@@ -118,32 +118,35 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
     direct = plan.direct;
   }
   const outC = plan.info.outChannels;
+  for (const v of [epilogue?.bias, epilogue?.prelu]) {
+    if (v && !channelVector(v.shape, outC)) throw new Fallback(`a fused vector of shape ${show(v.shape)} for ${outC} channels`);
+  }
   const ours = (): TensorInfo => {
     const capture = env.capture;
     // A steady direct call: its weights already ours, nothing read back. It leaves the context
     // as TF.js's runner expects and reads no GL state (Bridge.renderInto); any other call saves
     // and restores what our passes touch.
-    const weightsKey = epilogue ? directWeightsKey(epilogue) : null;
-    const light = !!direct && !capture && s.tfFramebuffer !== null && hasDerived(s, filter, weightsKey ?? 'direct-filter') &&
-      (!epilogue?.bias || hasVector(s, epilogue.bias, outC, 'bias')) && (!epilogue?.prelu || hasVector(s, epilogue.prelu, outC, 'preluActivationWeights'));
+    const weightsKey = epilogue ? directWeightsKey(epilogue) : DIRECT_FILTER;
+    const light = !!direct && !capture && s.tfFramebuffer !== null && hasDerived(s, filter, weightsKey);
     return runOnGpu(s, name, () => {
-      const fused = epilogue && withVectors(s, epilogue, outC);
       if (direct) {
-        // A fused call's bias and PReLU weights ride in the filter's texture (makeDirectWeights).
-        const plain = () => derived(s, filter, 'direct-filter', () => makeDirectFilter(s.bridge, backend, filter));
-        const vector = (info: TensorInfo | undefined, ours: unknown) => (info ? { info, ours: ours as Tensor } : null);
-        const weights = weightsKey && fused ? derivedOne(s, filter, DIRECT_WEIGHTS, weightsKey, () => makeDirectWeights(
-          s.bridge, backend, filter, vector(epilogue!.bias, fused.bias), vector(epilogue!.prelu, fused.preluWeights), plain)) : plain();
-        const result = runDirect(s.bridge, backend, x, weights, direct, fused, light ? s.tfFramebuffer : null);
+        // A fused call's bias and PReLU weights ride in the filter's texture (makeDirectWeights):
+        // one such texture kept per filter, the filter alone's beside it.
+        const make = () => makeDirectWeights(s.bridge, backend, filter, epilogue?.bias ?? null, epilogue?.prelu ?? null);
+        const weights = weightsKey === DIRECT_FILTER ? derived(s, filter, weightsKey, make) : derivedOne(s, filter, DIRECT_WEIGHTS, weightsKey, make);
+        const result = runDirect(s.bridge, backend, x, weights, direct,
+          epilogue && { ...epilogue.fused, activation: epilogue.fused.activation ?? 'linear', bias: !!epilogue.bias, prelu: !!epilogue.prelu },
+          light ? s.tfFramebuffer : null);
         if (capture) {
           // Read what the direct pass read and wrote, through the general path's import.
-          withTemporaries((temp) => capture.served(name, attrs, plan.conv, fused,
+          withTemporaries((temp) => capture.served(name, attrs, plan.conv, epilogue && withVectors(s, epilogue, outC),
             temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
             temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
             temp(s.bridge.importTensor(backend, result, result.shape, fmt))));
         }
         return result;
       }
+      const fused = epilogue && withVectors(s, epilogue, outC);
       return withTemporaries((temp) => {
         const { conv } = plan;
         const xT = temp(s.bridge.importTensor(backend, x, x.shape, fmt));
@@ -181,12 +184,13 @@ function compilesSoFar(s: BackendState): number {
   return s.host.programs.compiled + (binaries ? Object.keys(binaries).length : 0);
 }
 
-/** What the filter's direct weights with a fused call's vectors are kept under (derivedOne), one per filter. */
+/** What the filter's direct weights are kept under: alone (derived), with a fused call's vectors (derivedOne, one per filter). */
+const DIRECT_FILTER = 'direct-filter';
 const DIRECT_WEIGHTS = 'direct-weights';
 
-/** The key of a fused call's direct weights (its vectors' data ids), or null where it has no vector (the filter alone serves). */
-function directWeightsKey(e: Epilogue): string | null {
-  if (!e.bias && !e.prelu) return null;
+/** The key of a call's direct weights: with its vectors' data ids, or the filter alone's where it has none. */
+function directWeightsKey(e: Epilogue): string {
+  if (!e.bias && !e.prelu) return DIRECT_FILTER;
   return `${DIRECT_WEIGHTS}|${e.bias ? dataNumber(e.bias.dataId) : 0}|${e.prelu ? dataNumber(e.prelu.dataId) : 0}`;
 }
 

@@ -44,6 +44,11 @@ export function tfjsTextureLayout(
   return { packed, width: Math.ceil(texShape[1] / 2), height: Math.ceil(texShape[0] / 2), rows, cols, offset: 0 };
 }
 
+/** A layout as the GLSL's tfElementAt takes it: (width, unpacked: offset, packed: R (0: unpacked), C). */
+export function tfjsLayoutVector(layout: TfjsTextureLayout): Int32Array {
+  return layout.packed ? Int32Array.of(layout.width, 0, layout.rows, layout.cols) : Int32Array.of(layout.width, layout.offset, 0, 1);
+}
+
 /** Texel (x, y) and component of flat element i (the reference for the GLSL's tfTexelOf). */
 export function tfjsTexelOf(layout: TfjsTextureLayout, i: number): { x: number; y: number; component: number } {
   let t: number;

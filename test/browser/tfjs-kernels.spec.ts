@@ -342,9 +342,11 @@ test.describe('memory and GL state', () => {
   });
 
   // A fused direct call reads its bias and PReLU weights from the filter's own texture, made per
-  // filter and vectors (src/tfjs/direct.ts, makeDirectWeights): one filter with biases that change
-  // between calls must use each call's, and keep one such texture, not one per bias.
-  test('one filter, biases and PReLU weights alternating between calls: each call as the cpu backend, one derived weights texture kept', async ({ engine }) => {
+  // filter and vectors (src/tfjs/direct.ts, makeDirectWeights): on the CPU where TF.js holds them
+  // all there, else by a pass from TF.js's textures, whatever their layout. Filters called with
+  // vectors that change between calls must use each call's, and keep one such texture each (and
+  // the filter alone's, for a call with no vector), not one per vector.
+  test('filters with biases and PReLU weights alternating between calls, on the CPU and the GPU, a scalar too: each call as the cpu backend, one derived weights texture a filter kept', async ({ engine }) => {
     const page = await freshPage(engine, {});
     try {
       const r = await page.evaluate(async () => {
@@ -353,22 +355,25 @@ test.describe('memory and GL state', () => {
         const x = tf.mul(tf.randomNormal([1, 12, 12, 6], 0, 1, 'float32', 7), 1);
         const f = tf.randomNormal([3, 3, 6, 1], 0, 1, 'float32', 8);
         const b1 = tf.randomNormal([6], 0, 1, 'float32', 9);
-        // b2 on the GPU (a TF.js program's output; without CPU forwarding, tiny ops run on the
-        // CPU): its calls' weights are made by a pass (glsl/direct_weights.frag) from the repacked
-        // filter; b1's and p's, with the filter still on the CPU, repacked there.
+        const p = tf.randomUniform([6], -0.5, 0.5, 'float32', 10);
+        // On the GPU (TF.js programs' outputs, packed; without CPU forwarding, tiny ops run on the
+        // CPU): a filter, a bias, a scalar bias and PReLU weights. A call that has any of them
+        // there, or a filter that TF.js uploaded since, has its weights made by a pass.
         const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
         tf.env().set('WEBGL_CPU_FORWARD', false);
-        const b2Source = tf.randomNormal([6], 0, 1, 'float32', 11);
-        const b2 = tf.add(b2Source, 10);
+        const sources = [tf.randomNormal([3, 3, 6, 1], 0, 1, 'float32', 12), tf.randomNormal([6], 0, 1, 'float32', 11),
+          tf.scalar(0.75), tf.randomUniform([6], -0.5, 0.5, 'float32', 13)];
+        const [f2, b2, b3, p2] = sources.map((t: any, i: number) => tf.add(t, i === 2 ? 0.5 : 0.25));
         tf.env().set('WEBGL_CPU_FORWARD', forward);
-        const b2OnGpu = tf.backend().texData.get(b2.dataId).texture != null;
-        const p = tf.randomUniform([6], -0.5, 0.5, 'float32', 10);
+        const onGpu = [f2, b2, b3, p2].map((t) => tf.backend().texData.get(t.dataId).texture != null);
         const calls = [
-          { bias: b1, activation: 'relu6' }, { bias: b2, activation: 'relu6' }, { bias: b1, activation: 'linear' },
-          { bias: b2, activation: 'prelu', preluActivationWeights: p }, { activation: 'prelu', preluActivationWeights: p },
-          { bias: b1, activation: 'relu6' },
+          { filter: f, bias: b1, activation: 'relu6' }, { filter: f, bias: b2, activation: 'relu6' }, { filter: f, bias: b1, activation: 'linear' },
+          { filter: f, bias: b2, activation: 'prelu', preluActivationWeights: p }, { filter: f, activation: 'prelu', preluActivationWeights: p },
+          { filter: f, bias: b1, activation: 'relu6' },
+          { filter: f2, bias: b3, activation: 'relu' }, { filter: f2, bias: b1, activation: 'prelu', preluActivationWeights: p2 },
+          { filter: f2, activation: 'linear' }, { filter: f2, bias: b3, activation: 'elu' },
         ];
-        const run = (c: Record<string, unknown>) => tf.fused.depthwiseConv2d({ x, filter: f, strides: 1, pad: 'same', ...c });
+        const run = (c: Record<string, unknown>) => tf.fused.depthwiseConv2d({ x, strides: 1, pad: 'same', ...c });
         const ours: number[][] = [];
         const memory: number[] = [];
         for (let round = 0; round < 2; round++) {
@@ -395,18 +400,17 @@ test.describe('memory and GL state', () => {
           return { maxAbs, maxRef };
         });
         await w.T.useBackend('webgl');
-        tf.dispose([x, f, b1, b2Source, b2, p]);
-        return { diffs, memory, stats, b2OnGpu };
+        tf.dispose([x, f, b1, p, f2, b2, b3, p2, ...sources]);
+        return { diffs, memory, stats, onGpu, calls: calls.length };
       });
-      expect(r.b2OnGpu).toBe(true);
+      expect(r.onGpu).toEqual([true, true, true, true]);
       expect(r.stats.fallbacks).toBe(0);
-      expect(r.stats.calls).toBe(12);
+      expect(r.stats.calls).toBe(2 * r.calls);
       for (const [i, d] of r.diffs.entries()) expect(d.maxAbs, `call ${i} (largest ${d.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.maxRef));
-      // After the first call: the vector b1 and the weights made of it and the filter. After each
-      // round, the vectors b2 and p and the repacked filter (b2's pass reads it) besides, and
-      // still one weights tensor.
-      expect(r.memory[1]).toBe(r.memory[0] + 3);
-      expect(r.memory[2]).toBe(r.memory[0] + 3);
+      // After the first call: f's weights with b1. After each round: one weights tensor for each
+      // filter, and f2's alone besides; no vector of ours.
+      expect(r.memory[1]).toBe(r.memory[0] + 2);
+      expect(r.memory[2]).toBe(r.memory[0] + 2);
     } finally {
       await page.close();
     }
