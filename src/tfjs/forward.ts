@@ -85,7 +85,24 @@ interface Epilogue {
   prelu?: TensorInfo;
 }
 
-/** Serves one forward call: our result, or TF.js's kernel's where tuning chose it (Delegated). */
+/** A forward call, checked: what serveDirect and serveGeneral work from. */
+interface ForwardCall {
+  name: ForwardKernel;
+  attrs: Record<string, unknown>;
+  x: TensorInfo;
+  filter: TensorInfo;
+  fmt: 'NHWC' | 'NCHW';
+  plan: ShapePlan;
+  epilogue: Epilogue | null;
+  /** WEBGL_PACK: TF.js's next op reads a packed output. */
+  packedOut: boolean;
+}
+
+/**
+ * Serves one forward call: our result, or TF.js's kernel's where tuning chose it (Delegated).
+ * Checks the call (a Fallback for what we do not serve), then takes the direct path where it
+ * applies, alone; else the general path, tuned against TF.js's own kernel (src/tune).
+ */
 export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKernel, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo | Delegated {
   const { backend } = s;
   const attrs = args.attrs ?? {};
@@ -103,11 +120,12 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
     return backend.makeTensorInfo(info.outShape, 'float32', new Float32Array(0));
   }
   const epilogue = name === 'FusedDepthwiseConv2D' ? epilogueOf(attrs, inputs, fmt) : null;
-  const packedOut = env.tf.env().getBool('WEBGL_PACK');
-  // Everything is checked; GPU work starts here. The direct path where it applies, alone; else
-  // the general path, tuned against TF.js's own kernel (src/tune), ours the fixed choice.
-  let direct: DirectCall | null = null;
-  if (env.useDirect && directApplies(backend, x, plan.conv, packedOut)) {
+  for (const v of [epilogue?.bias, epilogue?.prelu]) {
+    if (v && !channelVector(v.shape, plan.info.outChannels)) throw new Fallback(`a fused vector of shape ${show(v.shape)} for ${plan.info.outChannels} channels`);
+  }
+  const call: ForwardCall = { name, attrs, x, filter, fmt, plan, epilogue, packedOut: env.tf.env().getBool('WEBGL_PACK') };
+  // Everything is checked; GPU work starts here.
+  if (env.useDirect && directApplies(backend, x, plan.conv, call.packedOut)) {
     if (plan.direct === undefined) {
       try {
         plan.direct = directGeometry(x.shape, filter.shape, plan.conv, s.host.layoutMax);
@@ -115,49 +133,58 @@ export function serveForward(env: ForwardEnv, s: BackendState, name: ForwardKern
         throw asFallback(e);
       }
     }
-    direct = plan.direct;
+    if (plan.direct) return serveDirect(env, s, call, plan.direct);
   }
-  const outC = plan.info.outChannels;
-  for (const v of [epilogue?.bias, epilogue?.prelu]) {
-    if (v && !channelVector(v.shape, outC)) throw new Fallback(`a fused vector of shape ${show(v.shape)} for ${outC} channels`);
-  }
-  const ours = (): TensorInfo => {
-    const capture = env.capture;
-    // A steady direct call: its weights already ours, nothing read back. It leaves the context
-    // as TF.js's runner expects and reads no GL state (Bridge.renderInto); any other call saves
-    // and restores what our passes touch.
-    const weightsKey = epilogue ? directWeightsKey(epilogue) : DIRECT_FILTER;
-    const light = !!direct && !capture && s.tfFramebuffer !== null && hasDerived(s, filter, weightsKey);
-    return runOnGpu(s, name, () => {
-      if (direct) {
-        // A fused call's bias and PReLU weights ride in the filter's texture (makeDirectWeights):
-        // one such texture kept per filter, the filter alone's beside it.
-        const make = () => makeDirectWeights(s.bridge, backend, filter, epilogue?.bias ?? null, epilogue?.prelu ?? null);
-        const weights = weightsKey === DIRECT_FILTER ? derived(s, filter, weightsKey, make) : derivedOne(s, filter, DIRECT_WEIGHTS, weightsKey, make);
-        const result = runDirect(s.bridge, backend, x, weights, direct,
-          epilogue && { ...epilogue.fused, activation: epilogue.fused.activation ?? 'linear', bias: !!epilogue.bias, prelu: !!epilogue.prelu },
-          light ? s.tfFramebuffer : null);
-        if (capture) {
-          // Read what the direct pass read and wrote, through the general path's import.
-          withTemporaries((temp) => capture.served(name, attrs, plan.conv, epilogue && withVectors(s, epilogue, outC),
-            temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
-            temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
-            temp(s.bridge.importTensor(backend, result, result.shape, fmt))));
-        }
-        return result;
-      }
-      const fused = epilogue && withVectors(s, epilogue, outC);
-      return withTemporaries((temp) => {
-        const { conv } = plan;
-        const xT = temp(s.bridge.importTensor(backend, x, x.shape, fmt));
-        const fT = derivedTensor(s, filter, 'filter', filter.shape, fmt);
-        const out = temp(s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor);
-        capture?.served(name, attrs, conv, fused, xT, fT, out);
-        return s.bridge.exportTensor(backend, out, packedOut, withHW(out.shape, conv.outH, conv.outW, fmt));
-      });
-    }, { reads: !!capture, light });
-  };
-  if (direct) return ours();
+  return serveGeneral(env, s, call, args);
+}
+
+/**
+ * The direct path: one pass from TF.js's input texture into its output (src/tfjs/direct.ts). A
+ * steady call (its weights already ours, nothing read back) leaves the context as TF.js's runner
+ * expects and reads no GL state (Bridge.renderInto); any other call saves and restores what our
+ * passes touch.
+ */
+function serveDirect(env: ForwardEnv, s: BackendState, call: ForwardCall, direct: DirectCall): TensorInfo {
+  const { backend } = s;
+  const { name, x, filter, fmt, epilogue } = call;
+  const capture = env.capture;
+  const weightsKey = epilogue ? directWeightsKey(epilogue) : DIRECT_FILTER;
+  const light = !capture && s.tfFramebuffer !== null && hasDerived(s, filter, weightsKey);
+  return runOnGpu(s, name, () => {
+    // A fused call's bias and PReLU weights ride in the filter's texture (makeDirectWeights): one
+    // such texture kept per filter, the filter alone's beside it.
+    const make = () => makeDirectWeights(s.bridge, backend, filter, epilogue?.bias ?? null, epilogue?.prelu ?? null);
+    const weights = weightsKey === DIRECT_FILTER ? derived(s, filter, weightsKey, make) : derivedOne(s, filter, DIRECT_WEIGHTS, weightsKey, make);
+    const result = runDirect(s.bridge, backend, x, weights, direct,
+      epilogue && { ...epilogue.fused, activation: epilogue.fused.activation ?? 'linear', bias: !!epilogue.bias, prelu: !!epilogue.prelu },
+      light ? s.tfFramebuffer : null);
+    if (capture) {
+      // Read what the direct pass read and wrote, through the general path's import.
+      withTemporaries((temp) => capture.served(name, call.attrs, call.plan.conv, epilogue && withVectors(s, epilogue, call.plan.info.outChannels),
+        temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
+        temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
+        temp(s.bridge.importTensor(backend, result, result.shape, fmt))));
+    }
+    return result;
+  }, { reads: !!capture, light });
+}
+
+/**
+ * The general path: TF.js's input imported into our layout, our op, the result exported to
+ * TF.js's (three passes), tuned per shape against TF.js's own kernel.
+ */
+function serveGeneral(env: ForwardEnv, s: BackendState, call: ForwardCall, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo | Delegated {
+  const { backend } = s;
+  const { name, x, filter, fmt, plan, epilogue, packedOut } = call;
+  const ours = (): TensorInfo => runOnGpu(s, name, () => withTemporaries((temp) => {
+    const { conv } = plan;
+    const fused = epilogue && withVectors(s, epilogue, plan.info.outChannels);
+    const xT = temp(s.bridge.importTensor(backend, x, x.shape, fmt));
+    const fT = derivedTensor(s, filter, 'filter', filter.shape, fmt);
+    const out = temp(s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor);
+    env.capture?.served(name, call.attrs, conv, fused, xT, fT, out);
+    return s.bridge.exportTensor(backend, out, packedOut, withHW(out.shape, conv.outH, conv.outW, fmt));
+  }), { reads: !!env.capture });
   const key = `${name}|general|${plan.key}|${epilogue ? `${epilogue.fused.activation}${epilogue.bias ? '+b' : ''}` : ''}|${
     packedOut ? 'packed' : 'unpacked'}|${backend.texData.get(x.dataId).isPacked ? 'xp' : 'xu'}`;
   return s.host.tuner.run(key, GENERAL_OR_TFJS, (c) => (c === 'tfjs' ? new Delegated(env.original(name).kernelFunc(args) as TensorInfo) : ours()), {
