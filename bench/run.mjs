@@ -32,7 +32,9 @@
 // took ~10x less (Firefox, Emotion: 0.55 s against 6 s; bench/RESULTS.md, issue 23's ninth pass).
 // Chromium has no such cache here (SwiftShader; Playwright gives each launch a new profile): its
 // launches are cold either way, and warm is refused for it. --no-steady: the TF.js section without
-// the models' steady state (kernels and first predicts only).
+// the models' steady state (kernels and first predicts only). A fresh launch whose first predict
+// does not answer in 240 s (DGL_LAUNCH_LIMIT_MS) is closed and launched again, once; a second
+// such launch stops the run.
 // --port 0 (default): a free port.
 // Writes bench/results.json and bench/results-tfjs.json by default (--tiny writes nothing unless
 // --out / --tfjs-out is given); for another engine than Chromium, results-<engine>.json and
@@ -173,15 +175,35 @@ const clockText = (c) => `performance.now(), ${c.isolated ? 'cross-origin isolat
  */
 async function firstPredictFresh(server, name, model, mode, kernelOptions, driverCache) {
   const env = { MESA_SHADER_CACHE_DISABLE: driverCache === 'cold' ? 'true' : undefined };
-  const engine = await launchEngine(name, { baseURL: server.url, env });
-  try {
-    const { page } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
-    const r = await page.evaluate((o) => window.TB.firstPredict(o), { model, mode, kernelOptions });
-    return { ...r, errors: await page.pageErrors() };
-  } finally {
-    await engine.close();
+  for (let attempt = 1; ; attempt++) {
+    const engine = await launchEngine(name, { baseURL: server.url, env });
+    let timer;
+    try {
+      const run = (async () => {
+        const { page } = await openPage(engine, `${server.url}bench/tfjs.html`, 'tfjsBenchReady');
+        const r = await page.evaluate((o) => window.TB.firstPredict(o), { model, mode, kernelOptions });
+        return { ...r, errors: await page.pageErrors() };
+      })();
+      const hung = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new LaunchHung(`no answer in ${LAUNCH_LIMIT_MS / 1000} s`)), LAUNCH_LIMIT_MS);
+      });
+      run.catch(() => undefined); // (a hung launch's page call fails when it is closed: not an error of this run)
+      return await Promise.race([run, hung]);
+    } catch (e) {
+      // A launch that hangs (Firefox once sat idle in a page evaluate for 14 minutes) is closed
+      // and launched again, once; its time is never a measurement.
+      if (!(e instanceof LaunchHung) || attempt > 1) throw e;
+      process.stderr.write(`first predict ${model} ${mode}: ${e.message}; closed, launching again\n`);
+    } finally {
+      clearTimeout(timer);
+      await engine.close();
+    }
   }
 }
+
+/** A fresh launch's first predict that did not answer within LAUNCH_LIMIT_MS (the slowest measured: ~30 s; DGL_LAUNCH_LIMIT_MS moves it). */
+class LaunchHung extends Error {}
+const LAUNCH_LIMIT_MS = Number(process.env.DGL_LAUNCH_LIMIT_MS ?? 240_000);
 
 /** Section 2: TF.js with and without depthwise-gl's kernels (bench/tfjs.html). */
 async function tfjsSection(server, name) {
