@@ -3,7 +3,7 @@ import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import type { TuneOptions } from '../tune/tuner';
 import { channelValues, channelVector } from './attrs';
-import { Bridge, type HostContext } from './bridge';
+import { Bridge, cpuValues, type HostContext } from './bridge';
 import { TfjsHost } from './host';
 import { asFallback, Fallback, need } from './fallback';
 import type { ShapePlan } from './forward';
@@ -159,8 +159,7 @@ export function derivedTensor(s: BackendState, info: TensorInfo, key: string, sh
  * from its texture. (The direct path reads the vectors with its weights: makeDirectWeights.)
  */
 export function vectorOf(s: BackendState, info: TensorInfo, outC: number, what: string): Tensor {
-  const td = s.backend.texData.get(info.dataId);
-  const v = td.texture == null && td.values instanceof Float32Array ? td.values : null;
+  const v = cpuValues(s.backend, info);
   if (v) return derived(s, info, `${what}|cpu|${outC}`, () => s.host.tensor(channelValues(v, outC), [1, 1, 1, outC]) as unknown as Tensor);
   if (channelVector(info.shape, outC) !== 'vector') {
     throw new DepthwiseGLError(`${what} of shape ${show(info.shape)} is one value on the GPU (broadcast served only from the CPU)`);

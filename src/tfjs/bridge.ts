@@ -7,7 +7,7 @@ import { TaskClock } from '../tune/tasks';
 import type { DataFormat } from '../semantics/types';
 import type { Tensor } from '../tensor';
 import { Fallback } from './fallback';
-import { nhwcOf, packedLayoutMatches, tfjsTextureLayout } from './layout';
+import { nhwcOf, packedLayoutMatches, tfjsTextureLayout, type TfjsTextureLayout } from './layout';
 import { SPECIAL_USAGE, type TensorInfo, type WebGLBackend } from './types';
 import { TFJS_EXPORT_FRAG, TFJS_IMPORT_FRAG } from '../gl/sources';
 
@@ -32,6 +32,23 @@ export function unreadable(backend: WebGLBackend, info: TensorInfo, what: string
 export function checkReadable(backend: WebGLBackend, info: TensorInfo, what: string): void {
   const why = unreadable(backend, info, what);
   if (why) throw new Fallback(why);
+}
+
+/** A TF.js tensor's values where TF.js still holds them on the CPU (float32), else null. */
+export function cpuValues(backend: WebGLBackend, info: TensorInfo): Float32Array | null {
+  const td = backend.texData.get(info.dataId);
+  return td.texture == null && td.values instanceof Float32Array ? td.values : null;
+}
+
+/**
+ * A TF.js tensor's texture and where its values live in it (see layout.ts), uploaded by TF.js
+ * first where it still holds them on the CPU, as its own kernels do.
+ */
+export function tfjsTexture(backend: WebGLBackend, info: TensorInfo): { texture: WebGLTexture; layout: TfjsTextureLayout } {
+  const td = backend.texData.get(info.dataId);
+  if (td.texture == null) backend.uploadToGPU(info.dataId);
+  const tex = td.texture!;
+  return { texture: tex.texture, layout: tfjsTextureLayout(td.texShape ?? tex.texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0) };
 }
 
 /**
@@ -70,19 +87,16 @@ export class Bridge {
     if (td.texture == null && !padded) {
       return host.tensor(td.values as Float32Array, [...shape], { dataFormat }) as unknown as Tensor;
     }
-    if (td.texture == null) backend.uploadToGPU(info.dataId);
-    const tex = td.texture!;
+    const { texture, layout: src } = tfjsTexture(backend, info);
     const tfNhwc = nhwcOf(shape, dataFormat);
     const outShape = padded ? padTo! : shape;
     const nhwc = nhwcOf(outShape, dataFormat);
-    const texShape = td.texShape ?? tex.texShape;
-    const src = tfjsTextureLayout(texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0);
     const fast = !padded && !!td.isPacked && dataFormat === 'NHWC' && packedLayoutMatches(nhwc, td.shape);
     const layout = rowAlignedLayout(host.layoutFor('registerTfjsKernels', 'tensor', nhwc).shape, host.layoutMax);
     const out = host.textures.create(layout);
     const program = host.programs.get(TFJS_IMPORT_FRAG, { TFJS_PACKED: !!td.isPacked, SRC_NCHW: dataFormat === 'NCHW', FAST: fast });
     host.pass(program, {
-      u_source: tex.texture,
+      u_source: texture,
       u_shape: nhwc,
       u_tfShape: tfNhwc,
       u_outTexW: layout.width,

@@ -4,9 +4,9 @@ import { ACTIVATION_CODE } from '../ops/depthwise';
 import { DEFAULT_ALPHA, type Activation } from '../semantics/fused';
 import { convGeometry, type ConvGeometry } from '../semantics/geometry';
 import type { Tensor } from '../tensor';
-import { channelValues } from './attrs';
+import { channelValues, channelVector } from './attrs';
 import type { ConvArgs } from './attrs';
-import type { Bridge } from './bridge';
+import { cpuValues, tfjsTexture, type Bridge } from './bridge';
 import { packedLayoutMatches, tfjsLayoutVector, tfjsTextureLayout } from './layout';
 import type { TensorInfo, WebGLBackend } from './types';
 import { DEPTHWISE_TFJS_FRAG, TFJS_FILTER_FRAG } from '../gl/sources';
@@ -160,30 +160,21 @@ export function makeDirectWeights(bridge: Bridge, backend: WebGLBackend, filter:
   // (The vectors' shapes are checked by the caller: C values or one; see channelVector.)
   const vectors = [bias, prelu].filter((v): v is TensorInfo => v !== null);
   const shape = directFilterShape(fh, fw, c, vectors.length);
-  const onCpu = (info: TensorInfo) => {
-    const d = backend.texData.get(info.dataId);
-    return d.texture == null && d.values instanceof Float32Array ? d.values : null;
-  };
-  const values = onCpu(filter);
-  const extras = vectors.map(onCpu);
+  const values = cpuValues(backend, filter);
+  const extras = vectors.map((v) => cpuValues(backend, v));
   if (values && extras.every((e) => e !== null)) {
     return host.tensor(repackDirectFilter(values, fh, fw, c, extras.map((e) => channelValues(e!, c))), shape) as unknown as Tensor;
   }
-  const at = (info: TensorInfo) => {
-    const td = backend.texData.get(info.dataId);
-    if (td.texture == null) backend.uploadToGPU(info.dataId);
-    return { texture: td.texture!.texture, layout: tfjsTextureLayout(td.texShape ?? td.texture!.texShape, !!td.isPacked, td.shape, td.slice?.flatOffset ?? 0) };
-  };
-  const src = at(filter);
+  const src = tfjsTexture(backend, filter);
   const uniforms: Record<string, unknown> = {
     u_source: src.texture, u_taps: fh * fw, u_c: c, u_c2: shape[2],
     u_tfTexW: src.layout.width, u_tfOffset: src.layout.offset, u_tfRows: src.layout.rows, u_tfCols: src.layout.cols,
   };
   for (const [name, v] of [['bias', bias], ['prelu', prelu]] as const) {
     if (!v) continue;
-    const { texture, layout } = at(v);
+    const { texture, layout } = tfjsTexture(backend, v);
     // (One value serves every channel: step 0.)
-    Object.assign(uniforms, { [`u_${name}`]: texture, [`u_${name}At`]: tfjsLayoutVector(layout), [`u_${name}Step`]: v.shape.reduce((a, b) => a * b, 1) === 1 ? 0 : 1 });
+    Object.assign(uniforms, { [`u_${name}`]: texture, [`u_${name}At`]: tfjsLayoutVector(layout), [`u_${name}Step`]: channelVector(v.shape, c) === 'scalar' ? 0 : 1 });
   }
   const out: GpuTexture = host.textures.create({ ...host.layoutFor(FN, 'filter', shape), width: shape[2], height: shape[1] });
   host.pass(host.programs.get(TFJS_FILTER_FRAG, { TFJS_PACKED: src.layout.packed, BIAS: !!bias, PRELU: !!prelu }), uniforms, out);
