@@ -68,7 +68,7 @@ async function text(path) {
 export async function setup() {
   sw = await makeSwitch('dispatch', { tune: false });
   gl = tf.backend().gpgpu.gl;
-  const names = ['depthwise_tfjs.frag', 'layout.glsl', 'depthwise_common.glsl', 'fullscreen.vert'];
+  const names = ['depthwise_tfjs.frag', 'layout.glsl', 'storage.glsl', 'depthwise_common.glsl', 'fullscreen.vert'];
   sources = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await text(`/glsl/${n}`)])));
   fb = gl.createFramebuffer();
   vao = gl.createVertexArray();
@@ -120,7 +120,7 @@ function program(defines, patch = null) {
   if (block !== gl.INVALID_INDEX) gl.uniformBlockBinding(prog, block, 0);
   gl.useProgram(saved);
   const loc = (n) => gl.getUniformLocation(prog, n);
-  p = { prog, loc: Object.fromEntries(['u_inH', 'u_inW', 'u_inC2', 'u_inTexH', 'u_outH', 'u_outW', 'u_outC', 'u_padT', 'u_padL'].map((n) => [n, loc(n)])) };
+  p = { prog, loc: Object.fromEntries(['u_in', 'u_out', 'u_pad'].map((n) => [n, loc(n)])) };
   programs.set(key, p);
   return p;
 }
@@ -164,7 +164,8 @@ function geometry(L, x) {
     OUT_H: outH, OUT_W: outW, OUT_C: c, OUT_C4: Math.ceil(c / 4), OUT_TEX_W: c2, OUT_ALIGNED: 1, PAD_T: padT, PAD_L: padL, ...loops,
   };
   const kind = { SIZES: 1, BATCH: 1, PODD: podd, ...loops };
-  const uniforms = { u_inH: h, u_inW: w, u_inC2: c2, u_inTexH: inTexH, u_outH: outH, u_outW: outW, u_outC: c, u_padT: padT, u_padL: padL };
+  // The kind's sizes as glsl/depthwise_tfjs.frag takes them (SIZES 1): ivec4 u_in, ivec3 u_out, ivec2 u_pad.
+  const uniforms = { u_in: Int32Array.of(h, w, c2, inTexH), u_out: Int32Array.of(outH, outW, c), u_pad: Int32Array.of(padT, padL) };
   // Output rows whose three tap rows are all inside the input.
   const rowLo = Math.min(outH, Math.ceil(padT / s));
   const rowHi = Math.max(rowLo, Math.min(outH, Math.floor((h - 3 + padT) / s) + 1)); // exclusive
@@ -215,7 +216,11 @@ function runHarness(G, variant, x, fTex) {
     const p = program(defines, variant.patch ?? null);
     gl.useProgram(p.prog);
     if (variant.ubo) gl.bindBufferBase(gl.UNIFORM_BUFFER, 0, G.ubo);
-    if (defines.SIZES) for (const [n, v] of Object.entries(G.uniforms)) gl.uniform1i(p.loc[n], v);
+    if (defines.SIZES) {
+      gl.uniform4iv(p.loc.u_in, G.uniforms.u_in);
+      gl.uniform3iv(p.loc.u_out, G.uniforms.u_out);
+      gl.uniform2iv(p.loc.u_pad, G.uniforms.u_pad);
+    }
     if (y0 === undefined) {
       gl.disable(gl.SCISSOR_TEST);
     } else {
