@@ -50,9 +50,12 @@ export class CaptureSession {
     host(out, (h) => { call.output = h; });
     if (fused && call.fused) {
       const record = call.fused;
+      // One value per output channel, as applyFusedReference takes them: a vector held as one
+      // value (a direct call's, read as TF.js holds it) is spread to every channel.
+      const channels = call.outputShape[conv.dataFormat === 'NHWC' ? 3 : 1];
       for (const [k, v] of [['bias', fused.bias], ['preluWeights', fused.preluWeights]] as const) {
-        // withVectors gives tensors only.
-        if (v) host(v as unknown as Tensor, (h) => { record[k] = h.data; });
+        // (The callers give tensors only.)
+        if (v) host(v as unknown as Tensor, (h) => { record[k] = h.data.length === 1 && channels > 1 ? new Float32Array(channels).fill(h.data[0]) : h.data; });
       }
     }
   }

@@ -159,8 +159,9 @@ function serveDirect(env: ForwardEnv, s: BackendState, call: ForwardCall, direct
       epilogue && { ...epilogue.fused, activation: epilogue.fused.activation ?? 'linear', bias: !!epilogue.bias, prelu: !!epilogue.prelu },
       light ? s.tfFramebuffer : null);
     if (capture) {
-      // Read what the direct pass read and wrote, through the general path's import.
-      withTemporaries((temp) => capture.served(name, call.attrs, call.plan.conv, epilogue && withVectors(s, epilogue, call.plan.info.outChannels),
+      // Read what the direct pass read and wrote, through the general path's import: the vectors
+      // too, as TF.js holds them, and none of it kept (the direct path keeps no vector of ours).
+      withTemporaries((temp) => capture.served(name, call.attrs, call.plan.conv, epilogue && capturedVectors(s, epilogue, temp),
         temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
         temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
         temp(s.bridge.importTensor(backend, result, result.shape, fmt))));
@@ -260,6 +261,18 @@ function withVectors(s: BackendState, e: Epilogue, outC: number): FusedEpilogue 
   const fused: FusedEpilogue = { ...e.fused };
   if (e.bias) fused.bias = vectorOf(s, e.bias, outC, 'bias') as unknown as FusedEpilogue['bias'];
   if (e.prelu) fused.preluWeights = vectorOf(s, e.prelu, outC, 'preluActivationWeights') as unknown as FusedEpilogue['preluWeights'];
+  return fused;
+}
+
+/**
+ * The epilogue with its vectors as temporary tensors of ours for a capture to read: each as TF.js
+ * holds it, C values or one (CaptureSession spreads one to every channel), on the CPU or the GPU.
+ */
+function capturedVectors(s: BackendState, e: Epilogue, temp: (t: Tensor) => Tensor): FusedEpilogue {
+  const fused: FusedEpilogue = { ...e.fused };
+  const read = (v: TensorInfo) => temp(s.bridge.importTensor(s.backend, v, [1, 1, 1, v.shape.reduce((a, b) => a * b, 1)], 'NHWC')) as unknown as FusedEpilogue['bias'];
+  if (e.bias) fused.bias = read(e.bias);
+  if (e.prelu) fused.preluWeights = read(e.prelu);
   return fused;
 }
 

@@ -416,6 +416,94 @@ test.describe('memory and GL state', () => {
     }
   });
 
+  test('capture() of fused direct calls, vectors on the CPU and the GPU and a one-value bias on the GPU: served as without it, each bias and PReLU weights C values as TF.js holds them, no tensor of ours kept', async ({ engine }) => {
+    const page = await freshPage(engine, {});
+    try {
+      const r = await page.evaluate(async () => {
+        const w = window as unknown as Record<string, any>;
+        const { tf, K } = w;
+        const x = tf.mul(tf.randomNormal([1, 12, 12, 6], 0, 1, 'float32', 21), 1);
+        const f = tf.randomNormal([3, 3, 6, 1], 0, 1, 'float32', 22);
+        const b1 = tf.randomNormal([6], 0, 1, 'float32', 23);
+        // On the GPU (see the test above): a one-value bias, 0.75 + 0.5, and PReLU weights.
+        const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
+        tf.env().set('WEBGL_CPU_FORWARD', false);
+        const sources = [tf.scalar(0.75), tf.randomUniform([6], -0.5, 0.5, 'float32', 24)];
+        const [b3, p2] = sources.map((t: any) => tf.add(t, 0.5));
+        tf.env().set('WEBGL_CPU_FORWARD', forward);
+        const onGpu = [b3, p2].map((t) => tf.backend().texData.get(t.dataId).texture != null);
+        const calls = [
+          { filter: f, bias: b1, activation: 'relu6' }, { filter: f, bias: b3, activation: 'relu' },
+          { filter: f, bias: b1, activation: 'prelu', preluActivationWeights: p2 },
+        ];
+        const run = (c: Record<string, unknown>) => tf.fused.depthwiseConv2d({ x, strides: 1, pad: 'same', ...c });
+        // Each call once first: its weights made (and kept), as a capture of a running model finds them.
+        for (const c of calls) {
+          const y = run(c);
+          await y.data();
+          y.dispose();
+        }
+        const before = K.memory();
+        const statsBefore = K.stats();
+        const { calls: captured } = await K.capture(async () => {
+          for (const c of calls) {
+            const y = run(c);
+            await y.data();
+            y.dispose();
+          }
+        });
+        const after = K.memory();
+        const stats = K.stats();
+        const expected = { b1: Array.from(b1.dataSync()), p2: Array.from(p2.dataSync()) };
+        K.unregister();
+        // The cpu backend's call on what was captured (input, filter, vectors) against the captured output.
+        await w.T.useBackend('cpu');
+        const diffs = captured.map((c: any, i: number) => {
+          if (!c.served) return null;
+          const ref = tf.fused.depthwiseConv2d({
+            x: tf.tensor(c.input.data, c.input.shape), filter: tf.tensor(c.filter.data, c.filter.shape), strides: 1, pad: 'same',
+            bias: c.fused?.bias ? tf.tensor(c.fused.bias) : undefined, activation: calls[i].activation,
+            preluActivationWeights: c.fused?.preluWeights ? tf.tensor(c.fused.preluWeights) : undefined,
+          }).dataSync();
+          let maxAbs = 0;
+          let maxRef = 0;
+          for (let j = 0; j < ref.length; j++) {
+            maxAbs = Math.max(maxAbs, Math.abs(ref[j] - c.output.data[j]));
+            maxRef = Math.max(maxRef, Math.abs(ref[j]));
+          }
+          return { maxAbs, maxRef };
+        });
+        await w.T.useBackend('webgl');
+        tf.dispose([x, f, b1, b3, p2, ...sources]);
+        return {
+          onGpu, expected, diffs, before, after,
+          served: stats.calls - statsBefore.calls, fallbacks: stats.fallbacks - statsBefore.fallbacks,
+          captured: captured.map((c: any) => ({
+            served: c.served, fallback: c.fallback, activation: c.fused?.activation ?? null,
+            bias: c.fused?.bias ? Array.from(c.fused.bias) : null, prelu: c.fused?.preluWeights ? Array.from(c.fused.preluWeights) : null,
+          })),
+        };
+      });
+      expect(r.onGpu).toEqual([true, true]);
+      expect(r.fallbacks).toBe(0);
+      expect(r.served).toBe(3);
+      for (const [i, c] of r.captured.entries()) expect(c.served, `call ${i}: ${c.fallback}`).toBe(true);
+      expect(r.captured.map((c: { activation: string | null }) => c.activation)).toEqual(['relu6', 'relu', 'prelu']);
+      // The vectors as TF.js holds them, bit for bit; the scalar (0.75 + 0.5) spread to the 6 channels.
+      expect(r.captured[0].bias).toEqual(r.expected.b1);
+      expect(r.captured[1].bias).toEqual([1.25, 1.25, 1.25, 1.25, 1.25, 1.25]);
+      expect(r.captured[2].bias).toEqual(r.expected.b1);
+      expect(r.captured[2].prelu).toEqual(r.expected.p2);
+      expect(r.captured[0].prelu).toBeNull();
+      for (const [i, d] of r.diffs.entries()) expect(d!.maxAbs, `call ${i} (largest ${d!.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d!.maxRef));
+      // Nothing of ours kept for the capture: no tensor or texture in use more (the reads'
+      // temporaries go back to the texture pool, bounded by its own limit).
+      expect({ tensors: r.after.tensors, textures: r.after.textures, bytes: r.after.bytes }).toEqual({ tensors: r.before.tensors, textures: r.before.textures, bytes: r.before.bytes });
+    } finally {
+      await page.close();
+    }
+  });
+
   // TF.js's runner (gpgpu_math.runProgram) binds its framebuffer attachment, sets the viewport and
   // scissor box, the program, the program's vertex array and its input textures (active unit and
   // binding) before each of its draws: a steady direct call of ours leaves those as TF.js's own
