@@ -41,11 +41,19 @@ export const VARIANTS = {
   // Sampled input at float coordinates stepped per column (one add a fetch; aligned inputs only,
   // as the bench's layers are; no clamp: texture() clamps to the edge itself).
   uvstep: { defines: {}, patch: [['#define FETCH(Q) xs[Q] = READ_IN(inClamp(COLSTEP(rowP, Q)));', '#define FETCH(Q) xs[Q] = texture(u_input, uvRow + vec2(0.0, float(Q) * inScale.y));'], ['#define ROW(DI) rowIn = uint(ih0 + (DI) * RH) < uint(IN_H); OKS FETCHES', '#define ROW(DI) rowIn = uint(ih0 + (DI) * RH) < uint(IN_H); uvRow = (vec2(rowP) + 0.5) * inScale; OKS FETCHES'], ['  vec4 wt[NWT];', '  vec2 uvRow;\n  vec4 wt[NWT];']] },
+  // 3x3 only: each weight texel fetched just before the first filter row that uses it (fewer
+  // values live at once), not all NWT up front (exact). Measured 2026-12-07 on Firefox, the ten
+  // layers: 0.68 of stock against the shader's 0.67 (no gain; bench/RESULTS.md).
+  rowwt: { defines: {}, patch: [['  WFETCHES\n', '\n'], ['#define ROW(DI) rowIn', '#define ROW(DI, WR) rowIn'], ['OKS FETCHES TAPS(DI)', 'OKS FETCHES WR TAPS(DI)'],
+    ['#define R1 ROW(0)', '#define R1 ROW(0, WFETCH(0) WFETCH(1))'], ['#define R2 R1 ROW(1)', '#define R2 R1 ROW(1, WFETCH(2))'], ['#define R3 R2 ROW(2)', '#define R3 R2 ROW(2, WFETCH(3) WFETCH(4))']] },
   // Ceilings (wrong results; what a part of the shader costs), by patching the shader's text:
   // The library's pass around the same program (not the shader): its state save and restore
   // (src/tfjs/state.ts) and its framebuffer unbinds (src/gl/pass.ts, src/tfjs/bridge.ts).
   'cur+save': { defines: {}, libSave: true },
   'cur+fb0': { defines: {}, nullFb: true },
+  // Into TF.js's own framebuffer, the output left attached (as the library's steady call,
+  // Bridge.renderInto). Measured 2026-12-07 on Firefox: as fast as the harness's own framebuffer.
+  'cur+tffb': { defines: {}, tfFb: true },
   nochk: { defines: {}, inexact: true, patch: [['ok[C] = rowIn && uint(iw0 + (C)) < uint(IN_W);', 'ok[C] = true;'], ['rowIn = uint(ih0 + (DI) * RH) < uint(IN_H);', 'rowIn = true;'], ['inClamp(COLSTEP(rowP, Q))', 'COLSTEP(rowP, Q)']] }, // no bounds checks (wrong at the borders)
   fill: { defines: {}, inexact: true, patch: ['vec4 v = vec4(acc[0], acc[1]);', 'vec4 v = vec4(1.0);'] }, // no fetch, no MAC: the pass's fixed cost and its writes
   nowt: { defines: {}, inexact: true, patch: ['#define WFETCH(P) wt[P] = READ_WT(P);', '#define WFETCH(P) wt[P] = vec4(0.25 + 0.125 * float(P), 0.5, 0.75, 1.0);'] }, // weights not fetched
@@ -203,7 +211,8 @@ function runHarness(G, variant, x, fTex) {
     bound.push(gl.getParameter(gl.TEXTURE_BINDING_2D));
   }
   if (cull) gl.disable(gl.CULL_FACE);
-  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  const target = variant.tfFb ? tf.backend().gpgpu.framebuffer : fb;
+  gl.bindFramebuffer(gl.FRAMEBUFFER, target);
   gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, td.texture.texture, 0);
   gl.viewport(0, 0, outW, outH);
   gl.bindVertexArray(vao);
@@ -245,7 +254,7 @@ function runHarness(G, variant, x, fTex) {
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
   }
-  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+  if (!variant.tfFb) gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
   if (variant.nullFb) gl.bindFramebuffer(gl.FRAMEBUFFER, null);
   lib?.restore();
   for (let u = 0; u < 2; u++) {

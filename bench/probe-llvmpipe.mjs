@@ -5,7 +5,7 @@
 // See bench/probe-llvmpipe.js for the method. Needs a build (dist/: `npx vite build`).
 //
 //   node bench/probe-llvmpipe.mjs [--engine firefox|webkit|chromium] [--layers a,b] [--K 8] [--reps 5]
-//                                 [--variants cur,fetch,noclamp,uvstep,ubo,kind,nochk,fill,nowt,noin,cur+save,cur+fb0] [--loops dispose,keep,issue] [--out FILE]
+//                                 [--variants cur,fetch,noclamp,uvstep,ubo,kind,rowwt,nochk,fill,nowt,noin,cur+save,cur+fb0,cur+tffb] [--loops dispose,keep,issue] [--out FILE]
 //
 // Prints, per loop, ms a call (median over the repeats) and each mode's ratio to stock; writes
 // the raw samples as JSON with --out.
