@@ -359,12 +359,9 @@ test.describe('memory and GL state', () => {
         // On the GPU (TF.js programs' outputs, packed; without CPU forwarding, tiny ops run on the
         // CPU): a filter, a bias, a scalar bias and PReLU weights. A call that has any of them
         // there, or a filter that TF.js uploaded since, has its weights made by a pass.
-        const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-        tf.env().set('WEBGL_CPU_FORWARD', false);
         const sources = [tf.randomNormal([3, 3, 6, 1], 0, 1, 'float32', 12), tf.randomNormal([6], 0, 1, 'float32', 11),
           tf.scalar(0.75), tf.randomUniform([6], -0.5, 0.5, 'float32', 13)];
-        const [f2, b2, b3, p2] = sources.map((t: any, i: number) => tf.add(t, i === 2 ? 0.5 : 0.25));
-        tf.env().set('WEBGL_CPU_FORWARD', forward);
+        const [f2, b2, b3, p2] = w.T.onGpu(() => sources.map((t: any, i: number) => tf.add(t, i === 2 ? 0.5 : 0.25)));
         const onGpu = [f2, b2, b3, p2].map((t) => tf.backend().texData.get(t.dataId).texture != null);
         const calls = [
           { filter: f, bias: b1, activation: 'relu6' }, { filter: f, bias: b2, activation: 'relu6' }, { filter: f, bias: b1, activation: 'linear' },
@@ -389,16 +386,7 @@ test.describe('memory and GL state', () => {
         const stats = K.stats();
         K.unregister();
         await w.T.useBackend('cpu');
-        const diffs = calls.map((c, i) => {
-          const ref = run(c).dataSync();
-          let maxAbs = 0;
-          let maxRef = 0;
-          for (let j = 0; j < ref.length; j++) {
-            maxAbs = Math.max(maxAbs, Math.abs(ref[j] - ours[i][j]));
-            maxRef = Math.max(maxRef, Math.abs(ref[j]));
-          }
-          return { maxAbs, maxRef };
-        });
+        const diffs = calls.map((c, i) => w.T.diff(ours[i], run(c).dataSync()));
         await w.T.useBackend('webgl');
         tf.dispose([x, f, b1, p, f2, b2, b3, p2, ...sources]);
         return { diffs, memory, stats, onGpu, calls: calls.length };
@@ -406,7 +394,10 @@ test.describe('memory and GL state', () => {
       expect(r.onGpu).toEqual([true, true, true, true]);
       expect(r.stats.fallbacks).toBe(0);
       expect(r.stats.calls).toBe(2 * r.calls);
-      for (const [i, d] of r.diffs.entries()) expect(d.maxAbs, `call ${i} (largest ${d.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.maxRef));
+      for (const [i, d] of r.diffs.entries()) {
+        expect(d.nan, `call ${i}: NaN where the other is not`).toBe(0);
+        expect(d.maxAbs, `call ${i} (largest ${d.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d.maxRef));
+      }
       // After the first call: f's weights with b1. After each round: one weights tensor for each
       // filter, and f2's alone besides; no vector of ours.
       expect(r.memory[1]).toBe(r.memory[0] + 2);
@@ -426,11 +417,8 @@ test.describe('memory and GL state', () => {
         const f = tf.randomNormal([3, 3, 6, 1], 0, 1, 'float32', 22);
         const b1 = tf.randomNormal([6], 0, 1, 'float32', 23);
         // On the GPU (see the test above): a one-value bias, 0.75 + 0.5, and PReLU weights.
-        const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
-        tf.env().set('WEBGL_CPU_FORWARD', false);
         const sources = [tf.scalar(0.75), tf.randomUniform([6], -0.5, 0.5, 'float32', 24)];
-        const [b3, p2] = sources.map((t: any) => tf.add(t, 0.5));
-        tf.env().set('WEBGL_CPU_FORWARD', forward);
+        const [b3, p2] = w.T.onGpu(() => sources.map((t: any) => tf.add(t, 0.5)));
         const onGpu = [b3, p2].map((t) => tf.backend().texData.get(t.dataId).texture != null);
         const calls = [
           { filter: f, bias: b1, activation: 'relu6' }, { filter: f, bias: b3, activation: 'relu' },
@@ -458,21 +446,11 @@ test.describe('memory and GL state', () => {
         K.unregister();
         // The cpu backend's call on what was captured (input, filter, vectors) against the captured output.
         await w.T.useBackend('cpu');
-        const diffs = captured.map((c: any, i: number) => {
-          if (!c.served) return null;
-          const ref = tf.fused.depthwiseConv2d({
-            x: tf.tensor(c.input.data, c.input.shape), filter: tf.tensor(c.filter.data, c.filter.shape), strides: 1, pad: 'same',
-            bias: c.fused?.bias ? tf.tensor(c.fused.bias) : undefined, activation: calls[i].activation,
-            preluActivationWeights: c.fused?.preluWeights ? tf.tensor(c.fused.preluWeights) : undefined,
-          }).dataSync();
-          let maxAbs = 0;
-          let maxRef = 0;
-          for (let j = 0; j < ref.length; j++) {
-            maxAbs = Math.max(maxAbs, Math.abs(ref[j] - c.output.data[j]));
-            maxRef = Math.max(maxRef, Math.abs(ref[j]));
-          }
-          return { maxAbs, maxRef };
-        });
+        const diffs = captured.map((c: any, i: number) => (c.served ? w.T.diff(c.output.data, tf.fused.depthwiseConv2d({
+          x: tf.tensor(c.input.data, c.input.shape), filter: tf.tensor(c.filter.data, c.filter.shape), strides: 1, pad: 'same',
+          bias: c.fused?.bias ? tf.tensor(c.fused.bias) : undefined, activation: calls[i].activation,
+          preluActivationWeights: c.fused?.preluWeights ? tf.tensor(c.fused.preluWeights) : undefined,
+        }).dataSync()) : null));
         await w.T.useBackend('webgl');
         tf.dispose([x, f, b1, b3, p2, ...sources]);
         return {
@@ -495,7 +473,10 @@ test.describe('memory and GL state', () => {
       expect(r.captured[2].bias).toEqual(r.expected.b1);
       expect(r.captured[2].prelu).toEqual(r.expected.p2);
       expect(r.captured[0].prelu).toBeNull();
-      for (const [i, d] of r.diffs.entries()) expect(d!.maxAbs, `call ${i} (largest ${d!.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d!.maxRef));
+      for (const [i, d] of r.diffs.entries()) {
+        expect(d!.nan, `call ${i}: NaN where the other is not`).toBe(0);
+        expect(d!.maxAbs, `call ${i} (largest ${d!.maxRef})`).toBeLessThanOrEqual(1e-5 * Math.max(1, d!.maxRef));
+      }
       // Nothing of ours kept for the capture: no tensor or texture in use more (the reads'
       // temporaries go back to the texture pool, bounded by its own limit).
       expect({ tensors: r.after.tensors, textures: r.after.textures, bytes: r.after.bytes }).toEqual({ tensors: r.before.tensors, textures: r.before.textures, bytes: r.before.bytes });

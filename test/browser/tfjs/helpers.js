@@ -10,6 +10,21 @@ export async function useBackend(name) {
   await tf.ready();
 }
 
+/**
+ * Tensors made by `make()` with TF.js's CPU forwarding off, so that its small ops run as WebGL
+ * programs and their outputs are held on the GPU (packed), as a model's weights computed on the
+ * GPU are; the flag is put back after.
+ */
+export function onGpu(make) {
+  const forward = tf.env().getBool('WEBGL_CPU_FORWARD');
+  tf.env().set('WEBGL_CPU_FORWARD', false);
+  try {
+    return make();
+  } finally {
+    tf.env().set('WEBGL_CPU_FORWARD', forward);
+  }
+}
+
 /** Largest |a - b| and the largest |b| (the reference's magnitude). */
 export function diff(a, b) {
   let maxAbs = 0;
