@@ -1,7 +1,7 @@
 import type { FusedEpilogue, HostTensor } from '../api';
 import type { Tensor } from '../tensor';
 import type { TfjsCapturedCall } from './api';
-import { dataFormatOf, type ConvArgs } from './attrs';
+import { channelValues, dataFormatOf, type ConvArgs } from './attrs';
 import { isForward, type ForwardKernel } from './forward';
 import type { KernelConfig } from './types';
 
@@ -55,7 +55,7 @@ export class CaptureSession {
       const channels = call.outputShape[conv.dataFormat === 'NHWC' ? 3 : 1];
       for (const [k, v] of [['bias', fused.bias], ['preluWeights', fused.preluWeights]] as const) {
         // (The callers give tensors only.)
-        if (v) host(v as unknown as Tensor, (h) => { record[k] = h.data.length === 1 && channels > 1 ? new Float32Array(channels).fill(h.data[0]) : h.data; });
+        if (v) host(v as unknown as Tensor, (h) => { record[k] = channelValues(h.data, channels); });
       }
     }
   }

@@ -160,11 +160,16 @@ function serveDirect(env: ForwardEnv, s: BackendState, call: ForwardCall, direct
       light ? s.tfFramebuffer : null);
     if (capture) {
       // Read what the direct pass read and wrote, through the general path's import: the vectors
-      // too, as TF.js holds them, and none of it kept (the direct path keeps no vector of ours).
-      withTemporaries((temp) => capture.served(name, call.attrs, call.plan.conv, epilogue && capturedVectors(s, epilogue, temp),
-        temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
-        temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
-        temp(s.bridge.importTensor(backend, result, result.shape, fmt))));
+      // too, as TF.js holds them (C values or one, which CaptureSession spreads), and none of it
+      // kept (the direct path keeps no vector of ours).
+      const outC = call.plan.info.outChannels;
+      withTemporaries((temp) => {
+        const vector = (v: TensorInfo) => temp(s.bridge.importTensor(backend, v, [1, 1, 1, channelVector(v.shape, outC) === 'scalar' ? 1 : outC], 'NHWC'));
+        capture.served(name, call.attrs, call.plan.conv, epilogue && withVectors(epilogue, vector),
+          temp(s.bridge.importTensor(backend, x, x.shape, fmt)),
+          temp(s.bridge.importTensor(backend, filter, filter.shape, fmt)),
+          temp(s.bridge.importTensor(backend, result, result.shape, fmt)));
+      });
     }
     return result;
   }, { reads: !!capture, light });
@@ -179,7 +184,8 @@ function serveGeneral(env: ForwardEnv, s: BackendState, call: ForwardCall, args:
   const { name, x, filter, fmt, plan, epilogue, packedOut } = call;
   const ours = (): TensorInfo => runOnGpu(s, name, () => withTemporaries((temp) => {
     const { conv } = plan;
-    const fused = epilogue && withVectors(s, epilogue, plan.info.outChannels);
+    // The general path's own copies [1, 1, 1, C], made once per TF.js tensor (vectorOf).
+    const fused = epilogue && withVectors(epilogue, (v, what) => vectorOf(s, v, plan.info.outChannels, what));
     const xT = temp(s.bridge.importTensor(backend, x, x.shape, fmt));
     const fT = derivedTensor(s, filter, 'filter', filter.shape, fmt);
     const out = temp(s.host.depthwiseConv2d(xT, fT, conv.strides, conv.padding, conv.rate, null, fmt, fused) as unknown as Tensor);
@@ -256,23 +262,11 @@ function epilogueOf(attrs: Record<string, unknown>, inputs: Record<string, Tenso
   };
 }
 
-/** The epilogue with its vectors as our tensors (made once per TF.js tensor). */
-function withVectors(s: BackendState, e: Epilogue, outC: number): FusedEpilogue {
+/** The epilogue with its vectors as tensors of ours, each made by `tensorOf` (given its name in TF.js's kernel). */
+function withVectors(e: Epilogue, tensorOf: (v: TensorInfo, what: string) => Tensor): FusedEpilogue {
   const fused: FusedEpilogue = { ...e.fused };
-  if (e.bias) fused.bias = vectorOf(s, e.bias, outC, 'bias') as unknown as FusedEpilogue['bias'];
-  if (e.prelu) fused.preluWeights = vectorOf(s, e.prelu, outC, 'preluActivationWeights') as unknown as FusedEpilogue['preluWeights'];
-  return fused;
-}
-
-/**
- * The epilogue with its vectors as temporary tensors of ours for a capture to read: each as TF.js
- * holds it, C values or one (CaptureSession spreads one to every channel), on the CPU or the GPU.
- */
-function capturedVectors(s: BackendState, e: Epilogue, temp: (t: Tensor) => Tensor): FusedEpilogue {
-  const fused: FusedEpilogue = { ...e.fused };
-  const read = (v: TensorInfo) => temp(s.bridge.importTensor(s.backend, v, [1, 1, 1, v.shape.reduce((a, b) => a * b, 1)], 'NHWC')) as unknown as FusedEpilogue['bias'];
-  if (e.bias) fused.bias = read(e.bias);
-  if (e.prelu) fused.preluWeights = read(e.prelu);
+  if (e.bias) fused.bias = tensorOf(e.bias, 'bias') as unknown as FusedEpilogue['bias'];
+  if (e.prelu) fused.preluWeights = tensorOf(e.prelu, 'preluActivationWeights') as unknown as FusedEpilogue['preluWeights'];
   return fused;
 }
 
