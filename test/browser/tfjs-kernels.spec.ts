@@ -425,21 +425,18 @@ test.describe('memory and GL state', () => {
           { filter: f, bias: b1, activation: 'prelu', preluActivationWeights: p2 },
         ];
         const run = (c: Record<string, unknown>) => tf.fused.depthwiseConv2d({ x, strides: 1, pad: 'same', ...c });
-        // Each call once first: its weights made (and kept), as a capture of a running model finds them.
-        for (const c of calls) {
-          const y = run(c);
-          await y.data();
-          y.dispose();
-        }
-        const before = K.memory();
-        const statsBefore = K.stats();
-        const { calls: captured } = await K.capture(async () => {
+        const runAll = async () => {
           for (const c of calls) {
             const y = run(c);
             await y.data();
             y.dispose();
           }
-        });
+        };
+        // Each call once first: its weights made (and kept), as a capture of a running model finds them.
+        await runAll();
+        const before = K.memory();
+        const statsBefore = K.stats();
+        const { calls: captured } = await K.capture(runAll);
         const after = K.memory();
         const stats = K.stats();
         const expected = { b1: Array.from(b1.dataSync()), p2: Array.from(p2.dataSync()) };
