@@ -57,8 +57,29 @@ export const VARIANTS = {
   nochk: { defines: {}, inexact: true, patch: [['ok[C] = rowIn && uint(iw0 + (C)) < uint(IN_W);', 'ok[C] = true;'], ['rowIn = uint(ih0 + (DI) * RH) < uint(IN_H);', 'rowIn = true;'], ['inClamp(COLSTEP(rowP, Q))', 'COLSTEP(rowP, Q)']] }, // no bounds checks (wrong at the borders)
   fill: { defines: {}, inexact: true, patch: ['vec4 v = vec4(acc[0], acc[1]);', 'vec4 v = vec4(1.0);'] }, // no fetch, no MAC: the pass's fixed cost and its writes
   nowt: { defines: {}, inexact: true, patch: ['#define WFETCH(P) wt[P] = READ_WT(P);', '#define WFETCH(P) wt[P] = vec4(0.25 + 0.125 * float(P), 0.5, 0.75, 1.0);'] }, // weights not fetched
+  // The weights as flat varyings of point sprites (G x G fragments a point, G channel pairs' weights
+  // fetched once a point by the vertex shader): no weight fetch in the fragment shader (exact).
+  pts2: pointsVariant(2),
+  pts4: pointsVariant(4),
   noin: { defines: {}, inexact: true, patch: ['#define FETCH(Q) xs[Q] = READ_IN(inClamp(COLSTEP(rowP, Q)));', '#define FETCH(Q) xs[Q] = vec4(float(rowP.y + (Q)));'] }, // input not fetched
 };
+
+function pointsVariant(G) {
+  const sel = Array.from({ length: G }, (_, j) => j).reverse().reduce((acc, j) => (acc === null ? `v_w[${j} * NWT + (P)]` : `lane == ${j} ? v_w[${j} * NWT + (P)] : ${acc}`), null);
+  return {
+    defines: {},
+    points: G,
+    patch: [['uniform highp sampler2D u_filter;', `flat in vec4 v_w[${G} * NWT];`], ['#define WFETCH(P) wt[P] = READ_WT(P);', `#define WFETCH(P) wt[P] = ${sel};`],
+      ['  vec4 wt[NWT];', `  int lane = cp & ${G - 1};\n  vec4 wt[NWT];`]],
+    vert: (nwt) => {
+      const lines = [];
+      for (let j = 0; j < G; j++) for (let q = 0; q < nwt; q++) lines.push(`  v_w[${j * nwt + q}] = texelFetch(u_filter, ivec2(min(gx * ${G} + ${j}, u_grid.y), ${q}), 0);`);
+      return ['#version 300 es', 'precision highp float;', 'precision highp int;', 'precision highp sampler2D;', 'uniform highp sampler2D u_filter;',
+        'uniform ivec2 u_grid;', 'uniform vec2 u_vp;', `flat out vec4 v_w[${G * nwt}];`, 'void main() {', '  int gx = gl_VertexID % u_grid.x;', '  int gy = gl_VertexID / u_grid.x;',
+        `  gl_Position = vec4((vec2(gx, gy) * ${G}.0 + ${G / 2}.0) / u_vp * 2.0 - 1.0, 0.0, 1.0);`, `  gl_PointSize = ${G}.0;`, ...lines, '}'].join('\n');
+    },
+  };
+}
 
 let sw = null;
 let gl = null;
@@ -81,7 +102,7 @@ export async function setup() {
   fb = gl.createFramebuffer();
   vao = gl.createVertexArray();
   const dbg = gl.getExtension('WEBGL_debug_renderer_info');
-  return { renderer: String(gl.getParameter(dbg ? dbg.UNMASKED_RENDERER_WEBGL : gl.RENDERER)), userAgent: navigator.userAgent, tfjs: tf.version_core };
+  return { renderer: String(gl.getParameter(dbg ? dbg.UNMASKED_RENDERER_WEBGL : gl.RENDERER)), varyings: gl.getParameter(gl.MAX_VARYING_VECTORS), pointSize: Array.from(gl.getParameter(gl.ALIASED_POINT_SIZE_RANGE)), userAgent: navigator.userAgent, tfjs: tf.version_core };
 }
 
 function assemble(name, defines, patch = null) {
@@ -104,8 +125,8 @@ function assemble(name, defines, patch = null) {
   return out.join('\n');
 }
 
-function program(defines, patch = null) {
-  const key = JSON.stringify([patch, Object.keys(defines).sort().map((k) => [k, defines[k]])]);
+function program(defines, patch = null, vert = null) {
+  const key = JSON.stringify([patch, vert ? vert(defines.NWT) : null, Object.keys(defines).sort().map((k) => [k, defines[k]])]);
   let p = programs.get(key);
   if (p) return p;
   const sh = (type, src) => {
@@ -116,7 +137,7 @@ function program(defines, patch = null) {
     return s;
   };
   const prog = gl.createProgram();
-  gl.attachShader(prog, sh(gl.VERTEX_SHADER, assemble('fullscreen.vert', {})));
+  gl.attachShader(prog, sh(gl.VERTEX_SHADER, vert ? vert(defines.NWT) : assemble('fullscreen.vert', {})));
   gl.attachShader(prog, sh(gl.FRAGMENT_SHADER, assemble('depthwise_tfjs.frag', defines, patch)));
   gl.linkProgram(prog);
   if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`probe: link: ${gl.getProgramInfoLog(prog)}`);
@@ -128,7 +149,7 @@ function program(defines, patch = null) {
   if (block !== gl.INVALID_INDEX) gl.uniformBlockBinding(prog, block, 0);
   gl.useProgram(saved);
   const loc = (n) => gl.getUniformLocation(prog, n);
-  p = { prog, loc: Object.fromEntries(['u_in', 'u_out', 'u_pad'].map((n) => [n, loc(n)])) };
+  p = { prog, loc: Object.fromEntries(['u_in', 'u_out', 'u_pad', 'u_grid', 'u_vp'].map((n) => [n, loc(n)])) };
   programs.set(key, p);
   return p;
 }
@@ -222,8 +243,20 @@ function runHarness(G, variant, x, fTex) {
   gl.bindTexture(gl.TEXTURE_2D, fTex);
   const lib = variant.libSave ? libSave() : null;
   const draw = (defines, y0, y1) => {
-    const p = program(defines, variant.patch ?? null);
+    const p = program(defines, variant.patch ?? null, variant.vert ?? null);
     gl.useProgram(p.prog);
+    if (variant.points) {
+      const g = variant.points;
+      const gx = Math.ceil(outW / g);
+      const gy = Math.ceil(outH / g);
+      gl.viewport(0, 0, gx * g, gy * g);
+      gl.uniform2i(p.loc.u_grid, gx, G.c2 - 1);
+      gl.uniform2f(p.loc.u_vp, gx * g, gy * g);
+      gl.enable(gl.SCISSOR_TEST);
+      gl.scissor(0, 0, outW, outH);
+      gl.drawArrays(gl.POINTS, 0, gx * gy);
+      return;
+    }
     if (variant.ubo) gl.bindBufferBase(gl.UNIFORM_BUFFER, 0, G.ubo);
     if (defines.SIZES) {
       gl.uniform4iv(p.loc.u_in, G.uniforms.u_in);

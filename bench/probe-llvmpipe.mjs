@@ -5,7 +5,7 @@
 // See bench/probe-llvmpipe.js for the method. Needs a build (dist/: `npx vite build`).
 //
 //   node bench/probe-llvmpipe.mjs [--engine firefox|webkit|chromium] [--layers a,b] [--K 8] [--reps 5]
-//                                 [--variants cur,fetch,noclamp,uvstep,ubo,kind,rowwt,nochk,fill,nowt,noin,cur+save,cur+fb0,cur+tffb] [--loops dispose,keep,issue] [--out FILE]
+//                                 [--variants cur,fetch,noclamp,uvstep,ubo,kind,rowwt,pts2,pts4,nochk,fill,nowt,noin,cur+save,cur+fb0,cur+tffb] [--loops dispose,keep,issue] [--out FILE]
 //
 // Prints, per loop, ms a call (median over the repeats) and each mode's ratio to stock; writes
 // the raw samples as JSON with --out.
@@ -45,7 +45,7 @@ try {
   await page.goto(`${server.url}bench/probe-llvmpipe.html`);
   await page.waitForFunction(() => window.probeReady === true, null, { timeout: 120_000 });
   info = await page.evaluate(() => window.P.setup());
-  console.log(`${engine.version}; ${info.renderer}; TF.js ${info.tfjs}; K ${o.K}, ${o.reps} repeats; ${new Date().toISOString()}`);
+  console.log(`${engine.version}; ${info.renderer}; varyings ${info.varyings}, point sizes ${info.pointSize}; TF.js ${info.tfjs}; K ${o.K}, ${o.reps} repeats; ${new Date().toISOString()}`);
   for (let i = 0; i < o.layers.length; i++) {
     const r = await page.evaluate((a) => window.P.runLayer(a), { layer: o.layers[i], K: o.K, reps: o.reps, variants: o.variants, loops: o.loops, index: i });
     rows.push(r);

@@ -1,0 +1,89 @@
+// The depthwise census of the real models: each model's depthwise calls replayed alone on their
+// real inputs, stock TF.js against ours (and against an output that draws nothing), and what
+// those per-call figures predict for the model's steady predict(). See bench/census.js for the
+// method; findings in bench/RESULTS.md. Needs a build (dist/: `npm run build`).
+//
+//   node bench/census.mjs [--engine chromium|firefox|webkit] [--models a,b] [--reps 7]
+//                         [--sample-ms 150] [--settle 30] [--rows 12] [--out FILE]
+//
+// Prints per model its depthwise time a predict in each mode and the prediction, then each
+// model's heaviest calls (by stock's time less the floor's, times their count a predict).
+import fs from 'node:fs';
+import { launchEngine, startXvfb } from '../scripts/engines.mjs';
+import { startServer } from '../scripts/serve.mjs';
+
+const MODELS = ['nsfw-mobilenet-v2', 'tiny-face-detector', 'ssd-mobilenet-v1',
+  ...['blazeface', 'facemesh', 'iris', 'emotion', 'faceres', 'handlandmark-lite', 'movenet-lightning', 'centernet', 'handtrack'].map((id) => `human-${id}`)];
+const o = { engine: 'webkit', models: MODELS, reps: 7, sampleMs: 150, settle: 30, rows: 12, out: null };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const v = argv[++i];
+  if (v === undefined) throw new Error(`census: ${a} needs a value`);
+  if (a === '--engine') o.engine = v;
+  else if (a === '--models') o.models = v.split(',').filter(Boolean);
+  else if (a === '--reps') o.reps = Number(v);
+  else if (a === '--sample-ms') o.sampleMs = Number(v);
+  else if (a === '--settle') o.settle = Number(v);
+  else if (a === '--rows') o.rows = Number(v);
+  else if (a === '--out') o.out = v;
+  else throw new Error(`census: unknown argument ${a}`);
+}
+
+const server = await startServer({ port: 0, isolated: true });
+let xvfb = null;
+if (o.engine !== 'chromium' && !process.env.DGL_DISPLAY && !process.env.DISPLAY) {
+  xvfb = await startXvfb();
+  process.env.DGL_DISPLAY = xvfb.display;
+}
+const engine = await launchEngine(o.engine, { baseURL: server.url });
+const results = [];
+let info;
+try {
+  const page = await engine.newPage();
+  await page.goto(`${server.url}bench/census.html`);
+  await page.waitForFunction(() => window.censusReady === true, null, { timeout: 120_000 });
+  info = await page.evaluate(() => window.C.setup());
+  console.log(`${engine.version}; ${info.renderer}; TF.js ${info.tfjs}; ${o.reps} repeats, ${o.sampleMs} ms samples; ${new Date().toISOString()}\n`);
+  for (const id of o.models) {
+    const r = await page.evaluate((a) => window.C.censusModel(a), { id, settle: o.settle, reps: o.reps, sampleMs: o.sampleMs });
+    results.push(r);
+    process.stderr.write(`${id}: depthwise ${r.depthwiseMs.ours}/${r.depthwiseMs.stock} ms, predicted ${r.predicted}, measured ${r.measured}\n`);
+  }
+  await page.evaluate(() => window.C.finish());
+  const errors = await page.pageErrors();
+  if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
+} finally {
+  await engine.close();
+  await server.close();
+  await xvfb?.close();
+}
+
+const geo = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+console.log('Depthwise time a predict (ms: the sum over its calls of count x a call alone), ours against stock, and what it predicts for predict():\n');
+console.log('| model | calls | stock | ours | free | ours/stock | ours\' depthwise / stock\'s | share of stock\'s predict | predicted predict() | measured here |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  const n = r.rows.reduce((a, x) => a + x.count, 0);
+  console.log(`| ${r.name} | ${n} | ${r.depthwiseMs.stock.toFixed(2)} | ${r.depthwiseMs.ours.toFixed(2)} | ${r.depthwiseMs.free.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.net.toFixed(2)} | ${r.share.toFixed(3)} | ${r.predicted.toFixed(3)} | ${r.measured.toFixed(3)} |`);
+}
+console.log(`| **geometric mean** | | | | | ${geo(results.map((r) => r.ratio)).toFixed(2)} | ${geo(results.map((r) => r.net)).toFixed(2)} | | **${geo(results.map((r) => r.predicted)).toFixed(3)}** | ${geo(results.map((r) => r.measured)).toFixed(3)} |`);
+console.log('\n("measured here": the median of a few predicts a mode in this page, a check, not the steady bench.)');
+for (const r of results) {
+  const rows = [...r.rows].sort((a, b) => b.count * (b.stockUs - b.freeUs) - a.count * (a.stockUs - a.freeUs));
+  const total = rows.reduce((a, x) => a + x.count * (x.stockUs - x.freeUs), 0);
+  console.log(`\n${r.name}: its ${Math.min(o.rows, rows.length)} heaviest of ${rows.length} distinct calls (µs a call)\n`);
+  console.log('| calls | x | filter | strides, dilations, pad | fused | stock | ours | free | ours/stock | net | share of its depthwise |');
+  console.log('|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const x of rows.slice(0, o.rows)) {
+    const a = x.attrs;
+    const geom = `${[a.strides].flat().join(',')}; ${[a.dilations ?? 1].flat().join(',')}; ${Array.isArray(a.pad) ? 'explicit' : a.pad}`;
+    const fused = x.fused || (a.activation && a.activation !== 'linear') ? `${a.activation ?? ''}${x.fused ? '+vectors' : ''}` : '';
+    console.log(`| ${x.count} | ${x.x} | ${x.filter} | ${geom} | ${fused} | ${x.stockUs} | ${x.oursUs} | ${x.freeUs} | ${x.ratio.toFixed(2)} | ${x.net.toFixed(2)} | ${((x.count * (x.stockUs - x.freeUs)) / total).toFixed(2)} |`);
+  }
+}
+const problems = results.flatMap((r) => r.problems);
+const diffs = results.flatMap((r) => r.rows.map((x) => x.maxDiff));
+const leaked = results.filter((r) => r.tensorsLeaked !== 0).map((r) => `${r.id} ${r.tensorsLeaked}`);
+console.log(`\nChecks: ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'every replayed call of ours served on depthwise-gl, none of stock\'s or free\'s'}; largest |ours - stock| over the calls' outputs ${Math.max(...diffs)}; tensors left after a model: ${leaked.length ? leaked.join(', ') : 'none'}.`);
+if (o.out) fs.writeFileSync(o.out, `${JSON.stringify({ engine: engine.version, info, options: o, results }, null, 1)}\n`);
