@@ -10,8 +10,7 @@
 // Prints per model its depthwise time a predict in each mode and the prediction, then each
 // model's heaviest calls (by stock's time less the floor's, times their count a predict).
 import fs from 'node:fs';
-import { launchEngine, startXvfb } from '../scripts/engines.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { withBenchPage } from './page.mjs';
 
 const MODELS = ['nsfw-mobilenet-v2', 'tiny-face-detector', 'ssd-mobilenet-v1',
   ...['blazeface', 'facemesh', 'iris', 'emotion', 'faceres', 'handlandmark-lite', 'movenet-lightning', 'centernet', 'handtrack'].map((id) => `human-${id}`)];
@@ -32,97 +31,79 @@ for (let i = 0; i < argv.length; i++) {
   else throw new Error(`census: unknown argument ${a}`);
 }
 
-let results = [];
-let engineName;
+let results;
 if (o.report) {
   const saved = JSON.parse(fs.readFileSync(o.report, 'utf8'));
   results = saved.results;
-  engineName = saved.engine;
   console.log(`${saved.engine}; ${saved.info.renderer}; TF.js ${saved.info.tfjs}; ${saved.options.reps} repeats, ${saved.options.sampleMs} ms samples (${o.report})\n`);
 } else {
-  ({ results, engineName } = await run());
+  results = await run();
 }
 report();
 
 async function run() {
-const server = await startServer({ port: 0, isolated: true });
-let xvfb = null;
-if (o.engine !== 'chromium' && !process.env.DGL_DISPLAY && !process.env.DISPLAY) {
-  xvfb = await startXvfb();
-  process.env.DGL_DISPLAY = xvfb.display;
-}
-const engine = await launchEngine(o.engine, { baseURL: server.url });
-const results = [];
-let info;
-try {
-  const page = await engine.newPage();
-  await page.goto(`${server.url}bench/census.html`);
-  await page.waitForFunction(() => window.censusReady === true, null, { timeout: 120_000 });
-  info = await page.evaluate(() => window.C.setup());
-  console.log(`${engine.version}; ${info.renderer}; TF.js ${info.tfjs}; ${o.reps} repeats, ${o.sampleMs} ms samples; ${new Date().toISOString()}\n`);
-  for (const id of o.models) {
-    const r = await page.evaluate((a) => window.C.censusModel(a), { id, settle: o.settle, reps: o.reps, sampleMs: o.sampleMs });
-    results.push(r);
-    process.stderr.write(`${id}: depthwise ${r.depthwiseMs.ours}/${r.depthwiseMs.stock} ms, predicted ${r.predicted}, measured ${r.measured}\n`);
-  }
-  await page.evaluate(() => window.C.finish());
-  const errors = await page.pageErrors();
-  if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
-} finally {
-  await engine.close();
-  await server.close();
-  await xvfb?.close();
-}
-if (o.out) fs.writeFileSync(o.out, `${JSON.stringify({ engine: engine.version, info, options: o, results }, null, 1)}\n`);
-return { results, engineName: engine.version };
+  const results = [];
+  const { info, version } = await withBenchPage({ engine: o.engine, path: 'bench/census.html', readyFlag: 'censusReady' }, async (page, engine) => {
+    const setup = await page.evaluate(() => window.C.setup());
+    console.log(`${engine.version}; ${setup.renderer}; TF.js ${setup.tfjs}; ${o.reps} repeats, ${o.sampleMs} ms samples; ${new Date().toISOString()}\n`);
+    for (const id of o.models) {
+      const r = await page.evaluate((a) => window.C.censusModel(a), { id, settle: o.settle, reps: o.reps, sampleMs: o.sampleMs });
+      results.push(r);
+      process.stderr.write(`${id}: depthwise ${r.depthwiseMs.ours}/${r.depthwiseMs.stock} ms, predicted ${r.predicted}, measured ${r.measured}\n`);
+    }
+    await page.evaluate(() => window.C.finish());
+    return { info: setup, version: engine.version };
+  });
+  if (o.out) fs.writeFileSync(o.out, `${JSON.stringify({ engine: version, info, options: o, results }, null, 1)}\n`);
+  return results;
 }
 
 function report() {
-const geo = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
-console.log('Depthwise time a predict (ms: the sum over its calls of count x a call alone), ours against stock, and what it predicts for predict():\n');
-console.log('| model | calls | stock | ours | free | ours/stock | ours\' depthwise / stock\'s | share of stock\'s predict | predicted predict() | measured here |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of results) {
-  const n = r.rows.reduce((a, x) => a + x.count, 0);
-  console.log(`| ${r.name} | ${n} | ${r.depthwiseMs.stock.toFixed(2)} | ${r.depthwiseMs.ours.toFixed(2)} | ${r.depthwiseMs.free.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.net.toFixed(2)} | ${r.share.toFixed(3)} | ${r.predicted.toFixed(3)} | ${r.measured.toFixed(3)} |`);
-}
-console.log(`| **geometric mean** | | | | | ${geo(results.map((r) => r.ratio)).toFixed(2)} | ${geo(results.map((r) => r.net)).toFixed(2)} | | **${geo(results.map((r) => r.predicted)).toFixed(3)}** | ${geo(results.map((r) => r.measured)).toFixed(3)} |`);
-console.log('\n("measured here": the median of a few predicts a mode in this page, a check, not the steady bench.)');
-// By kind of call (filter size, stride): its share of a model's depthwise time (stock's, less the
-// floor), averaged over the models, and ours' time against stock's over all its calls.
-const kinds = new Map();
-for (const r of results) {
-  const total = r.rows.reduce((a, x) => a + x.count * (x.stockUs - x.freeUs), 0);
-  for (const x of r.rows) {
-    const f = x.filter.split(' ')[0].split('x').slice(0, 2).join('x');
-    const key = `${f}, stride ${[x.attrs.strides].flat().join(',')}${[x.attrs.dilations ?? 1].flat().some((d) => d > 1) ? ', dilated' : ''}`;
-    const k = kinds.get(key) ?? { calls: 0, share: 0, stock: 0, ours: 0 };
-    k.calls += x.count;
-    k.share += (x.count * (x.stockUs - x.freeUs)) / total / results.length;
-    k.stock += x.count * (x.stockUs - x.freeUs);
-    k.ours += x.count * (x.oursUs - x.freeUs);
-    kinds.set(key, k);
+  const geo = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+  console.log('Depthwise time a predict (ms: the sum over its calls of count x a call alone), ours against stock, and what it predicts for predict():\n');
+  console.log('| model | calls | stock | ours | free | ours/stock | ours\' depthwise / stock\'s | share of stock\'s predict | predicted predict() | measured here |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const n = r.rows.reduce((a, x) => a + x.count, 0);
+    console.log(`| ${r.name} | ${n} | ${r.depthwiseMs.stock.toFixed(2)} | ${r.depthwiseMs.ours.toFixed(2)} | ${r.depthwiseMs.free.toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.net.toFixed(2)} | ${r.share.toFixed(3)} | ${r.predicted.toFixed(3)} | ${r.measured.toFixed(3)} |`);
   }
-}
-console.log('\nBy kind of call, over the models:\n');
-console.log('| filter, stride | calls a predict (all models) | share of a model\'s depthwise time (mean) | ours\' time / stock\'s |');
-console.log('|---|---:|---:|---:|');
-for (const [key, k] of [...kinds].sort((a, b) => b[1].share - a[1].share)) console.log(`| ${key} | ${k.calls} | ${k.share.toFixed(2)} | ${(k.ours / k.stock).toFixed(2)} |`);
-for (const r of results) {
-  const rows = [...r.rows].sort((a, b) => b.count * (b.stockUs - b.freeUs) - a.count * (a.stockUs - a.freeUs));
-  const total = rows.reduce((a, x) => a + x.count * (x.stockUs - x.freeUs), 0);
-  console.log(`\n${r.name}: its ${Math.min(o.rows, rows.length)} heaviest of ${rows.length} distinct calls (µs a call)\n`);
-  console.log('| calls | x | filter | strides, dilations, pad | fused | stock | ours | free | ours/stock | net | share of its depthwise |');
-  console.log('|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const x of rows.slice(0, o.rows)) {
-    const a = x.attrs;
-    const geom = `${[a.strides].flat().join(',')}; ${[a.dilations ?? 1].flat().join(',')}; ${Array.isArray(a.pad) ? 'explicit' : a.pad}`;
-    const fused = x.fused || (a.activation && a.activation !== 'linear') ? `${a.activation ?? ''}${x.fused ? '+vectors' : ''}` : '';
-    console.log(`| ${x.count} | ${x.x} | ${x.filter} | ${geom} | ${fused} | ${x.stockUs} | ${x.oursUs} | ${x.freeUs} | ${x.ratio.toFixed(2)} | ${x.net.toFixed(2)} | ${((x.count * (x.stockUs - x.freeUs)) / total).toFixed(2)} |`);
+  console.log(`| **geometric mean** | | | | | ${geo(results.map((r) => r.ratio)).toFixed(2)} | ${geo(results.map((r) => r.net)).toFixed(2)} | | **${geo(results.map((r) => r.predicted)).toFixed(3)}** | ${geo(results.map((r) => r.measured)).toFixed(3)} |`);
+  console.log('\n("measured here": the median of a few predicts a mode in this page, a check, not the steady bench.)');
+  // By kind of call (filter size, stride): its share of a model's depthwise time (stock's, less the
+  // floor), averaged over the models, and ours' time against stock's over all its calls.
+  const kinds = new Map();
+  for (const r of results) {
+    const total = r.rows.reduce((a, x) => a + x.count * (x.stockUs - x.freeUs), 0);
+    for (const x of r.rows) {
+      const f = x.filter.split(' ')[0].split('x').slice(0, 2).join('x');
+      const key = `${f}, stride ${[x.attrs.strides].flat().join(',')}${[x.attrs.dilations ?? 1].flat().some((d) => d > 1) ? ', dilated' : ''}`;
+      const k = kinds.get(key) ?? { calls: 0, share: 0, stock: 0, ours: 0 };
+      k.calls += x.count;
+      k.share += (x.count * (x.stockUs - x.freeUs)) / total / results.length;
+      k.stock += x.count * (x.stockUs - x.freeUs);
+      k.ours += x.count * (x.oursUs - x.freeUs);
+      kinds.set(key, k);
+    }
   }
-}
-const problems = results.flatMap((r) => r.problems);
-const diffs = results.flatMap((r) => r.rows.map((x) => x.maxDiff));
-const leaked = results.filter((r) => r.tensorsLeaked !== 0).map((r) => `${r.id} ${r.tensorsLeaked}`);
-console.log(`\nChecks: ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'every replayed call of ours served on depthwise-gl, none of stock\'s or free\'s'}; largest |ours - stock| over the calls' outputs ${Math.max(...diffs)}; tensors left after a model: ${leaked.length ? leaked.join(', ') : 'none'}.`);
+  console.log('\nBy kind of call, over the models:\n');
+  console.log('| filter, stride | calls a predict (all models) | share of a model\'s depthwise time (mean) | ours\' time / stock\'s |');
+  console.log('|---|---:|---:|---:|');
+  for (const [key, k] of [...kinds].sort((a, b) => b[1].share - a[1].share)) console.log(`| ${key} | ${k.calls} | ${k.share.toFixed(2)} | ${(k.ours / k.stock).toFixed(2)} |`);
+  for (const r of results) {
+    const rows = [...r.rows].sort((a, b) => b.count * (b.stockUs - b.freeUs) - a.count * (a.stockUs - a.freeUs));
+    const total = rows.reduce((a, x) => a + x.count * (x.stockUs - x.freeUs), 0);
+    console.log(`\n${r.name}: its ${Math.min(o.rows, rows.length)} heaviest of ${rows.length} distinct calls (µs a call)\n`);
+    console.log('| calls | x | filter | strides, dilations, pad | fused | stock | ours | free | ours/stock | net | share of its depthwise |');
+    console.log('|---:|---|---|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const x of rows.slice(0, o.rows)) {
+      const a = x.attrs;
+      const geom = `${[a.strides].flat().join(',')}; ${[a.dilations ?? 1].flat().join(',')}; ${Array.isArray(a.pad) ? 'explicit' : a.pad}`;
+      const fused = x.fused || (a.activation && a.activation !== 'linear') ? `${a.activation ?? ''}${x.fused ? '+vectors' : ''}` : '';
+      console.log(`| ${x.count} | ${x.x} | ${x.filter} | ${geom} | ${fused} | ${x.stockUs} | ${x.oursUs} | ${x.freeUs} | ${x.ratio.toFixed(2)} | ${x.net.toFixed(2)} | ${((x.count * (x.stockUs - x.freeUs)) / total).toFixed(2)} |`);
+    }
+  }
+  const problems = results.flatMap((r) => r.problems);
+  const diffs = results.flatMap((r) => r.rows.map((x) => x.maxDiff));
+  const leaked = results.filter((r) => r.tensorsLeaked !== 0).map((r) => `${r.id} ${r.tensorsLeaked}`);
+  console.log(`\nChecks: ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'every replayed call of ours served on depthwise-gl, none of stock\'s or free\'s'}; largest |ours - stock| over the calls' outputs ${Math.max(...diffs)}; tensors left after a model: ${leaked.length ? leaked.join(', ') : 'none'}.`);
 }

@@ -10,8 +10,7 @@
 // Prints, per loop, ms a call (median over the repeats) and each mode's ratio to stock; writes
 // the raw samples as JSON with --out.
 import fs from 'node:fs';
-import { launchEngine, startXvfb } from '../scripts/engines.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { withBenchPage } from './page.mjs';
 
 const LAYERS = ['112x112x32/s1', '112x112x96/s2', '56x56x144/s1', '56x56x144/s2', '28x28x192/s1',
   '28x28x192/s2', '14x14x384/s1', '14x14x576/s1', '14x14x576/s2', '7x7x960/s1'];
@@ -31,34 +30,18 @@ for (let i = 0; i < argv.length; i++) {
   else throw new Error(`probe: unknown argument ${a}`);
 }
 
-const server = await startServer({ port: 0, isolated: true });
-let xvfb = null;
-if (o.engine !== 'chromium' && !process.env.DGL_DISPLAY && !process.env.DISPLAY) {
-  xvfb = await startXvfb();
-  process.env.DGL_DISPLAY = xvfb.display;
-}
-const engine = await launchEngine(o.engine, { baseURL: server.url });
 const rows = [];
-let info;
-try {
-  const page = await engine.newPage();
-  await page.goto(`${server.url}bench/probe-llvmpipe.html`);
-  await page.waitForFunction(() => window.probeReady === true, null, { timeout: 120_000 });
-  info = await page.evaluate(() => window.P.setup());
-  console.log(`${engine.version}; ${info.renderer}; varyings ${info.varyings}, point sizes ${info.pointSize}; TF.js ${info.tfjs}; K ${o.K}, ${o.reps} repeats; ${new Date().toISOString()}`);
+const { info, version } = await withBenchPage({ engine: o.engine, path: 'bench/probe-llvmpipe.html', readyFlag: 'probeReady' }, async (page, engine) => {
+  const setup = await page.evaluate(() => window.P.setup());
+  console.log(`${engine.version}; ${setup.renderer}; varyings ${setup.varyings}, point sizes ${setup.pointSize}; TF.js ${setup.tfjs}; K ${o.K}, ${o.reps} repeats; ${new Date().toISOString()}`);
   for (let i = 0; i < o.layers.length; i++) {
     const r = await page.evaluate((a) => window.P.runLayer(a), { layer: o.layers[i], K: o.K, reps: o.reps, variants: o.variants, loops: o.loops, index: i });
     rows.push(r);
     process.stderr.write(`${r.layer}: ${JSON.stringify(r.loops)} ${JSON.stringify(r.exact)}${r.problems.length ? ` PROBLEMS ${r.problems.join('; ')}` : ''}\n`);
   }
   await page.evaluate(() => window.P.finish());
-  const errors = await page.pageErrors();
-  if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
-} finally {
-  await engine.close();
-  await server.close();
-  await xvfb?.close();
-}
+  return { info: setup, version: engine.version };
+});
 
 const modes = ['stock', 'ours', ...o.variants.map((v) => `h:${v}`)];
 const geo = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
@@ -93,4 +76,4 @@ const exactOnes = rows.flatMap((r) => Object.values(r.exact).filter((e) => !e.ce
 if (exactOnes.length) console.log(`largest |harness - stock| (ceilings apart): ${Math.max(...exactOnes)}`);
 const problems = rows.flatMap((r) => r.problems);
 if (problems.length) console.log(`problems: ${problems.join('; ')}`);
-if (o.out) fs.writeFileSync(o.out, `${JSON.stringify({ engine: engine.version, info, options: o, rows }, null, 2)}\n`);
+if (o.out) fs.writeFileSync(o.out, `${JSON.stringify({ engine: version, info, options: o, rows }, null, 2)}\n`);
