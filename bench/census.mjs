@@ -43,15 +43,15 @@ report();
 
 async function run() {
   const results = [];
-  const { info, version } = await withBenchPage({ engine: o.engine, path: 'bench/census.html', readyFlag: 'censusReady' }, async (page, engine) => {
-    const setup = await page.evaluate(() => window.C.setup());
+  const { info, version } = await withBenchPage({ engine: o.engine, module: 'census' }, async (page, engine) => {
+    const setup = await page.evaluate(() => window.P.setup());
     console.log(`${engine.version}; ${setup.renderer}; TF.js ${setup.tfjs}; ${o.reps} repeats, ${o.sampleMs} ms samples; ${new Date().toISOString()}\n`);
     for (const id of o.models) {
-      const r = await page.evaluate((a) => window.C.censusModel(a), { id, settle: o.settle, reps: o.reps, sampleMs: o.sampleMs });
+      const r = await page.evaluate((a) => window.P.censusModel(a), { id, settle: o.settle, reps: o.reps, sampleMs: o.sampleMs });
       results.push(r);
       process.stderr.write(`${id}: depthwise ${r.depthwiseMs.ours}/${r.depthwiseMs.stock} ms, predicted ${r.predicted}, measured ${r.measured}\n`);
     }
-    await page.evaluate(() => window.C.finish());
+    await page.evaluate(() => window.P.finish());
     return { info: setup, version: engine.version };
   });
   if (o.out) fs.writeFileSync(o.out, `${JSON.stringify({ engine: version, info, options: o, results }, null, 1)}\n`);

@@ -1,18 +1,19 @@
 // One bench page in one engine, for the bench's probes (probe-llvmpipe.mjs, census.mjs): the
 // repository served cross-origin isolated (fine-grained performance.now() in every engine), an
-// Xvfb display for Firefox and WebKit unless one is given, the engine launched, `path` opened
-// and waited for until `window[readyFlag]` is true. `fn(page, engine)` does the work; the page's
-// errors are printed after it, and everything is closed whatever happens.
+// Xvfb display for Firefox and WebKit unless one is given, the engine launched, and
+// bench/probe.html opened with bench/<module>.js loaded as the page's window.P.
+// `fn(page, engine)` does the work; the page's errors are printed after it, and everything is
+// closed whatever happens.
 import { launchEngine, startXvfb } from '../scripts/engines.mjs';
 import { startServer } from '../scripts/serve.mjs';
 
 /**
  * @template T
- * @param {{ engine: string, path: string, readyFlag: string }} where
+ * @param {{ engine: string, module: string }} where
  * @param {(page: any, engine: any) => Promise<T>} fn
  * @returns {Promise<T>}
  */
-export async function withBenchPage({ engine: name, path, readyFlag }, fn) {
+export async function withBenchPage({ engine: name, module }, fn) {
   const server = await startServer({ port: 0, isolated: true });
   let xvfb = null;
   let engine = null;
@@ -23,8 +24,8 @@ export async function withBenchPage({ engine: name, path, readyFlag }, fn) {
     }
     engine = await launchEngine(name, { baseURL: server.url });
     const page = await engine.newPage();
-    await page.goto(`${server.url}${path}`);
-    await page.waitForFunction((flag) => window[flag] === true, readyFlag, { timeout: 120_000 });
+    await page.goto(`${server.url}bench/probe.html?module=${module}`);
+    await page.waitForFunction(() => window.probeReady === true, null, { timeout: 120_000 });
     const value = await fn(page, engine);
     const errors = await page.pageErrors();
     if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);

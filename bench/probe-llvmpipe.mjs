@@ -31,7 +31,7 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 const rows = [];
-const { info, version } = await withBenchPage({ engine: o.engine, path: 'bench/probe-llvmpipe.html', readyFlag: 'probeReady' }, async (page, engine) => {
+const { info, version } = await withBenchPage({ engine: o.engine, module: 'probe-llvmpipe' }, async (page, engine) => {
   const setup = await page.evaluate(() => window.P.setup());
   console.log(`${engine.version}; ${setup.renderer}; varyings ${setup.varyings}, point sizes ${setup.pointSize}; TF.js ${setup.tfjs}; K ${o.K}, ${o.reps} repeats; ${new Date().toISOString()}`);
   for (let i = 0; i < o.layers.length; i++) {
