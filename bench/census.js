@@ -15,7 +15,8 @@
 // itself; this says which calls its figure comes from. Every replayed call of ours is checked
 // served on depthwise-gl, and its output against stock's.
 import * as tf from '@tensorflow/tfjs/dist/index.js';
-import { makeSwitch } from '/bench/tfjs.js';
+import { guarded, makeSwitch, timedPredict } from '/bench/tfjs.js';
+import { diff } from '/test/browser/tfjs/helpers.js';
 import { loadModel } from '/bench/models.js';
 import { median } from '/bench/bench.js';
 
@@ -63,31 +64,12 @@ function record(n, args) {
   r.count++;
 }
 
-function served(mode, fn, problems, where, expect) {
-  sw.set(mode);
-  const a = sw.stats();
-  const value = fn();
-  const b = sw.stats();
-  const calls = b.calls - a.calls + (b.delegated - a.delegated);
-  const fallbacks = b.fallbacks - a.fallbacks;
-  if (mode === 'ours' && (calls !== expect || fallbacks)) problems.push(`${where}, ours: ${calls} of ${expect} calls served, ${fallbacks} fallbacks`);
-  if (mode !== 'ours' && (calls || fallbacks)) problems.push(`${where}, ${mode}: ${calls} calls on depthwise-gl`);
-  return value;
-}
-
 /** One model's census: options { id, settle (predicts of ours first), reps, sampleMs }. */
 export async function censusModel({ id, settle = 30, reps = 7, sampleMs = 150 }) {
   const problems = [];
   const tensorsBefore = tf.memory().numTensors;
   const m = await loadModel(id);
-  const predict = () => {
-    const t0 = now();
-    const outs = m.run();
-    for (const o of outs) o.dataSync();
-    const ms = now() - t0;
-    tf.dispose(outs);
-    return ms;
-  };
+  const predict = () => timedPredict(m);
   for (const [mode, k] of [['stock', 5], ['ours', settle]]) {
     sw.set(mode);
     for (let i = 0; i < k; i++) {
@@ -111,7 +93,7 @@ export async function censusModel({ id, settle = 30, reps = 7, sampleMs = 150 })
   const rows = [];
   for (const c of calls) {
     const fn = () => tf.engine().runKernel(c.kernel, c.inputs, c.attrs);
-    const loop = (mode, K) => served(mode, () => {
+    const loop = (mode, K) => guarded(sw, mode, () => {
       let y = null;
       const t0 = now();
       for (let i = 0; i < K; i++) {
@@ -123,7 +105,7 @@ export async function censusModel({ id, settle = 30, reps = 7, sampleMs = 150 })
       const us = ((now() - t0) * 1000) / K;
       y.dispose();
       return us;
-    }, problems, `${id} ${c.key}`, K);
+    }, problems, `${id} ${c.key}`, K, true).value;
     // Outputs: ours against stock's.
     const out = {};
     for (const mode of ['stock', 'ours']) {
@@ -132,8 +114,9 @@ export async function censusModel({ id, settle = 30, reps = 7, sampleMs = 150 })
       out[mode] = y.dataSync();
       y.dispose();
     }
-    let maxDiff = 0;
-    for (let i = 0; i < out.stock.length; i++) maxDiff = Math.max(maxDiff, Math.abs(out.stock[i] - out.ours[i]));
+    const d = diff(out.ours, out.stock);
+    if (d.nan || d.lengths) problems.push(`${id} ${c.key}: ours' output ${d.lengths ? `has ${d.lengths[0]} values, stock's ${d.lengths[1]}` : `is NaN where stock's is not (or the reverse) ${d.nan} times`}`);
+    const maxDiff = d.maxAbs;
     for (const mode of ['stock', 'ours', 'free']) loop(mode, 3);
     const probe = loop('stock', 20);
     const K = Math.max(20, Math.min(400, Math.round((sampleMs * 1000) / probe)));

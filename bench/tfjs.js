@@ -183,7 +183,7 @@ export async function makeSwitch(method = 'dispatch', kernelOptions = undefined)
  * apart in `delegated`); no fallback; in 'stock' none. A failed check goes to `problems` (and the
  * figure is marked), never silently. `calls` counts both; `delegated` the second kind.
  */
-function guarded(sw, mode, fn, problems, where, expect = 1, exact = false) {
+export function guarded(sw, mode, fn, problems, where, expect = 1, exact = false) {
   sw.set(mode);
   const a = sw.stats();
   const value = fn();
@@ -384,17 +384,20 @@ async function benchKernelLayer(sw, L, kind, opts, index, problems) {
 
 // --- model level -------------------------------------------------------------------------------
 
+/** One predict of a loaded model (bench/models.js) and a synchronous read of every output, ms; the outputs disposed after. */
+export function timedPredict(m) {
+  const t0 = now();
+  const outs = m.run();
+  for (const o of outs) o.dataSync();
+  const ms = now() - t0;
+  tf.dispose(outs);
+  return ms;
+}
+
 async function benchModel(sw, id, opts, index, problems) {
   const tensorsBefore = tf.memory().numTensors;
   const m = await loadModel(id);
-  const once = () => {
-    const t0 = now();
-    const outs = m.run();
-    for (const o of outs) o.dataSync();
-    const t1 = now();
-    tf.dispose(outs);
-    return t1 - t0;
-  };
+  const once = () => timedPredict(m);
   const where = m.name;
   const first = {};
   const calls = {};
@@ -583,14 +586,7 @@ export async function firstPredict({ model, mode, kernelOptions }) {
     reg = registerTfjsKernels(tf, kernelOptions);
     registerMs = now() - t;
   }
-  const predict = () => {
-    const t = now();
-    const outs = m.run();
-    for (const o of outs) o.dataSync();
-    const ms = now() - t;
-    tf.dispose(outs);
-    return ms;
-  };
+  const predict = () => timedPredict(m);
   const ms = predict();
   const linksFirst = links.count();
   const afterFirst = reg ? reg.stats() : null;
