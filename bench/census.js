@@ -1,4 +1,4 @@
-// The depthwise census of the real models (bench/census.mjs runs it; page bench/probe.html?module=census).
+// The depthwise census of the real models (bench/census.mjs runs it; in bench/tfjs.html, bench/page.mjs).
 // Per model of the TF.js bench (bench/models.js), in one page of one engine:
 //   1. the model runs `settle` predicts with the kernels on (tuning and own programs as in the
 //      steady state) and a few with TF.js's own, then its predict is timed in both modes;

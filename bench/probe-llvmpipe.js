@@ -1,4 +1,4 @@
-// Probe for issue 15 on llvmpipe (bench/probe-llvmpipe.mjs runs it; page bench/probe.html?module=probe-llvmpipe).
+// Probe for issue 15 on llvmpipe (bench/probe-llvmpipe.mjs runs it; in bench/tfjs.html, bench/page.mjs).
 // Per MobileNetV2 layer (plain depthwiseConv2d, 3x3, 'same'), in one page:
 //   stock    TF.js's own kernel;
 //   ours     registerTfjsKernels(tf, { tune: false }) (the direct path, the shape's own program);
